@@ -1,0 +1,19 @@
+package org.hybridrerank.solr.model;
+
+import java.util.Locale;
+
+/** What to do with a passage longer than the model's window. */
+public enum LongDocs {
+  /** Score only the beginning of the passage. */
+  TRUNCATE,
+  /** Score overlapping windows over the whole passage and pool their scores. */
+  WINDOW;
+
+  public static LongDocs parse(String value) {
+    return valueOf(value.trim().toUpperCase(Locale.ROOT));
+  }
+
+  public String label() {
+    return name().toLowerCase(Locale.ROOT);
+  }
+}

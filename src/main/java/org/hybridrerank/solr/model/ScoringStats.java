@@ -1,0 +1,19 @@
+package org.hybridrerank.solr.model;
+
+/**
+ * What one scoring call cost: time spent tokenizing and in inference, pairs and windows scored, and real
+ * versus padded tokens (the padding overhead of batching).
+ */
+public record ScoringStats(
+    long tokenizeNanos,
+    long inferenceNanos,
+    int passages,
+    int sequences,
+    int batches,
+    long realTokens,
+    long paddedTokens) {
+
+  public double paddingRatio() {
+    return realTokens == 0 ? 1.0 : (double) paddedTokens / realTokens;
+  }
+}

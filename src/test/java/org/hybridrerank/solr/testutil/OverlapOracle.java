@@ -1,0 +1,64 @@
+package org.hybridrerank.solr.testutil;
+
+import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.Set;
+
+/**
+ * The overlap-oracle's score computed without the plugin: the query and the passage are tokenized on their
+ * own (no pairing, no batching), and the score is the fraction of non-special query word-pieces whose id
+ * occurs among the passage's word-pieces (formula of shared/models/overlap-oracle/README.md).
+ */
+public final class OverlapOracle implements AutoCloseable {
+  private static final Set<Long> SPECIAL = Set.of(0L, 100L, 101L, 102L, 103L);
+  private final HuggingFaceTokenizer tokenizer;
+
+  public OverlapOracle() {
+    try {
+      tokenizer =
+          HuggingFaceTokenizer.builder()
+              .optTokenizerPath(SharedData.model("overlap-oracle").resolve("tokenizer.json"))
+              .optAddSpecialTokens(false)
+              .optTruncation(false)
+              .optPadding(false)
+              .build();
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Expected score when the passage is not truncated. */
+  public double score(String query, String passage) {
+    return score(query, passage, Integer.MAX_VALUE);
+  }
+
+  /** Expected score when only the first {@code passageTokens} word-pieces of the passage are seen. */
+  public double score(String query, String passage, int passageTokens) {
+    long[] p = tokenizer.encode(passage, false, false).getIds();
+    Set<Long> seen = new HashSet<>();
+    for (int i = 0; i < Math.min(p.length, passageTokens); i++) seen.add(p[i]);
+    int count = 0;
+    int hits = 0;
+    for (long id : tokenizer.encode(query, false, false).getIds()) {
+      if (SPECIAL.contains(id)) continue;
+      count++;
+      if (seen.contains(id)) hits++;
+    }
+    return (double) hits / Math.max(1, count);
+  }
+
+  public int tokenCount(String text) {
+    return tokenizer.encode(text, false, false).getIds().length;
+  }
+
+  @Override
+  public void close() {
+    tokenizer.close();
+  }
+
+  public static Path dir() {
+    return SharedData.model("overlap-oracle");
+  }
+}

@@ -1,0 +1,30 @@
+package org.hybridrerank.solr.testutil;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** Where the shared models and datasets live: {@code -Dhybrid.shared.dir}, by default {@code ../shared}. */
+public final class SharedData {
+  private SharedData() {}
+
+  public static Path sharedDir() {
+    Path dir = Path.of(System.getProperty("hybrid.shared.dir", "../shared")).toAbsolutePath().normalize();
+    if (!Files.isDirectory(dir)) {
+      throw new IllegalStateException(
+          "shared models/datasets not found at " + dir + "; set -Dhybrid.shared.dir");
+    }
+    return dir;
+  }
+
+  public static Path modelsDir() {
+    return sharedDir().resolve("models");
+  }
+
+  public static Path model(String name) {
+    return modelsDir().resolve(name);
+  }
+
+  public static Path scifact() {
+    return sharedDir().resolve("datasets").resolve("scifact");
+  }
+}
