@@ -1,0 +1,204 @@
+package org.hybridrerank.solr.rerank;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.lucene.util.ResourceLoader;
+import org.apache.lucene.util.ResourceLoaderAware;
+import org.apache.solr.common.SolrException;
+import org.apache.solr.common.params.SolrParams;
+import org.apache.solr.common.util.NamedList;
+import org.apache.solr.core.CoreContainer;
+import org.apache.solr.core.SolrResourceLoader;
+import org.apache.solr.request.SolrQueryRequest;
+import org.apache.solr.search.QParser;
+import org.apache.solr.search.QParserPlugin;
+import org.hybridrerank.solr.model.CrossEncoder;
+import org.hybridrerank.solr.model.CrossEncoderSettings;
+import org.hybridrerank.solr.model.ModelDirectory;
+import org.hybridrerank.solr.model.ModelLoadException;
+import org.hybridrerank.solr.model.ModelRegistry;
+import org.hybridrerank.solr.params.ParamReader;
+
+/**
+ * {@code {!crossencoder}}: reranks the top K of any query with an ONNX cross-encoder. Models are named in
+ * solrconfig.xml and loaded when the core loads (a broken model fails the load, naming the file); every other
+ * setting there is a default that a request may override as a local param.
+ *
+ * <pre>
+ * &lt;queryParser name="crossencoder" class="org.hybridrerank.solr.rerank.CrossEncoderQParserPlugin"&gt;
+ *   &lt;str name="defaultModel"&gt;minilm&lt;/str&gt;
+ *   &lt;lst name="models"&gt;
+ *     &lt;lst name="minilm"&gt;&lt;str name="path"&gt;models/ms-marco-MiniLM-L-6-v2&lt;/str&gt;&lt;/lst&gt;
+ *   &lt;/lst&gt;
+ *   &lt;str name="fields"&gt;title,text&lt;/str&gt;
+ * &lt;/queryParser&gt;
+ * </pre>
+ */
+public class CrossEncoderQParserPlugin extends QParserPlugin implements ResourceLoaderAware, AutoCloseable {
+  public static final String NAME = "crossencoder";
+  static final String CONTEXT = "solrconfig.xml <queryParser name=\"" + NAME + "\">";
+
+  private static final Set<String> MODEL_KEYS =
+      Set.of("path", "maxLength", "maxQueryLength", "batchSize", "threads", "windowOverlap", "output", "relevantColumn");
+  private static final Set<String> PLUGIN_KEYS = Set.of("models", "defaultModel", RerankParams.MAX_RERANK_DOCS);
+
+  private NamedList<?> args = new NamedList<>();
+  private SolrParams defaults = SolrParams.of();
+  private final Map<String, ModelRegistry.Lease> leases = new LinkedHashMap<>();
+  private Map<String, String> modelVersions = Map.of();
+  private String defaultModel;
+  private int maxReRankDocs = RerankParams.DEFAULT_MAX_RERANK_DOCS;
+
+  @Override
+  public void init(NamedList<?> args) {
+    this.args = args == null ? new NamedList<>() : args;
+    NamedList<Object> plain = new NamedList<>();
+    for (Map.Entry<String, ?> entry : this.args) {
+      if (!PLUGIN_KEYS.contains(entry.getKey())) plain.add(entry.getKey(), entry.getValue());
+    }
+    this.defaults = plain.toSolrParams();
+  }
+
+  @Override
+  public void inform(ResourceLoader loader) {
+    SolrResourceLoader solrLoader = (SolrResourceLoader) loader;
+    SolrParams top = topLevelParams();
+    ParamReader config = ParamReader.forConfig(top, CONTEXT);
+    maxReRankDocs = config.intIn(RerankParams.MAX_RERANK_DOCS, RerankParams.DEFAULT_MAX_RERANK_DOCS, 1, 100_000);
+
+    Object models = args.get("models");
+    if (!(models instanceof NamedList<?> modelList) || modelList.size() == 0) {
+      throw config.error(
+          "'models' must be a <lst> with one <lst name=\"NAME\"><str name=\"path\">DIR</str></lst> per model");
+    }
+    try {
+      Map<String, String> versions = new LinkedHashMap<>();
+      for (Map.Entry<String, ?> entry : modelList) {
+        if (!(entry.getValue() instanceof NamedList<?> spec)) {
+          throw config.error("model '" + entry.getKey() + "' must be a <lst> with at least a 'path'");
+        }
+        ModelRegistry.Lease lease = load(entry.getKey(), spec, solrLoader);
+        leases.put(entry.getKey(), lease);
+        versions.put(entry.getKey(), lease.model().directory().version());
+      }
+      modelVersions = Collections.unmodifiableMap(versions);
+      defaultModel = config.string("defaultModel", versions.keySet().iterator().next());
+      if (!versions.containsKey(defaultModel)) {
+        throw config.error(
+            "'defaultModel' is '" + defaultModel + "' but configured models are " + new ArrayList<>(versions.keySet()));
+      }
+      // the defaults must be valid on their own, so that a bad solrconfig.xml fails here and not per request
+      RerankParams.resolve(
+          ParamReader.forConfig(defaults, CONTEXT), modelVersions, defaultModel, maxReRankDocs, null, null);
+    } catch (RuntimeException e) {
+      close();
+      throw e;
+    }
+  }
+
+  private SolrParams topLevelParams() {
+    NamedList<Object> top = new NamedList<>();
+    for (Map.Entry<String, ?> entry : args) {
+      if (!entry.getKey().equals("models")) top.add(entry.getKey(), entry.getValue());
+    }
+    return top.toSolrParams();
+  }
+
+  private ModelRegistry.Lease load(String name, NamedList<?> spec, SolrResourceLoader loader) {
+    String context = CONTEXT + " model '" + name + "'";
+    ParamReader reader = ParamReader.forConfig(spec.toSolrParams(), context);
+    for (Map.Entry<String, ?> entry : spec) {
+      if (!MODEL_KEYS.contains(entry.getKey())) {
+        throw reader.error("unknown setting '" + entry.getKey() + "'; allowed: " + MODEL_KEYS);
+      }
+    }
+    String rawPath = reader.string("path", null);
+    if (rawPath == null || rawPath.isBlank()) {
+      throw reader.error("'path' is required: a directory with model.onnx and tokenizer.json");
+    }
+    Path dir = resolveModelPath(rawPath, loader, reader);
+    try {
+      ModelDirectory directory = ModelDirectory.open(dir);
+      CrossEncoderSettings.Builder settings = CrossEncoderSettings.defaultsFor(directory);
+      settings.maxLength(reader.intIn("maxLength", directory.configInt("max_length", CrossEncoderSettings.DEFAULT_MAX_LENGTH), 8, 8192));
+      settings.maxQueryLength(reader.intIn("maxQueryLength", CrossEncoderSettings.DEFAULT_MAX_QUERY_LENGTH, 1, 8192));
+      settings.batchSize(reader.intIn("batchSize", CrossEncoderSettings.DEFAULT_BATCH_SIZE, 1, 4096));
+      settings.threads(reader.intIn("threads", 0, 0, 1024));
+      if (spec.get("windowOverlap") != null) settings.windowOverlap(reader.intIn("windowOverlap", 0, 0, 8192));
+      if (spec.get("output") != null) settings.outputName(reader.string("output", null));
+      if (spec.get("relevantColumn") != null) settings.relevantColumn(reader.intIn("relevantColumn", 1, 0, 1024));
+      CrossEncoderSettings built;
+      try {
+        built = settings.build();
+      } catch (IllegalArgumentException e) {
+        throw reader.error(e.getMessage() + " (model " + dir + ")");
+      }
+      return ModelRegistry.shared().acquire(directory, built);
+    } catch (ModelLoadException e) {
+      throw new SolrException(SolrException.ErrorCode.SERVER_ERROR, context + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Relative paths are under the core's conf directory; any path must be inside Solr's allowed paths. */
+  private static Path resolveModelPath(String rawPath, SolrResourceLoader loader, ParamReader reader) {
+    Path path = Path.of(rawPath);
+    if (!path.isAbsolute()) {
+      Path base = loader.getConfigPath();
+      if (base == null || !Files.isDirectory(base)) base = loader.getInstancePath();
+      path = base.resolve(path);
+    }
+    path = path.normalize();
+    CoreContainer container = loader.getCoreContainer();
+    if (container != null) {
+      try {
+        container.assertPathAllowed(path);
+      } catch (SolrException e) {
+        throw reader.error(
+            "model path " + path + " is outside Solr's allowed paths; add it to solr.allowPaths (" + e.getMessage() + ")");
+      }
+    }
+    return path;
+  }
+
+  @Override
+  public QParser createParser(String qstr, SolrParams localParams, SolrParams params, SolrQueryRequest req) {
+    return new CrossEncoderQParser(qstr, localParams, params, req, this);
+  }
+
+  SolrParams defaults() {
+    return defaults;
+  }
+
+  Map<String, String> modelVersions() {
+    return modelVersions;
+  }
+
+  String defaultModel() {
+    return defaultModel;
+  }
+
+  int maxReRankDocs() {
+    return maxReRankDocs;
+  }
+
+  CrossEncoder model(String name) {
+    return leases.get(name).model();
+  }
+
+  /** Model names, for tools and tests. */
+  public List<String> modelNames() {
+    return new ArrayList<>(modelVersions.keySet());
+  }
+
+  @Override
+  public void close() {
+    for (ModelRegistry.Lease lease : leases.values()) lease.close();
+    leases.clear();
+  }
+}

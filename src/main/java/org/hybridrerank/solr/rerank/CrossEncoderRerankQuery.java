@@ -1,0 +1,100 @@
+package org.hybridrerank.solr.rerank;
+
+import java.io.IOException;
+import java.util.Map;
+import java.util.Set;
+import org.apache.lucene.search.IndexSearcher;
+import org.apache.lucene.search.MatchAllDocsQuery;
+import org.apache.lucene.search.Query;
+import org.apache.lucene.search.ScoreDoc;
+import org.apache.lucene.search.TopDocsCollector;
+import org.apache.lucene.util.BytesRef;
+import org.apache.solr.handler.component.QueryElevationComponent;
+import org.apache.solr.request.SolrRequestInfo;
+import org.apache.solr.search.AbstractReRankQuery;
+import org.apache.solr.search.QueryCommand;
+import org.apache.solr.search.ReRankCollector;
+import org.hybridrerank.solr.model.CrossEncoder;
+
+/**
+ * The {@code rq={!crossencoder}} rank query: wraps the main query and reranks its top {@code reRankDocs}.
+ * Its cache identity is the main query plus {@link RerankParams} (model name and version included); a query
+ * whose rerank failed stops being equal to anything, so its first-pass fallback is never served from the
+ * query result cache.
+ */
+public final class CrossEncoderRerankQuery extends AbstractReRankQuery {
+  private final CrossEncoder model;
+  private final RerankParams params;
+  private final RerankRequestState state;
+  private final boolean explaining;
+
+  CrossEncoderRerankQuery(CrossEncoder model, RerankParams params, boolean explaining) {
+    this(new MatchAllDocsQuery(), model, params, new RerankRequestState(), explaining);
+  }
+
+  private CrossEncoderRerankQuery(
+      Query mainQuery, CrossEncoder model, RerankParams params, RerankRequestState state, boolean explaining) {
+    super(
+        mainQuery,
+        params.reRankDocs(),
+        new CrossEncoderRescorer(model, params, state),
+        null,
+        params.blender().operator());
+    this.model = model;
+    this.params = params;
+    this.state = state;
+    this.explaining = explaining;
+  }
+
+  public RerankParams params() {
+    return params;
+  }
+
+  @Override
+  @SuppressWarnings("unchecked")
+  public TopDocsCollector<? extends ScoreDoc> getTopDocsCollector(int len, QueryCommand cmd, IndexSearcher searcher)
+      throws IOException {
+    SolrRequestInfo info = SolrRequestInfo.getRequestInfo();
+    if (boostedPriority == null && info != null) {
+      Map<Object, Object> context = info.getReq().getContext();
+      boostedPriority = (Set<BytesRef>) context.get(QueryElevationComponent.BOOSTED);
+    }
+    if (info != null) {
+      info.addCloseHook(state::release);
+    }
+    ReRankCollector reRank =
+        new ReRankCollector(reRankDocs, len, reRankQueryRescorer, cmd, searcher, boostedPriority, null, reRankOperator);
+    return new CrossEncoderRerankCollector(reRank, len, params.threshold(), state);
+  }
+
+  @Override
+  protected Query rewrite(Query rewrittenMainQuery) {
+    return new CrossEncoderRerankQuery(rewrittenMainQuery, model, params, state, explaining);
+  }
+
+  /** Explanations read this request's scores, so a debug request must really run, not hit the cache. */
+  @Override
+  public boolean getCache() {
+    return !explaining && super.getCache();
+  }
+
+  @Override
+  public boolean equals(Object other) {
+    if (!sameClassAs(other)) return false;
+    CrossEncoderRerankQuery that = (CrossEncoderRerankQuery) other;
+    return state.cacheable()
+        && that.state.cacheable()
+        && mainQuery.equals(that.mainQuery)
+        && params.equals(that.params);
+  }
+
+  @Override
+  public int hashCode() {
+    return 31 * (31 * classHash() + mainQuery.hashCode()) + params.hashCode();
+  }
+
+  @Override
+  public String toString(String field) {
+    return "{!crossencoder mainQuery='" + mainQuery.toString(field) + "' " + params + "}";
+  }
+}

@@ -1,0 +1,134 @@
+package org.hybridrerank.solr.rerank;
+
+import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.lucene.search.Explanation;
+import org.apache.lucene.search.IndexSearcher;
+import org.apache.lucene.search.Rescorer;
+import org.apache.lucene.search.ScoreDoc;
+import org.apache.lucene.search.TopDocs;
+import org.apache.solr.handler.component.ResponseBuilder;
+import org.apache.solr.request.SolrRequestInfo;
+import org.apache.solr.search.IncompleteRerankingException;
+import org.apache.solr.search.QueryLimits;
+import org.apache.solr.search.SolrIndexSearcher;
+import org.hybridrerank.solr.model.CrossEncoder;
+import org.hybridrerank.solr.model.Deadline;
+import org.hybridrerank.solr.model.DeadlineExceededException;
+import org.hybridrerank.solr.model.ScoredPassages;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Scores the first-pass top K with the cross-encoder in one batched call and returns them sorted by the
+ * blended score, ties kept in first-pass order. On timeout or failure it records why and throws
+ * {@link IncompleteRerankingException}, on which Solr's ReRankCollector restores the first-pass order.
+ */
+final class CrossEncoderRescorer extends Rescorer {
+  private static final Logger log = LoggerFactory.getLogger(MethodHandles.lookup().lookupClass());
+
+  private final CrossEncoder model;
+  private final RerankParams params;
+  private final RerankRequestState state;
+
+  CrossEncoderRescorer(CrossEncoder model, RerankParams params, RerankRequestState state) {
+    this.model = model;
+    this.params = params;
+    this.state = state;
+  }
+
+  @Override
+  public TopDocs rescore(IndexSearcher searcher, TopDocs firstPass, int topN) throws IOException {
+    state.started();
+    int n = Math.min(topN, firstPass.scoreDocs.length);
+    if (n == 0) {
+      RerankStatus.SKIPPED.report(null);
+      return firstPass;
+    }
+    ScoreDoc[] hits = Arrays.copyOf(firstPass.scoreDocs, n);
+    int[] docIds = new int[n];
+    float[] firstScores = new float[n];
+    for (int i = 0; i < n; i++) {
+      docIds[i] = hits[i].doc;
+      firstScores[i] = hits[i].score;
+    }
+    try {
+      Deadline deadline =
+          Deadline.of(params.timeoutMillis(), () -> QueryLimits.getCurrentLimits().shouldExit());
+      deadline.check("loading document text");
+      long start = System.nanoTime();
+      String[] texts =
+          new DocumentText(params.fields(), params.fieldSeparator()).load((SolrIndexSearcher) searcher, docIds);
+      long loadNanos = System.nanoTime() - start;
+
+      ScoredPassages scored = model.score(params.reRankText(), List.of(texts), params.scoring(), deadline);
+      float[] modelScores = new float[n];
+      for (int i = 0; i < n; i++) modelScores[i] = params.score().apply(scored.scores()[i]);
+      float[] finalScores = params.blender().blend(firstScores, modelScores);
+
+      Integer[] order = new Integer[n];
+      for (int i = 0; i < n; i++) order[i] = i;
+      // stable: equal scores keep first-pass order
+      Arrays.sort(order, (a, b) -> Float.compare(finalScores[b], finalScores[a]));
+      ScoreDoc[] reranked = new ScoreDoc[n];
+      Map<Integer, RerankRequestState.DocScores> perDoc = new HashMap<>(n * 2);
+      for (int r = 0; r < n; r++) {
+        int i = order[r];
+        reranked[r] = new ScoreDoc(docIds[i], finalScores[i], hits[i].shardIndex);
+        perDoc.put(docIds[i], new RerankRequestState.DocScores(modelScores[i], finalScores[i]));
+      }
+      state.succeeded(perDoc, loadNanos, scored.stats());
+      RerankStatus.OK.report(null);
+      addDebugTimings();
+      return new TopDocs(firstPass.totalHits, reranked);
+    } catch (DeadlineExceededException e) {
+      fail(RerankStatus.TIMEOUT, e.getMessage());
+      throw new IncompleteRerankingException();
+    } catch (IOException | RuntimeException e) {
+      log.warn("crossencoder rerank failed with model '{}'; returning first-pass order", params.model(), e);
+      fail(RerankStatus.ERROR, e.getClass().getSimpleName() + ": " + e.getMessage());
+      throw new IncompleteRerankingException();
+    }
+  }
+
+  private void fail(RerankStatus status, String detail) {
+    state.failed(status);
+    status.report(detail);
+    addDebugTimings();
+  }
+
+  private void addDebugTimings() {
+    SolrRequestInfo info = SolrRequestInfo.getRequestInfo();
+    ResponseBuilder rb = info == null ? null : info.getResponseBuilder();
+    if (rb != null && rb.isDebug()) {
+      rb.addDebugInfo("rerank", state.timings());
+    }
+  }
+
+  @Override
+  public Explanation explain(IndexSearcher searcher, Explanation firstPass, int docId) {
+    RerankRequestState.DocScores scores = state.scoresOf(docId);
+    if (scores == null) {
+      String why =
+          state.status() == RerankStatus.OK
+              ? "not reranked: below the top reRankDocs=" + params.reRankDocs() + " of the first pass"
+              : "not reranked: rerank.status=" + (state.status() == null ? "skipped" : state.status().label());
+      return Explanation.match(firstPass.getValue(), why + "; first-pass score kept", firstPass);
+    }
+    ScoreBlender blender = params.blender();
+    String how =
+        "crossencoder rerank, model=" + params.model() + ", reRankOperator="
+            + blender.operator().toLower() + ", reRankWeight=" + blender.weight()
+            + (blender.modelScale() != null ? ", reRankScale=" + blender.modelScale() : "")
+            + (blender.mainScale() != null ? ", reRankMainScale=" + blender.mainScale() : "");
+    return Explanation.match(
+        scores.fin(),
+        how,
+        firstPass,
+        Explanation.match(scores.model(), "model score (" + params.score().label() + ") of " + params.model()));
+  }
+}

@@ -1,0 +1,162 @@
+package org.hybridrerank.solr.rerank;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import org.hybridrerank.solr.model.LongDocs;
+import org.hybridrerank.solr.model.ScoringOptions;
+import org.hybridrerank.solr.model.WindowPooling;
+import org.hybridrerank.solr.params.ParamReader;
+import org.apache.solr.schema.IndexSchema;
+import org.apache.solr.schema.SchemaField;
+import org.apache.solr.search.ReRankOperator;
+
+/**
+ * Everything that decides a reranked result, validated. Two requests with equal params (and equal main
+ * queries) have the same answer, which is why this record is the query's cache identity.
+ */
+public record RerankParams(
+    String model,
+    String modelVersion,
+    int reRankDocs,
+    List<String> fields,
+    String fieldSeparator,
+    Float threshold,
+    ScoreTransform score,
+    long timeoutMillis,
+    String reRankText,
+    ScoreBlender blender,
+    ScoringOptions scoring) {
+
+  public static final String MODEL = "model";
+  public static final String RERANK_DOCS = "reRankDocs";
+  public static final String MAX_RERANK_DOCS = "maxReRankDocs";
+  public static final String FIELDS = "fields";
+  public static final String FIELD_SEPARATOR = "fieldSeparator";
+  public static final String THRESHOLD = "threshold";
+  public static final String SCORE = "score";
+  public static final String TIMEOUT = "timeout";
+  public static final String RERANK_TEXT = "reRankText";
+  public static final String RERANK_OPERATOR = "reRankOperator";
+  public static final String RERANK_WEIGHT = "reRankWeight";
+  public static final String RERANK_SCALE = "reRankScale";
+  public static final String RERANK_MAIN_SCALE = "reRankMainScale";
+  public static final String LONG_DOCS = "longDocs";
+  public static final String WINDOW_POOLING = "windowPooling";
+
+  public static final int DEFAULT_RERANK_DOCS = 100;
+  public static final int DEFAULT_MAX_RERANK_DOCS = 1000;
+  public static final String DEFAULT_FIELD_SEPARATOR = " ";
+  /** One day: anything larger is a typo, not a budget. */
+  public static final long MAX_TIMEOUT_MILLIS = 86_400_000L;
+
+  /**
+   * Resolves parameters read through {@code reader} (request local params over solrconfig defaults).
+   *
+   * @param models the configured models by name, with their versions
+   * @param queryText the request's q, the default reRankText; null when resolving configuration only
+   * @param schema checks the fields; null when resolving configuration only
+   */
+  public static RerankParams resolve(
+      ParamReader reader,
+      Map<String, String> models,
+      String defaultModel,
+      int maxReRankDocs,
+      String queryText,
+      IndexSchema schema) {
+    String model = reader.string(MODEL, defaultModel);
+    if (!models.containsKey(model)) {
+      throw reader.error(
+          "parameter '" + MODEL + "' names no configured model: '" + ParamReader.abbreviate(model)
+              + "'; configured models are " + new ArrayList<>(models.keySet()));
+    }
+    int reRankDocs = reader.intIn(RERANK_DOCS, DEFAULT_RERANK_DOCS, 1, maxReRankDocs);
+    List<String> fields = parseFields(reader, schema);
+    String separator = reader.string(FIELD_SEPARATOR, DEFAULT_FIELD_SEPARATOR);
+    Double threshold = reader.finiteDouble(THRESHOLD, null);
+    ScoreTransform score = reader.oneOf(SCORE, ScoreTransform.LOGIT, ScoreTransform.class);
+    long timeout = reader.longIn(TIMEOUT, 0, 0, MAX_TIMEOUT_MILLIS);
+
+    String text = reader.string(RERANK_TEXT, queryText);
+    if (queryText != null || reader.params().get(RERANK_TEXT) != null) {
+      if (text == null || text.isBlank()) {
+        throw reader.error(
+            "parameter '" + RERANK_TEXT + "' (default: the request's q) must be a non-empty text to pair"
+                + " with each document");
+      }
+    }
+
+    ReRankOperator operator = reader.oneOf(RERANK_OPERATOR, ReRankOperator.REPLACE, ReRankOperator.class);
+    double weight = reader.finiteDouble(RERANK_WEIGHT, 1.0);
+    ScoreBlender.ScaleRange modelScale = reader.parsed(RERANK_SCALE, null, RerankParams::parseScale);
+    ScoreBlender.ScaleRange mainScale = reader.parsed(RERANK_MAIN_SCALE, null, RerankParams::parseScale);
+
+    LongDocs longDocs = reader.oneOf(LONG_DOCS, LongDocs.TRUNCATE, LongDocs.class);
+    WindowPooling pooling = reader.oneOf(WINDOW_POOLING, WindowPooling.MAX, WindowPooling.class);
+
+    return new RerankParams(
+        model,
+        models.get(model),
+        reRankDocs,
+        fields,
+        separator,
+        threshold == null ? null : threshold.floatValue(),
+        score,
+        timeout,
+        text,
+        new ScoreBlender(operator, weight, mainScale, modelScale),
+        new ScoringOptions(longDocs, pooling));
+  }
+
+  /** Fields are checked against the schema per request; configuration may leave them to the request. */
+  private static List<String> parseFields(ParamReader reader, IndexSchema schema) {
+    String raw = reader.string(FIELDS, null);
+    if (schema == null && raw == null) {
+      return List.of();
+    }
+    if (raw == null || raw.isBlank()) {
+      throw reader.error(
+          "parameter '" + FIELDS + "' is required: a comma-separated list of stored or docValues text"
+              + " fields whose text is paired with the query");
+    }
+    List<String> fields = new ArrayList<>();
+    for (String part : raw.split(",")) {
+      String name = part.trim();
+      if (name.isEmpty()) continue;
+      if (schema != null) {
+        SchemaField field = schema.getFieldOrNull(name);
+        if (field == null) {
+          throw reader.error(
+              "parameter '" + FIELDS + "' names a field that does not exist: '" + ParamReader.abbreviate(name)
+                  + "'; use stored or docValues fields of the schema");
+        }
+        if (!field.stored() && !field.hasDocValues()) {
+          throw reader.error(
+              "parameter '" + FIELDS + "': field '" + name
+                  + "' is neither stored nor docValues, so its text cannot be read back");
+        }
+      }
+      fields.add(name);
+    }
+    if (fields.isEmpty()) {
+      throw reader.error("parameter '" + FIELDS + "' must name at least one field");
+    }
+    return Collections.unmodifiableList(fields);
+  }
+
+  /** Solr's {@code min-max} notation with non-negative bounds, min < max. */
+  static ScoreBlender.ScaleRange parseScale(String raw) {
+    String[] parts = raw.trim().split("-");
+    String allowed = "must be 'min-max' with 0 <= min < max (e.g. 0-1)";
+    if (parts.length != 2) throw new IllegalArgumentException(allowed);
+    try {
+      float min = Float.parseFloat(parts[0]);
+      float max = Float.parseFloat(parts[1]);
+      if (!(min >= 0 && max > min && Float.isFinite(max))) throw new IllegalArgumentException(allowed);
+      return new ScoreBlender.ScaleRange(min, max);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(allowed);
+    }
+  }
+}

@@ -1,0 +1,84 @@
+package org.hybridrerank.solr.rerank;
+
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.solr.common.util.SimpleOrderedMap;
+import org.hybridrerank.solr.model.ScoringStats;
+
+/**
+ * What the rerank stage of one request did: the status, each reranked doc's model and final score (for the
+ * threshold and for explain), and timings for debug. Shared by a query and its rewrites within one request.
+ */
+final class RerankRequestState {
+  /** Per doc: model score (after the score transform) and final (blended) score. */
+  record DocScores(float model, float fin) {}
+
+  private volatile boolean attempted;
+  private volatile RerankStatus status;
+  private volatile boolean cacheable = true;
+  private Map<Integer, DocScores> scores = Map.of();
+  private long loadNanos;
+  private ScoringStats stats;
+
+  boolean attempted() {
+    return attempted;
+  }
+
+  void started() {
+    attempted = true;
+  }
+
+  synchronized void succeeded(Map<Integer, DocScores> scores, long loadNanos, ScoringStats stats) {
+    this.scores = new HashMap<>(scores);
+    this.loadNanos = loadNanos;
+    this.stats = stats;
+    this.status = RerankStatus.OK;
+  }
+
+  /** A failed rerank must never be served again from the query result cache. */
+  void failed(RerankStatus status) {
+    this.status = status;
+    this.cacheable = false;
+  }
+
+  RerankStatus status() {
+    return status;
+  }
+
+  boolean cacheable() {
+    return cacheable;
+  }
+
+  synchronized DocScores scoresOf(int docId) {
+    return scores.get(docId);
+  }
+
+  synchronized boolean reranked(int docId) {
+    return scores.containsKey(docId);
+  }
+
+  synchronized long countAtLeast(float threshold) {
+    return scores.values().stream().filter(s -> s.model() >= threshold).count();
+  }
+
+  /** Drops per-doc data once the request is over; the query object may live on as a cache key. */
+  synchronized void release() {
+    scores = Map.of();
+  }
+
+  synchronized SimpleOrderedMap<Object> timings() {
+    SimpleOrderedMap<Object> out = new SimpleOrderedMap<>();
+    out.add("status", status == null ? RerankStatus.SKIPPED.label() : status.label());
+    if (stats != null) {
+      out.add("loadTextMs", loadNanos / 1e6);
+      out.add("tokenizeMs", stats.tokenizeNanos() / 1e6);
+      out.add("inferenceMs", stats.inferenceNanos() / 1e6);
+      out.add("docs", stats.passages());
+      out.add("sequences", stats.sequences());
+      out.add("batches", stats.batches());
+      out.add("realTokens", stats.realTokens());
+      out.add("paddedTokens", stats.paddedTokens());
+    }
+    return out;
+  }
+}
