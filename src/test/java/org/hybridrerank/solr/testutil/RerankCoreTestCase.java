@@ -9,16 +9,20 @@ import org.apache.solr.util.TestHarness;
 
 /**
  * A real single-node Solr core from the test configset, whose solrconfig.xml reads the shared models through
- * {@code ${hybrid.models.dir}}; the shared folder is added to Solr's allowed paths, as a user would.
+ * {@code ${hybrid.models.dir}} (and generated broken graphs through {@code ${hybrid.test.models.dir}}); those
+ * folders are added to Solr's allowed paths, as a user would.
  */
 public abstract class RerankCoreTestCase extends SolrTestCaseJ4 {
 
   protected static void initRerankCore(String solrconfig, String schema) throws Exception {
     System.setProperty("hybrid.models.dir", SharedData.modelsDir().toString());
+    Path generated = createTempDir("generated-models");
+    OnnxGraphs.fixedSequenceLength(generated.resolve("fixed16"));
+    System.setProperty("hybrid.test.models.dir", generated.toString());
     Path home = TEST_PATH();
     NodeConfig node =
         new NodeConfig.NodeConfigBuilder("testNode", home)
-            .setAllowPaths(Set.of(SharedData.sharedDir()))
+            .setAllowPaths(Set.of(SharedData.sharedDir(), generated))
             .setUpdateShardHandlerConfig(UpdateShardHandlerConfig.TEST_DEFAULT)
             .build();
     createCoreContainer(
