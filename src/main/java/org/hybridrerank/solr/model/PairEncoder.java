@@ -8,12 +8,17 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Turns a query and passages into model input with the model's own tokenizer: the tokenizer's post-processor
  * builds the pair ({@code [CLS] q [SEP] p [SEP]} for BERT, its own template for other families), only the
  * passage is truncated, and the query is first capped at {@code maxQueryLength} tokens. Whatever truncation
  * or padding tokenizer.json carries is overridden: sequences come out unpadded.
+ *
+ * <p>The tokenizer library aborts the whole JVM when a pair cannot be truncated to fit (a Rust panic), so
+ * the invariant "capped query + special tokens + window overlap &lt; maxLength" is enforced by
+ * {@link CrossEncoderSettings} and by {@link #capQuery} before any pair reaches it.
  */
 public final class PairEncoder implements AutoCloseable {
   private final HuggingFaceTokenizer queryTokenizer;
@@ -31,8 +36,10 @@ public final class PairEncoder implements AutoCloseable {
               .optTruncation(false)
               .optPadding(false)
               .build();
+      // DJL silently caps maxLength at modelMaxLength (512 unless told): tell it the configured length
+      Map<String, String> lengths = Map.of("modelMaxLength", Integer.toString(settings.maxLength()));
       truncatingTokenizer =
-          HuggingFaceTokenizer.builder()
+          HuggingFaceTokenizer.builder(lengths)
               .optTokenizerPath(tokenizerFile)
               .optAddSpecialTokens(true)
               .optPadding(false)
@@ -40,7 +47,7 @@ public final class PairEncoder implements AutoCloseable {
               .optMaxLength(settings.maxLength())
               .build();
       windowingTokenizer =
-          HuggingFaceTokenizer.builder()
+          HuggingFaceTokenizer.builder(lengths)
               .optTokenizerPath(tokenizerFile)
               .optAddSpecialTokens(true)
               .optPadding(false)

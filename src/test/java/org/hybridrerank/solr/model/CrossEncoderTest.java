@@ -91,6 +91,14 @@ public class CrossEncoderTest {
   }
 
   @Test
+  public void maxLengthAbove512IsHonoured() {
+    try (CrossEncoder model = load(defaults().maxLength(600))) {
+      List<EncodedPair> encoded = model.encoder().encode("zebra", List.of("lorem ".repeat(700)), LongDocs.TRUNCATE);
+      assertEquals(600, encoded.get(0).length());
+    }
+  }
+
+  @Test
   public void longQueriesAreCappedSeparately() {
     List<String> words = new ArrayList<>();
     for (int i = 0; i < 20; i++) words.add("word" + (char) ('a' + i));
