@@ -52,9 +52,9 @@ public class CrossEncoderBadInputTest extends RerankCoreTestCase {
 
   @Test
   public void reRankDocsMustBeWithinOneAndTheMaximum() throws Exception {
-    assertBadRequest("{!crossencoder reRankDocs=0}", "'reRankDocs'", "[1, 50]");
-    assertBadRequest("{!crossencoder reRankDocs=-3}", "'reRankDocs'", "[1, 50]");
-    assertBadRequest("{!crossencoder reRankDocs=51}", "'reRankDocs'", "[1, 50]");
+    assertBadRequest("{!crossencoder reRankDocs=0}", "'reRankDocs'", "[1, 100]");
+    assertBadRequest("{!crossencoder reRankDocs=-3}", "'reRankDocs'", "[1, 100]");
+    assertBadRequest("{!crossencoder reRankDocs=101}", "'reRankDocs'", "[1, 100]");
     assertBadRequest("{!crossencoder reRankDocs=ten}", "'reRankDocs'", "integer", "'ten'");
     assertBadRequest("{!crossencoder reRankDocs=99999999999999}", "'reRankDocs'", "integer");
   }
@@ -100,7 +100,7 @@ public class CrossEncoderBadInputTest extends RerankCoreTestCase {
   @Test
   public void goodParamsStillWork() throws Exception {
     SolrQuery query = new SolrQuery("title:vitamin");
-    query.set("rq", "{!crossencoder reRankDocs=50 threshold=0 score=sigmoid reRankOperator=ADD reRankScale=0-1}");
+    query.set("rq", "{!crossencoder reRankDocs=100 threshold=0 score=sigmoid reRankOperator=ADD reRankScale=0-1}");
     assertEquals(1, solr.query(query).getResults().getNumFound());
   }
 }

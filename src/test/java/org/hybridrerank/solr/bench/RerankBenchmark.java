@@ -1,0 +1,164 @@
+package org.hybridrerank.solr.bench;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import org.apache.solr.client.solrj.SolrQuery;
+import org.apache.solr.client.solrj.embedded.EmbeddedSolrServer;
+import org.apache.solr.client.solrj.response.QueryResponse;
+import org.apache.solr.common.SolrDocument;
+import org.apache.solr.common.SolrInputDocument;
+import org.apache.solr.common.util.NamedList;
+import org.apache.solr.core.CoreContainer;
+import org.apache.solr.core.NodeConfig;
+import org.apache.solr.update.UpdateShardHandlerConfig;
+import org.apache.solr.util.TestHarness;
+import org.hybridrerank.solr.model.CrossEncoder;
+import org.hybridrerank.solr.model.CrossEncoderSettings;
+import org.hybridrerank.solr.model.EncodedPair;
+import org.hybridrerank.solr.model.LongDocs;
+import org.hybridrerank.solr.model.ModelDirectory;
+import org.hybridrerank.solr.model.ModelRegistry;
+import org.hybridrerank.solr.model.PairBatcher;
+import org.hybridrerank.solr.model.TokenBatch;
+import org.hybridrerank.solr.testutil.Beir;
+import org.hybridrerank.solr.testutil.SharedData;
+
+/**
+ * In one run, on SciFact BM25 top-100 candidates: the whole rerank stage inside Solr (text loading,
+ * tokenization, batching, inference) against raw ONNX Runtime calls on the very same token batches, and
+ * length-bucketed batches against batches padded to their longest row in first-stage order. Medians.
+ *
+ * <p>Args: [queries=5] [repeats=3] [model=minilm]
+ */
+public final class RerankBenchmark {
+  public static void main(String[] args) throws Exception {
+    int queries = args.length > 0 ? Integer.parseInt(args[0]) : 5;
+    int repeats = args.length > 1 ? Integer.parseInt(args[1]) : 3;
+    String modelName = args.length > 2 ? args[2] : "minilm";
+    Path scifact = SharedData.scifact();
+    System.setProperty("hybrid.models.dir", SharedData.modelsDir().toString());
+    Path generated = Files.createTempDirectory("bench-models");
+    System.setProperty("hybrid.test.models.dir", generated.toString());
+    org.hybridrerank.solr.testutil.OnnxGraphs.fixedSequenceLength(generated.resolve("fixed16"));
+    Path home = Path.of("target", "test-classes", "solr").toAbsolutePath();
+    Path data = Files.createTempDirectory("bench-data");
+    NodeConfig node =
+        new NodeConfig.NodeConfigBuilder("bench", home)
+            .setAllowPaths(Set.of(SharedData.sharedDir(), generated))
+            .setUpdateShardHandlerConfig(UpdateShardHandlerConfig.TEST_DEFAULT)
+            .build();
+    TestHarness harness =
+        new TestHarness(node, new TestHarness.TestCoresLocator("collection1", data.toString(), "solrconfig.xml", "schema.xml"));
+    CoreContainer cc = harness.getCoreContainer();
+    try (EmbeddedSolrServer solr = new EmbeddedSolrServer(cc, "collection1")) {
+      long t0 = System.nanoTime();
+      List<SolrInputDocument> batch = new ArrayList<>();
+      for (Beir.Doc d : Beir.corpus(scifact, Integer.MAX_VALUE).values()) {
+        SolrInputDocument doc = new SolrInputDocument();
+        doc.addField("id", d.id());
+        doc.addField("title", d.title());
+        doc.addField("text", d.text());
+        batch.add(doc);
+        if (batch.size() == 500) {
+          solr.add(batch);
+          batch.clear();
+        }
+      }
+      if (!batch.isEmpty()) solr.add(batch);
+      solr.commit();
+      System.out.printf(Locale.ROOT, "indexed SciFact in %.1f s%n", (System.nanoTime() - t0) / 1e9);
+
+      ModelDirectory dir = ModelDirectory.open(SharedData.model(modelName.equals("minilm") ? "scifact-minilm-l6-ce" : modelName));
+      // the same settings as the test configset's "minilm" entry, so the registry hands back Solr's instance
+      CrossEncoderSettings settings = CrossEncoderSettings.defaultsFor(dir).batchSize(4).threads(2).build();
+      try (ModelRegistry.Lease lease = ModelRegistry.shared().acquire(dir, settings)) {
+        CrossEncoder model = lease.model();
+        Map<String, String> texts = Beir.queries(scifact);
+        List<String> ids = new ArrayList<>(Beir.qrels(scifact, "test").keySet()).subList(0, queries);
+        List<Double> stage = new ArrayList<>(), request = new ArrayList<>(), raw = new ArrayList<>(), padded = new ArrayList<>();
+        long realTokens = 0, bucketedTokens = 0, inOrderTokens = 0;
+        System.out.println("query  stage_ms  raw_ort_ms  ratio  padded_order_ms");
+        for (String qid : ids) {
+          String claim = texts.get(qid);
+          SolrQuery first = new SolrQuery(claim);
+          first.set("defType", "edismax");
+          first.set("qf", "title text");
+          first.setRows(100);
+          first.setFields("id", "title", "text");
+          QueryResponse top = solr.query(first);
+          List<String> passages = new ArrayList<>();
+          for (SolrDocument d : top.getResults()) {
+            passages.add(String.join(" ", List.of(String.valueOf(d.getFieldValue("title")), String.valueOf(d.getFieldValue("text")))).trim());
+          }
+          List<EncodedPair> seqs = model.encoder().encode(claim, passages, LongDocs.TRUNCATE);
+          List<TokenBatch> bucketed = PairBatcher.bucketed(seqs, settings.batchSize());
+          List<TokenBatch> inOrder = PairBatcher.inOrder(seqs, settings.batchSize());
+          realTokens += seqs.stream().mapToLong(EncodedPair::length).sum();
+          bucketedTokens += bucketed.stream().mapToLong(TokenBatch::paddedTokens).sum();
+          inOrderTokens += inOrder.stream().mapToLong(TokenBatch::paddedTokens).sum();
+
+          double[] s = new double[repeats], e2e = new double[repeats], r = new double[repeats], p = new double[repeats];
+          for (int i = 0; i < repeats; i++) {
+            SolrQuery q = first.getCopy();
+            q.setFields("id");
+            q.set("rq", "{!crossencoder model=minilm reRankDocs=100 reRankText=$claim}");
+            q.set("claim", claim);
+            q.set("debug", "true"); // debug keeps the result cache out and reports the stage's own timers
+            long start = System.nanoTime();
+            QueryResponse rsp = solr.query(q);
+            long withRq = System.nanoTime() - start;
+            if (!"ok".equals(rsp.getHeader().get("rerank.status"))) throw new IllegalStateException("rerank failed: " + rsp.getHeader());
+            NamedList<?> t = (NamedList<?>) rsp.getDebugMap().get("rerank");
+            s[i] = ((Number) t.get("loadTextMs")).doubleValue() + ((Number) t.get("tokenizeMs")).doubleValue()
+                + ((Number) t.get("inferenceMs")).doubleValue();
+            SolrQuery plain = first.getCopy();
+            plain.setFields("id");
+            plain.set("debug", "true");
+            start = System.nanoTime();
+            solr.query(plain);
+            e2e[i] = (withRq - (System.nanoTime() - start)) / 1e6;
+            r[i] = runAll(model, bucketed);
+            p[i] = runAll(model, inOrder);
+          }
+          stage.add(median(s));
+          request.add(median(e2e));
+          raw.add(median(r));
+          padded.add(median(p));
+          System.out.printf(Locale.ROOT, "%5s  %8.0f  %10.0f  %5.3f  %15.0f%n", qid, median(s), median(r), median(s) / median(r), median(p));
+        }
+        double st = stage.stream().mapToDouble(Double::doubleValue).sum();
+        double rq = request.stream().mapToDouble(Double::doubleValue).sum();
+        double rw = raw.stream().mapToDouble(Double::doubleValue).sum();
+        double pd = padded.stream().mapToDouble(Double::doubleValue).sum();
+        System.out.printf(Locale.ROOT, "%nmodel %s, batchSize %d, threads %d, %d queries x %d repeats (medians per query, summed)%n",
+            modelName, settings.batchSize(), settings.threads(), queries, repeats);
+        System.out.printf(Locale.ROOT, "rerank stage (plugin timers)      %8.0f ms  = %.3f x raw ONNX Runtime%n", st, st / rw);
+        System.out.printf(Locale.ROOT, "request with rq - request without %8.0f ms  = %.3f x raw ONNX Runtime%n", rq, rq / rw);
+        System.out.printf(Locale.ROOT, "raw ONNX Runtime, bucketed batches %7.0f ms%n", rw);
+        System.out.printf(Locale.ROOT, "raw ONNX Runtime, first-stage order %6.0f ms  = %.3f x bucketed%n", pd, pd / rw);
+        System.out.printf(Locale.ROOT, "tokens: real %d, bucketed padded %d (%.4f x real), first-stage-order padded %d (%.4f x real)%n",
+            realTokens, bucketedTokens, (double) bucketedTokens / realTokens, inOrderTokens, (double) inOrderTokens / realTokens);
+      }
+    } finally {
+      cc.shutdown();
+    }
+  }
+
+  private static double runAll(CrossEncoder model, List<TokenBatch> batches) throws Exception {
+    long start = System.nanoTime();
+    for (TokenBatch b : batches) model.graph().run(b);
+    return (System.nanoTime() - start) / 1e6;
+  }
+
+  private static double median(double[] values) {
+    double[] v = values.clone();
+    Arrays.sort(v);
+    return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+  }
+}
