@@ -70,6 +70,13 @@ public class CrossEncoderQParserPlugin extends QParserPlugin implements Resource
     SolrResourceLoader solrLoader = (SolrResourceLoader) loader;
     SolrParams top = topLevelParams();
     ParamReader config = ParamReader.forConfig(top, CONTEXT);
+    for (String key : (Iterable<String>) top::getParameterNamesIterator) {
+      if (!PLUGIN_KEYS.contains(key) && !RerankParams.NAMES.contains(key)) {
+        throw config.error(
+            "unknown setting '" + key + "'; allowed: " + new java.util.TreeSet<>(PLUGIN_KEYS) + " and the request"
+                + " defaults " + new java.util.TreeSet<>(RerankParams.NAMES));
+      }
+    }
     maxReRankDocs = config.intIn(RerankParams.MAX_RERANK_DOCS, RerankParams.DEFAULT_MAX_RERANK_DOCS, 1, 100_000);
 
     Object models = args.get("models");

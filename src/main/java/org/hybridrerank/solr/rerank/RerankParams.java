@@ -45,6 +45,12 @@ public record RerankParams(
   public static final String LONG_DOCS = "longDocs";
   public static final String WINDOW_POOLING = "windowPooling";
 
+  /** Every request parameter, which solrconfig.xml may also set as a default. */
+  public static final java.util.Set<String> NAMES =
+      java.util.Set.of(
+          MODEL, RERANK_DOCS, FIELDS, FIELD_SEPARATOR, THRESHOLD, SCORE, TIMEOUT, RERANK_TEXT, RERANK_OPERATOR,
+          RERANK_WEIGHT, RERANK_SCALE, RERANK_MAIN_SCALE, LONG_DOCS, WINDOW_POOLING);
+
   public static final int DEFAULT_RERANK_DOCS = 100;
   public static final int DEFAULT_MAX_RERANK_DOCS = 1000;
   public static final String DEFAULT_FIELD_SEPARATOR = " ";

@@ -100,6 +100,7 @@ public class CrossEncoderConfigTest extends RerankCoreTestCase {
         loadFailure("badsetting", "<lst name=\"models\"><lst name=\"m\"><str name=\"path\">" + oracle
             + "</str><int name=\"batchsize\">4</int></lst></lst>"),
         "unknown setting 'batchsize'");
+    assertContains(loadFailure("typo", model(oracle) + "<int name=\"reRankDoc\">5</int>"), "unknown setting 'reRankDoc'", "reRankDocs");
   }
 
   @Test
