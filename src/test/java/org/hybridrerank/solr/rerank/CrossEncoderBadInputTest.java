@@ -1,22 +1,18 @@
 package org.hybridrerank.solr.rerank;
 
 import org.apache.solr.client.solrj.SolrQuery;
-import org.apache.solr.client.solrj.embedded.EmbeddedSolrServer;
 import org.apache.solr.common.SolrException;
 import org.apache.solr.common.SolrInputDocument;
 import org.hybridrerank.solr.testutil.RerankCoreTestCase;
-import org.junit.AfterClass;
 import org.junit.BeforeClass;
 import org.junit.Test;
 
 /** Every bad local param is a 400 whose message names the parameter and what it accepts. */
 public class CrossEncoderBadInputTest extends RerankCoreTestCase {
-  static EmbeddedSolrServer solr;
 
   @BeforeClass
   public static void beforeClass() throws Exception {
     initRerankCore("solrconfig.xml", "schema.xml");
-    solr = new EmbeddedSolrServer(h.getCoreContainer(), DEFAULT_TEST_CORENAME);
     SolrInputDocument doc = new SolrInputDocument();
     doc.addField("id", "1");
     doc.addField("title", "vitamin d");
@@ -25,11 +21,6 @@ public class CrossEncoderBadInputTest extends RerankCoreTestCase {
     solr.commit();
   }
 
-  @AfterClass
-  public static void afterClass() throws Exception {
-    if (solr != null) solr.close();
-    solr = null;
-  }
 
   private static void assertBadRequest(String rq, String... expectedInMessage) throws Exception {
     SolrQuery query = new SolrQuery("title:vitamin");

@@ -1,40 +1,22 @@
 package org.hybridrerank.solr.rerank;
 
 import org.apache.solr.client.solrj.SolrQuery;
-import org.apache.solr.client.solrj.embedded.EmbeddedSolrServer;
 import org.apache.solr.client.solrj.response.QueryResponse;
-import org.apache.solr.common.SolrInputDocument;
 import org.hybridrerank.solr.model.ModelRegistry;
 import org.hybridrerank.solr.testutil.OverlapOracle;
 import org.hybridrerank.solr.testutil.RerankCoreTestCase;
-import org.junit.AfterClass;
 import org.junit.BeforeClass;
 import org.junit.Test;
 
 /** The query result cache keys on every rerank parameter; reloads share and release model sessions. */
 public class CrossEncoderCacheAndReloadTest extends RerankCoreTestCase {
-  static EmbeddedSolrServer solr;
 
   @BeforeClass
   public static void beforeClass() throws Exception {
     initRerankCore("solrconfig.xml", "schema.xml");
-    solr = new EmbeddedSolrServer(h.getCoreContainer(), DEFAULT_TEST_CORENAME);
-    for (var e : CrossEncoderRerankTest.DOCS.entrySet()) {
-      SolrInputDocument doc = new SolrInputDocument();
-      doc.addField("id", e.getKey());
-      doc.addField("title", e.getValue()[0]);
-      doc.addField("text", e.getValue()[1]);
-      doc.addField("first_pass", e.getValue()[2]);
-      solr.add(doc);
-    }
-    solr.commit();
+    indexDocs(CrossEncoderRerankTest.DOCS);
   }
 
-  @AfterClass
-  public static void afterClass() throws Exception {
-    if (solr != null) solr.close();
-    solr = null;
-  }
 
   /** Entries of the current searcher's query result cache, from Solr's metrics. */
   private static int cachedResults() {

@@ -6,7 +6,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.solr.client.solrj.SolrQuery;
-import org.apache.solr.client.solrj.embedded.EmbeddedSolrServer;
 import org.apache.solr.client.solrj.response.QueryResponse;
 import org.apache.solr.common.SolrDocument;
 import org.apache.solr.common.SolrInputDocument;
@@ -38,21 +37,19 @@ public class CrossEncoderRerankTest extends RerankCoreTestCase {
     DOCS.put("d8", new Object[] {"Adults", "Adults and vitamin d.", 1f});
   }
 
-  static EmbeddedSolrServer solr;
   static OverlapOracle oracle;
 
   @BeforeClass
   public static void beforeClass() throws Exception {
     initRerankCore("solrconfig.xml", "schema.xml");
-    solr = new EmbeddedSolrServer(h.getCoreContainer(), DEFAULT_TEST_CORENAME);
     oracle = new OverlapOracle();
-    for (Map.Entry<String, Object[]> e : DOCS.entrySet()) {
+    for (String id : DOCS.keySet()) {
       SolrInputDocument doc = new SolrInputDocument();
-      doc.addField("id", e.getKey());
-      doc.addField("title", e.getValue()[0]);
-      doc.addField("text", e.getValue()[1]);
-      doc.addField("first_pass", e.getValue()[2]);
-      doc.addField("label_dv", "label " + e.getValue()[0]);
+      doc.addField("id", id);
+      doc.addField("title", DOCS.get(id)[0]);
+      doc.addField("text", DOCS.get(id)[1]);
+      doc.addField("first_pass", DOCS.get(id)[2]);
+      doc.addField("label_dv", "label " + DOCS.get(id)[0]);
       doc.addField("hidden", "vitamin d deficiency");
       solr.add(doc);
     }
@@ -62,8 +59,6 @@ public class CrossEncoderRerankTest extends RerankCoreTestCase {
   @AfterClass
   public static void afterClass() throws Exception {
     if (oracle != null) oracle.close();
-    if (solr != null) solr.close();
-    solr = null;
     oracle = null;
   }
 

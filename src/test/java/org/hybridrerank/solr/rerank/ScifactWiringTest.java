@@ -9,7 +9,6 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import org.apache.solr.client.solrj.SolrQuery;
-import org.apache.solr.client.solrj.embedded.EmbeddedSolrServer;
 import org.apache.solr.client.solrj.response.QueryResponse;
 import org.apache.solr.common.SolrInputDocument;
 import org.hybridrerank.solr.testutil.Beir;
@@ -26,13 +25,11 @@ import org.junit.Test;
  * exactly by the oracle tests, since this model barely uses token types.
  */
 public class ScifactWiringTest extends RerankCoreTestCase {
-  static EmbeddedSolrServer solr;
   static final List<String[]> CASES = new ArrayList<>(); // {query id, query text, judged doc id}
 
   @BeforeClass
   public static void beforeClass() throws Exception {
     initRerankCore("solrconfig.xml", "schema.xml");
-    solr = new EmbeddedSolrServer(h.getCoreContainer(), DEFAULT_TEST_CORENAME);
     Path scifact = SharedData.scifact();
     Map<String, String> queries = Beir.queries(scifact);
     Map<String, List<String>> qrels = Beir.qrels(scifact, "test");
@@ -60,8 +57,6 @@ public class ScifactWiringTest extends RerankCoreTestCase {
 
   @AfterClass
   public static void afterClass() throws Exception {
-    if (solr != null) solr.close();
-    solr = null;
     CASES.clear();
   }
 

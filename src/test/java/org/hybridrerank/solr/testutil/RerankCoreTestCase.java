@@ -2,10 +2,14 @@ package org.hybridrerank.solr.testutil;
 
 import java.nio.file.Path;
 import java.util.Set;
+import java.util.Map;
 import org.apache.solr.SolrTestCaseJ4;
+import org.apache.solr.client.solrj.embedded.EmbeddedSolrServer;
+import org.apache.solr.common.SolrInputDocument;
 import org.apache.solr.core.NodeConfig;
 import org.apache.solr.update.UpdateShardHandlerConfig;
 import org.apache.solr.util.TestHarness;
+import org.junit.AfterClass;
 
 /**
  * A real single-node Solr core from the test configset, whose solrconfig.xml reads the shared models through
@@ -13,6 +17,8 @@ import org.apache.solr.util.TestHarness;
  * folders are added to Solr's allowed paths, as a user would.
  */
 public abstract class RerankCoreTestCase extends SolrTestCaseJ4 {
+  /** A client on the test core, open from {@link #initRerankCore} to the end of the class. */
+  protected static EmbeddedSolrServer solr;
 
   protected static void initRerankCore(String solrconfig, String schema) throws Exception {
     System.setProperty("hybrid.models.dir", SharedData.modelsDir().toString());
@@ -30,5 +36,25 @@ public abstract class RerankCoreTestCase extends SolrTestCaseJ4 {
         new TestHarness.TestCoresLocator(
             DEFAULT_TEST_CORENAME, initAndGetDataDir().getAbsolutePath(), solrconfig, schema));
     h.coreName = DEFAULT_TEST_CORENAME;
+    solr = new EmbeddedSolrServer(h.getCoreContainer(), DEFAULT_TEST_CORENAME);
+  }
+
+  @AfterClass
+  public static void closeClient() throws Exception {
+    if (solr != null) solr.close();
+    solr = null;
+  }
+
+  /** Indexes and commits docs given as id → {title, text, first_pass}. */
+  protected static void indexDocs(Map<String, Object[]> docs) throws Exception {
+    for (Map.Entry<String, Object[]> e : docs.entrySet()) {
+      SolrInputDocument doc = new SolrInputDocument();
+      doc.addField("id", e.getKey());
+      doc.addField("title", e.getValue()[0]);
+      doc.addField("text", e.getValue()[1]);
+      doc.addField("first_pass", e.getValue()[2]);
+      solr.add(doc);
+    }
+    solr.commit();
   }
 }
