@@ -62,7 +62,7 @@ public final class CrossEncoder implements AutoCloseable {
       String query, List<String> passages, ScoringOptions options, Deadline deadline) {
     deadline.check("tokenization");
     long start = System.nanoTime();
-    List<EncodedPair> sequences;
+    List<EncodedSequence> sequences;
     try {
       sequences = encoder.encode(query, passages, options.longDocs());
     } catch (RuntimeException e) {
@@ -110,16 +110,16 @@ public final class CrossEncoder implements AutoCloseable {
 
   /** Sequences arrive grouped by passage, in passage order; truncate mode has exactly one each. */
   private static float[] poolPerPassage(
-      List<EncodedPair> sequences, float[] sequenceScores, int passages, ScoringOptions options) {
+      List<EncodedSequence> sequences, float[] sequenceScores, int passages, ScoringOptions options) {
     if (sequences.size() == passages) {
       return sequenceScores;
     }
     float[] pooled = new float[passages];
     int from = 0;
     while (from < sequences.size()) {
-      int passage = sequences.get(from).passage();
+      int passage = sequences.get(from).source();
       int to = from + 1;
-      while (to < sequences.size() && sequences.get(to).passage() == passage) to++;
+      while (to < sequences.size() && sequences.get(to).source() == passage) to++;
       pooled[passage] = options.windowPooling().pool(sequenceScores, from, to);
       from = to;
     }

@@ -3,22 +3,24 @@ package org.hybridrerank.solr.model;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Function;
 
 /**
- * One loaded cross-encoder per (model directory, version, settings), shared by every core that configures it
+ * One loaded model per (directory, version, settings), shared by every core and component that configures it
  * and closed when the last of them lets go. Sessions hold the weights in native memory, so loading a model
  * once per core would multiply the footprint by the number of cores.
  */
 public final class ModelRegistry {
   private static final ModelRegistry SHARED = new ModelRegistry();
 
-  private record Key(String path, String version, CrossEncoderSettings settings) {}
+  /** Settings are records, so two components asking for the same model with the same settings share it. */
+  private record Key(String path, String version, Object settings) {}
 
   private static final class Entry {
-    final CrossEncoder model;
+    final AutoCloseable model;
     int users;
 
-    Entry(CrossEncoder model) {
+    Entry(AutoCloseable model) {
       this.model = model;
     }
   }
@@ -30,17 +32,17 @@ public final class ModelRegistry {
   }
 
   /** A handle on a shared model; closing the handle releases this user's claim. */
-  public final class Lease implements AutoCloseable {
+  public final class Lease<T extends AutoCloseable> implements AutoCloseable {
     private final Key key;
-    private final CrossEncoder model;
+    private final T model;
     private boolean released;
 
-    private Lease(Key key, CrossEncoder model) {
+    private Lease(Key key, T model) {
       this.key = key;
       this.model = model;
     }
 
-    public CrossEncoder model() {
+    public T model() {
       return model;
     }
 
@@ -54,22 +56,33 @@ public final class ModelRegistry {
     }
   }
 
-  public synchronized Lease acquire(ModelDirectory directory, CrossEncoderSettings settings) {
+  /**
+   * The shared instance for this directory and settings, loaded with {@code loader} if nobody holds it.
+   *
+   * @param settings a value object (record) that, with the directory, identifies the loaded model
+   */
+  @SuppressWarnings("unchecked")
+  public synchronized <T extends AutoCloseable> Lease<T> acquire(
+      ModelDirectory directory, Object settings, Function<ModelDirectory, T> loader) {
     Key key = new Key(directory.path().toString(), directory.version(), settings);
     Entry entry = entries.get(key);
     if (entry == null) {
-      entry = new Entry(CrossEncoder.load(directory, settings));
+      entry = new Entry(loader.apply(directory));
       entries.put(key, entry);
     }
     entry.users++;
-    return new Lease(key, entry.model);
+    return new Lease<>(key, (T) entry.model);
   }
 
   private void release(Key key) {
     Entry entry = Objects.requireNonNull(entries.get(key), "released twice");
     if (--entry.users == 0) {
       entries.remove(key);
-      entry.model.close();
+      try {
+        entry.model.close();
+      } catch (Exception e) {
+        throw new IllegalStateException("cannot close model " + key.path(), e);
+      }
     }
   }
 

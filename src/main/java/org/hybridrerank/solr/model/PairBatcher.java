@@ -13,7 +13,7 @@ public final class PairBatcher {
   private PairBatcher() {}
 
   /** Length-bucketed batches of at most {@code batchSize} rows. */
-  public static List<TokenBatch> bucketed(List<EncodedPair> sequences, int batchSize) {
+  public static List<TokenBatch> bucketed(List<EncodedSequence> sequences, int batchSize) {
     int[] byLength =
         IntStream.range(0, sequences.size())
             .boxed()
@@ -24,11 +24,11 @@ public final class PairBatcher {
   }
 
   /** Batches in input order, each padded to its longest row: the naive way, kept for comparison. */
-  public static List<TokenBatch> inOrder(List<EncodedPair> sequences, int batchSize) {
+  public static List<TokenBatch> inOrder(List<EncodedSequence> sequences, int batchSize) {
     return chunk(sequences, IntStream.range(0, sequences.size()).toArray(), batchSize);
   }
 
-  private static List<TokenBatch> chunk(List<EncodedPair> sequences, int[] order, int batchSize) {
+  private static List<TokenBatch> chunk(List<EncodedSequence> sequences, int[] order, int batchSize) {
     List<TokenBatch> batches = new ArrayList<>((order.length + batchSize - 1) / batchSize);
     for (int from = 0; from < order.length; from += batchSize) {
       int to = Math.min(order.length, from + batchSize);
@@ -39,7 +39,7 @@ public final class PairBatcher {
   }
 
   /** Pads the given sequences with id 0, mask 0, type 0 to their longest length. */
-  public static TokenBatch pad(List<EncodedPair> sequences, int[] rows) {
+  public static TokenBatch pad(List<EncodedSequence> sequences, int[] rows) {
     int seq = 0;
     long real = 0;
     for (int r : rows) {
@@ -50,7 +50,7 @@ public final class PairBatcher {
     long[] mask = new long[rows.length * seq];
     long[] types = new long[rows.length * seq];
     for (int row = 0; row < rows.length; row++) {
-      EncodedPair pair = sequences.get(rows[row]);
+      EncodedSequence pair = sequences.get(rows[row]);
       int offset = row * seq;
       System.arraycopy(pair.ids(), 0, ids, offset, pair.length());
       System.arraycopy(pair.typeIds(), 0, types, offset, pair.length());

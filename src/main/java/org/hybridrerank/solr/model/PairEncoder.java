@@ -73,7 +73,7 @@ public final class PairEncoder implements AutoCloseable {
   }
 
   /** One sequence per passage (truncate) or one per window (window), in passage order. */
-  public List<EncodedPair> encode(String query, List<String> passages, LongDocs longDocs) {
+  public List<EncodedSequence> encode(String query, List<String> passages, LongDocs longDocs) {
     String cappedQuery = capQuery(query);
     PairList<String, String> pairs = new PairList<>(passages.size());
     for (String passage : passages) {
@@ -82,12 +82,12 @@ public final class PairEncoder implements AutoCloseable {
     boolean windows = longDocs == LongDocs.WINDOW;
     HuggingFaceTokenizer tokenizer = windows ? windowingTokenizer : truncatingTokenizer;
     Encoding[] encodings = tokenizer.batchEncode(pairs, true, windows);
-    List<EncodedPair> out = new ArrayList<>(encodings.length);
+    List<EncodedSequence> out = new ArrayList<>(encodings.length);
     for (int p = 0; p < encodings.length; p++) {
-      out.add(new EncodedPair(p, encodings[p].getIds(), encodings[p].getTypeIds()));
+      out.add(new EncodedSequence(p, encodings[p].getIds(), encodings[p].getTypeIds()));
       if (windows) {
         for (Encoding window : encodings[p].getOverflowing()) {
-          out.add(new EncodedPair(p, window.getIds(), window.getTypeIds()));
+          out.add(new EncodedSequence(p, window.getIds(), window.getTypeIds()));
         }
       }
     }

@@ -50,7 +50,7 @@ public class CrossEncoderQParserPlugin extends QParserPlugin implements Resource
 
   private NamedList<?> args = new NamedList<>();
   private SolrParams defaults = SolrParams.of();
-  private final Map<String, ModelRegistry.Lease> leases = new LinkedHashMap<>();
+  private final Map<String, ModelRegistry.Lease<CrossEncoder>> leases = new LinkedHashMap<>();
   private Map<String, String> modelVersions = Map.of();
   private String defaultModel;
   private int maxReRankDocs = RerankParams.DEFAULT_MAX_RERANK_DOCS;
@@ -90,7 +90,7 @@ public class CrossEncoderQParserPlugin extends QParserPlugin implements Resource
         if (!(entry.getValue() instanceof NamedList<?> spec)) {
           throw config.error("model '" + entry.getKey() + "' must be a <lst> with at least a 'path'");
         }
-        ModelRegistry.Lease lease = load(entry.getKey(), spec, solrLoader);
+        ModelRegistry.Lease<CrossEncoder> lease = load(entry.getKey(), spec, solrLoader);
         leases.put(entry.getKey(), lease);
         versions.put(entry.getKey(), lease.model().directory().version());
       }
@@ -117,7 +117,7 @@ public class CrossEncoderQParserPlugin extends QParserPlugin implements Resource
     return top.toSolrParams();
   }
 
-  private ModelRegistry.Lease load(String name, NamedList<?> spec, SolrResourceLoader loader) {
+  private ModelRegistry.Lease<CrossEncoder> load(String name, NamedList<?> spec, SolrResourceLoader loader) {
     String context = CONTEXT + " model '" + name + "'";
     ParamReader reader = ParamReader.forConfig(spec.toSolrParams(), context);
     for (Map.Entry<String, ?> entry : spec) {
@@ -146,7 +146,7 @@ public class CrossEncoderQParserPlugin extends QParserPlugin implements Resource
       } catch (IllegalArgumentException e) {
         throw reader.error(e.getMessage() + " (model " + dir + ")");
       }
-      return ModelRegistry.shared().acquire(directory, built);
+      return ModelRegistry.shared().acquire(directory, built, d -> CrossEncoder.load(d, built));
     } catch (ModelLoadException e) {
       throw new SolrException(SolrException.ErrorCode.SERVER_ERROR, context + ": " + e.getMessage(), e);
     }
@@ -205,7 +205,7 @@ public class CrossEncoderQParserPlugin extends QParserPlugin implements Resource
 
   @Override
   public void close() {
-    for (ModelRegistry.Lease lease : leases.values()) lease.close();
+    for (ModelRegistry.Lease<CrossEncoder> lease : leases.values()) lease.close();
     leases.clear();
   }
 }

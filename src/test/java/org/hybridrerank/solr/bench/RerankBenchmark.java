@@ -20,7 +20,7 @@ import org.apache.solr.update.UpdateShardHandlerConfig;
 import org.apache.solr.util.TestHarness;
 import org.hybridrerank.solr.model.CrossEncoder;
 import org.hybridrerank.solr.model.CrossEncoderSettings;
-import org.hybridrerank.solr.model.EncodedPair;
+import org.hybridrerank.solr.model.EncodedSequence;
 import org.hybridrerank.solr.model.LongDocs;
 import org.hybridrerank.solr.model.ModelDirectory;
 import org.hybridrerank.solr.model.ModelRegistry;
@@ -77,7 +77,7 @@ public final class RerankBenchmark {
       ModelDirectory dir = ModelDirectory.open(SharedData.model(modelName.equals("minilm") ? "scifact-minilm-l6-ce" : modelName));
       // the same settings as the test configset's "minilm" entry, so the registry hands back Solr's instance
       CrossEncoderSettings settings = CrossEncoderSettings.defaultsFor(dir).batchSize(4).threads(2).build();
-      try (ModelRegistry.Lease lease = ModelRegistry.shared().acquire(dir, settings)) {
+      try (ModelRegistry.Lease<CrossEncoder> lease = ModelRegistry.shared().acquire(dir, settings, d -> CrossEncoder.load(d, settings))) {
         CrossEncoder model = lease.model();
         Map<String, String> texts = Beir.queries(scifact);
         List<String> ids = new ArrayList<>(Beir.qrels(scifact, "test").keySet()).subList(0, queries);
@@ -96,10 +96,10 @@ public final class RerankBenchmark {
           for (SolrDocument d : top.getResults()) {
             passages.add(String.join(" ", List.of(String.valueOf(d.getFieldValue("title")), String.valueOf(d.getFieldValue("text")))).trim());
           }
-          List<EncodedPair> seqs = model.encoder().encode(claim, passages, LongDocs.TRUNCATE);
+          List<EncodedSequence> seqs = model.encoder().encode(claim, passages, LongDocs.TRUNCATE);
           List<TokenBatch> bucketed = PairBatcher.bucketed(seqs, settings.batchSize());
           List<TokenBatch> inOrder = PairBatcher.inOrder(seqs, settings.batchSize());
-          realTokens += seqs.stream().mapToLong(EncodedPair::length).sum();
+          realTokens += seqs.stream().mapToLong(EncodedSequence::length).sum();
           bucketedTokens += bucketed.stream().mapToLong(TokenBatch::paddedTokens).sum();
           inOrderTokens += inOrder.stream().mapToLong(TokenBatch::paddedTokens).sum();
 

@@ -85,7 +85,7 @@ public class CrossEncoderTest {
       // "zebra" is past the 32-token window in the first passage and inside it in the second
       assertEquals(0.0, s[0], 1e-6);
       assertEquals(1.0, s[1], 1e-6);
-      List<EncodedPair> encoded = model.encoder().encode("zebra", List.of(passage), LongDocs.TRUNCATE);
+      List<EncodedSequence> encoded = model.encoder().encode("zebra", List.of(passage), LongDocs.TRUNCATE);
       assertEquals(32, encoded.get(0).length());
     }
   }
@@ -93,7 +93,7 @@ public class CrossEncoderTest {
   @Test
   public void maxLengthAbove512IsHonoured() {
     try (CrossEncoder model = load(defaults().maxLength(600))) {
-      List<EncodedPair> encoded = model.encoder().encode("zebra", List.of("lorem ".repeat(700)), LongDocs.TRUNCATE);
+      List<EncodedSequence> encoded = model.encoder().encode("zebra", List.of("lorem ".repeat(700)), LongDocs.TRUNCATE);
       assertEquals(600, encoded.get(0).length());
     }
   }
@@ -140,8 +140,8 @@ public class CrossEncoderTest {
     // 200 passages of 10 to 59 words in a scrambled order, as a first stage would hand them over
     for (int i = 0; i < 200; i++) passages.add(String.join(" ", Collections.nCopies(10 + (i * 37) % 50, "token")));
     try (CrossEncoder model = load(defaults().batchSize(4))) {
-      List<EncodedPair> seqs = model.encoder().encode(QUERY, passages, LongDocs.TRUNCATE);
-      long real = seqs.stream().mapToLong(EncodedPair::length).sum();
+      List<EncodedSequence> seqs = model.encoder().encode(QUERY, passages, LongDocs.TRUNCATE);
+      long real = seqs.stream().mapToLong(EncodedSequence::length).sum();
       long bucketed = PairBatcher.bucketed(seqs, 4).stream().mapToLong(TokenBatch::paddedTokens).sum();
       long naive = PairBatcher.inOrder(seqs, 4).stream().mapToLong(TokenBatch::paddedTokens).sum();
       assertTrue("bucketed " + bucketed + " real " + real, bucketed <= real * 1.05);
