@@ -24,6 +24,11 @@ public final class SharedData {
     return modelsDir().resolve(name);
   }
 
+  /** The default bi-encoder, unpacked by the build into target/models (see pom.xml). */
+  public static Path embedderDir() {
+    return Path.of(System.getProperty("hybrid.embedder.dir", "target/models/all-minilm-l6-v2-q")).toAbsolutePath().normalize();
+  }
+
   public static Path scifact() {
     return sharedDir().resolve("datasets").resolve("scifact");
   }

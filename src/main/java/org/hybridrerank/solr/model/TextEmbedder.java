@@ -1,0 +1,152 @@
+package org.hybridrerank.solr.model;
+
+import ai.djl.huggingface.tokenizers.Encoding;
+import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.TensorInfo;
+import java.io.IOException;
+import java.nio.FloatBuffer;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Turns texts into vectors with an ONNX bi-encoder: token vectors ({@code [batch, seq, dim]}) pooled by mean
+ * or CLS, or a ready sentence vector ({@code [batch, dim]}), then L2-normalised. Texts of similar length are
+ * batched together. Thread-safe.
+ */
+public final class TextEmbedder implements AutoCloseable {
+  private final ModelDirectory directory;
+  private final EmbedderSettings settings;
+  private final OnnxModel model;
+  private final HuggingFaceTokenizer tokenizer;
+  private final String outputName;
+  private final boolean tokenVectors;
+  private final int dimension;
+
+  private TextEmbedder(ModelDirectory directory, EmbedderSettings settings) {
+    this.directory = directory;
+    this.settings = settings;
+    this.model = new OnnxModel(directory.modelFile(), settings.threads());
+    try {
+      this.outputName = settings.outputName() != null ? settings.outputName() : model.outputNames().iterator().next();
+      long[] shape = model.output(outputName).getShape();
+      if (shape.length != 2 && shape.length != 3) {
+        throw new ModelLoadException(
+            directory.modelFile() + ": embedding output '" + outputName + "' must be [batch, seq, dim] or [batch, dim], found "
+                + Arrays.toString(shape));
+      }
+      this.tokenVectors = shape.length == 3;
+      this.tokenizer =
+          HuggingFaceTokenizer.builder(Map.of("modelMaxLength", Integer.toString(settings.maxLength())))
+              .optTokenizerPath(directory.tokenizerFile())
+              .optAddSpecialTokens(true)
+              .optPadding(false)
+              .optTruncation(true)
+              .optMaxLength(settings.maxLength())
+              .build();
+      long declared = shape[shape.length - 1];
+      this.dimension = declared > 0 ? (int) declared : embed(List.of("dimension probe"))[0].length;
+    } catch (IOException | RuntimeException e) {
+      model.close();
+      if (e instanceof ModelLoadException m) throw m;
+      throw new ModelLoadException("cannot load embedder " + directory + ": " + e.getMessage(), e);
+    }
+  }
+
+  public static TextEmbedder load(ModelDirectory directory, EmbedderSettings settings) {
+    return new TextEmbedder(directory, settings);
+  }
+
+  public ModelDirectory directory() {
+    return directory;
+  }
+
+  public int dimension() {
+    return dimension;
+  }
+
+  public float[] embed(String text) {
+    return embed(List.of(text))[0];
+  }
+
+  /** One vector per text, in input order. */
+  public float[][] embed(List<String> texts) {
+    Encoding[] encodings;
+    try {
+      encodings = tokenizer.batchEncode(texts, true, false);
+    } catch (RuntimeException e) {
+      throw new InferenceException("tokenization failed: " + e.getMessage(), e);
+    }
+    List<EncodedSequence> sequences = new ArrayList<>(encodings.length);
+    for (int i = 0; i < encodings.length; i++) {
+      sequences.add(new EncodedSequence(i, encodings[i].getIds(), encodings[i].getTypeIds()));
+    }
+    float[][] vectors = new float[texts.size()][];
+    for (TokenBatch batch : PairBatcher.bucketed(sequences, settings.batchSize())) {
+      float[][] batchVectors;
+      try {
+        batchVectors = model.run(batch, outputName, out -> pool(batch, out.getFloatBuffer(), out.getInfo()));
+      } catch (OrtException | RuntimeException e) {
+        throw new InferenceException(
+            "embedding failed on " + directory.modelFile() + " (" + batch.rows() + "x" + batch.seqLength() + " tokens): "
+                + e.getMessage(),
+            e);
+      }
+      for (int row = 0; row < batch.rows(); row++) {
+        vectors[batch.sequenceIndexes()[row]] = batchVectors[row];
+      }
+    }
+    return vectors;
+  }
+
+  private float[][] pool(TokenBatch batch, FloatBuffer values, TensorInfo info) throws OrtException {
+    long[] shape = info.getShape();
+    int rows = batch.rows();
+    if (shape[0] != rows) throw new OrtException("output has " + shape[0] + " rows for " + rows + " texts");
+    int dim = (int) shape[shape.length - 1];
+    float[][] out = new float[rows][dim];
+    if (!tokenVectors) {
+      for (int r = 0; r < rows; r++) values.get(r * dim, out[r], 0, dim);
+    } else {
+      int seq = (int) shape[1];
+      if (seq != batch.seqLength()) throw new OrtException("output has " + seq + " positions for " + batch.seqLength());
+      for (int r = 0; r < rows; r++) {
+        if (settings.pooling() == Pooling.CLS) {
+          values.get(r * seq * dim, out[r], 0, dim);
+          continue;
+        }
+        int counted = 0;
+        for (int t = 0; t < seq; t++) {
+          if (batch.attentionMask()[r * seq + t] == 0) continue;
+          counted++;
+          int base = (r * seq + t) * dim;
+          for (int d = 0; d < dim; d++) out[r][d] += values.get(base + d);
+        }
+        for (int d = 0; d < dim; d++) out[r][d] /= Math.max(1, counted);
+      }
+    }
+    if (settings.normalize()) {
+      for (float[] v : out) normalize(v);
+    }
+    return out;
+  }
+
+  private static void normalize(float[] v) {
+    double norm = 0;
+    for (float x : v) norm += (double) x * x;
+    norm = Math.sqrt(norm);
+    if (norm == 0) return;
+    for (int i = 0; i < v.length; i++) v[i] = (float) (v[i] / norm);
+  }
+
+  @Override
+  public void close() {
+    try {
+      tokenizer.close();
+    } finally {
+      model.close();
+    }
+  }
+}
