@@ -7,7 +7,7 @@ import org.apache.solr.handler.component.ResponseBuilder;
 import org.apache.solr.request.SolrQueryRequest;
 import org.apache.solr.request.SolrRequestInfo;
 import org.apache.solr.search.QParser;
-import org.hybridrerank.solr.params.ParamReader;
+import org.hybridrerank.solr.config.ParamReader;
 
 /** Validates the local params of one {@code {!crossencoder ...}} and builds its rank query. */
 final class CrossEncoderQParser extends QParser {
@@ -34,7 +34,9 @@ final class CrossEncoderQParser extends QParser {
             req.getSchema());
     // A result cache hit never reaches the rescorer: it holds a rerank that succeeded, so start from "ok".
     (params.getInt(CommonParams.ROWS, 10) == 0 ? RerankStatus.SKIPPED : RerankStatus.OK).report(null);
-    return new CrossEncoderRerankQuery(plugin.model(rerank.model()), rerank, isExplaining());
+    CrossEncoderRerankQuery query = new CrossEncoderRerankQuery(plugin.model(rerank.model()), rerank, isExplaining());
+    RerankScores.register(req, query.state());
+    return query;
   }
 
   private boolean isExplaining() {

@@ -1,6 +1,5 @@
 package org.hybridrerank.solr.rerank;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -13,7 +12,6 @@ import org.apache.lucene.util.ResourceLoaderAware;
 import org.apache.solr.common.SolrException;
 import org.apache.solr.common.params.SolrParams;
 import org.apache.solr.common.util.NamedList;
-import org.apache.solr.core.CoreContainer;
 import org.apache.solr.core.SolrResourceLoader;
 import org.apache.solr.request.SolrQueryRequest;
 import org.apache.solr.search.QParser;
@@ -23,7 +21,8 @@ import org.hybridrerank.solr.model.CrossEncoderSettings;
 import org.hybridrerank.solr.model.ModelDirectory;
 import org.hybridrerank.solr.model.ModelLoadException;
 import org.hybridrerank.solr.model.ModelRegistry;
-import org.hybridrerank.solr.params.ParamReader;
+import org.hybridrerank.solr.config.ModelLocator;
+import org.hybridrerank.solr.config.ParamReader;
 
 /**
  * {@code {!crossencoder}}: reranks the top K of any query with an ONNX cross-encoder. Models are named in
@@ -129,7 +128,7 @@ public class CrossEncoderQParserPlugin extends QParserPlugin implements Resource
     if (rawPath == null || rawPath.isBlank()) {
       throw reader.error("'path' is required: a directory with model.onnx and tokenizer.json");
     }
-    Path dir = resolveModelPath(rawPath, loader, reader);
+    Path dir = ModelLocator.resolve(rawPath, loader, reader);
     try {
       ModelDirectory directory = ModelDirectory.open(dir);
       CrossEncoderSettings.Builder settings = CrossEncoderSettings.defaultsFor(directory);
@@ -150,27 +149,6 @@ public class CrossEncoderQParserPlugin extends QParserPlugin implements Resource
     } catch (ModelLoadException e) {
       throw new SolrException(SolrException.ErrorCode.SERVER_ERROR, context + ": " + e.getMessage(), e);
     }
-  }
-
-  /** Relative paths are under the core's conf directory; any path must be inside Solr's allowed paths. */
-  private static Path resolveModelPath(String rawPath, SolrResourceLoader loader, ParamReader reader) {
-    Path path = Path.of(rawPath);
-    if (!path.isAbsolute()) {
-      Path base = loader.getConfigPath();
-      if (base == null || !Files.isDirectory(base)) base = loader.getInstancePath();
-      path = base.resolve(path);
-    }
-    path = path.normalize();
-    CoreContainer container = loader.getCoreContainer();
-    if (container != null) {
-      try {
-        container.assertPathAllowed(path);
-      } catch (SolrException e) {
-        throw reader.error(
-            "model path " + path + " is outside Solr's allowed paths; add it to solr.allowPaths (" + e.getMessage() + ")");
-      }
-    }
-    return path;
   }
 
   @Override

@@ -50,6 +50,10 @@ public final class CrossEncoderRerankQuery extends AbstractReRankQuery {
     return params;
   }
 
+  RerankRequestState state() {
+    return state;
+  }
+
   @Override
   @SuppressWarnings("unchecked")
   public TopDocsCollector<? extends ScoreDoc> getTopDocsCollector(int len, QueryCommand cmd, IndexSearcher searcher)

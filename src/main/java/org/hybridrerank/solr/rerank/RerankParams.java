@@ -7,7 +7,7 @@ import java.util.Map;
 import org.hybridrerank.solr.model.LongDocs;
 import org.hybridrerank.solr.model.ScoringOptions;
 import org.hybridrerank.solr.model.WindowPooling;
-import org.hybridrerank.solr.params.ParamReader;
+import org.hybridrerank.solr.config.ParamReader;
 import org.apache.solr.schema.IndexSchema;
 import org.apache.solr.schema.SchemaField;
 import org.apache.solr.search.ReRankOperator;

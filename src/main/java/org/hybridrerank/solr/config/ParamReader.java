@@ -1,4 +1,4 @@
-package org.hybridrerank.solr.params;
+package org.hybridrerank.solr.config;
 
 import java.util.Arrays;
 import java.util.Locale;

@@ -1,0 +1,51 @@
+package org.hybridrerank.solr.config;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.apache.solr.common.SolrException;
+import org.apache.solr.core.CoreContainer;
+import org.apache.solr.core.SolrResourceLoader;
+import org.hybridrerank.solr.model.EmbedderSettings;
+import org.hybridrerank.solr.model.ModelDirectory;
+import org.hybridrerank.solr.model.ModelLoadException;
+import org.hybridrerank.solr.model.ModelRegistry;
+import org.hybridrerank.solr.model.TextEmbedder;
+
+/** Where solrconfig.xml's model paths point, and loading the shared models found there. */
+public final class ModelLocator {
+  private ModelLocator() {}
+
+  /** Relative paths are under the core's conf directory; any path must be inside Solr's allowed paths. */
+  public static Path resolve(String rawPath, SolrResourceLoader loader, ParamReader reader) {
+    Path path = Path.of(rawPath);
+    if (!path.isAbsolute()) {
+      Path base = loader.getConfigPath();
+      if (base == null || !Files.isDirectory(base)) base = loader.getInstancePath();
+      path = base.resolve(path);
+    }
+    path = path.normalize();
+    CoreContainer container = loader.getCoreContainer();
+    if (container != null) {
+      try {
+        container.assertPathAllowed(path);
+      } catch (SolrException e) {
+        throw reader.error(
+            "model path " + path + " is outside Solr's allowed paths; add it to solr.allowPaths (" + e.getMessage() + ")");
+      }
+    }
+    return path;
+  }
+
+  /** The shared embedder at {@code rawPath}; a broken one fails with the path and {@code context}. */
+  public static ModelRegistry.Lease<TextEmbedder> acquireEmbedder(
+      String rawPath, int threads, SolrResourceLoader loader, ParamReader reader) {
+    Path dir = resolve(rawPath, loader, reader);
+    try {
+      ModelDirectory directory = ModelDirectory.open(dir);
+      EmbedderSettings settings = EmbedderSettings.defaultsFor(directory).withThreads(threads);
+      return ModelRegistry.shared().acquire(directory, settings, d -> TextEmbedder.load(d, settings));
+    } catch (ModelLoadException e) {
+      throw reader.error("embedder: " + e.getMessage());
+    }
+  }
+}
