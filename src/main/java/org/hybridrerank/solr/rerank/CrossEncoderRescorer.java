@@ -43,6 +43,9 @@ final class CrossEncoderRescorer extends Rescorer {
 
   @Override
   public TopDocs rescore(IndexSearcher searcher, TopDocs firstPass, int topN) throws IOException {
+    if (!params.enabled()) {
+      return firstPass; // the collector reports "skipped"
+    }
     state.started();
     int n = Math.min(topN, firstPass.scoreDocs.length);
     if (n == 0) {

@@ -17,6 +17,7 @@ import org.apache.solr.search.ReRankOperator;
  * queries) have the same answer, which is why this record is the query's cache identity.
  */
 public record RerankParams(
+    boolean enabled,
     String model,
     String modelVersion,
     int reRankDocs,
@@ -29,6 +30,7 @@ public record RerankParams(
     ScoreBlender blender,
     ScoringOptions scoring) {
 
+  public static final String ENABLED = "enabled";
   public static final String MODEL = "model";
   public static final String RERANK_DOCS = "reRankDocs";
   public static final String MAX_RERANK_DOCS = "maxReRankDocs";
@@ -48,7 +50,7 @@ public record RerankParams(
   /** Every request parameter, which solrconfig.xml may also set as a default. */
   public static final java.util.Set<String> NAMES =
       java.util.Set.of(
-          MODEL, RERANK_DOCS, FIELDS, FIELD_SEPARATOR, THRESHOLD, SCORE, TIMEOUT, RERANK_TEXT, RERANK_OPERATOR,
+          ENABLED, MODEL, RERANK_DOCS, FIELDS, FIELD_SEPARATOR, THRESHOLD, SCORE, TIMEOUT, RERANK_TEXT, RERANK_OPERATOR,
           RERANK_WEIGHT, RERANK_SCALE, RERANK_MAIN_SCALE, LONG_DOCS, WINDOW_POOLING);
 
   public static final int DEFAULT_RERANK_DOCS = 100;
@@ -71,6 +73,7 @@ public record RerankParams(
       int maxReRankDocs,
       String queryText,
       IndexSchema schema) {
+    boolean enabled = reader.bool(ENABLED, true);
     String model = reader.string(MODEL, defaultModel);
     if (!models.containsKey(model)) {
       throw reader.error(
@@ -102,6 +105,7 @@ public record RerankParams(
     WindowPooling pooling = reader.oneOf(WINDOW_POOLING, WindowPooling.MAX, WindowPooling.class);
 
     return new RerankParams(
+        enabled,
         model,
         models.get(model),
         reRankDocs,

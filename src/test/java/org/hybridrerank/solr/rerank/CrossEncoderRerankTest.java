@@ -245,6 +245,10 @@ public class CrossEncoderRerankTest extends RerankCoreTestCase {
     QueryResponse rsp = solr.query(none);
     assertEquals(0, rsp.getResults().getNumFound());
     assertEquals("skipped", status(rsp));
+    // enabled=false turns the stage off (for handlers whose defaults rerank): first-pass order, skipped
+    QueryResponse off = solr.query(firstPass("{!crossencoder enabled=false reRankText=$rrq}"));
+    assertEquals(new ArrayList<>(DOCS.keySet()), ids(off));
+    assertEquals("skipped", status(off));
   }
 
   @Test
