@@ -145,7 +145,7 @@ public class HybridSearchComponent extends SearchComponent implements SolrCoreAw
             subquery(
                 "knn",
                 vectorString(queryVector),
-                Map.of("f", hybrid.vectorField(), "topK", Integer.toString(hybrid.vectorTopN())),
+                Map.of("f", hybrid.vectorField(), "topK", Integer.toString(hybrid.vectorTopN()), "v", vectorString(queryVector)),
                 req);
         vector = ranked(searcher.getDocList(query, rb.getFilters(), null, 0, hybrid.vectorTopN(), SolrIndexSearcher.GET_SCORES));
         timings.add("vectorMs", (System.nanoTime() - start) / 1e6);
