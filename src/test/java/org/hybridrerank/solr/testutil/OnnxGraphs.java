@@ -30,6 +30,20 @@ public final class OnnxGraphs {
     return writeModel(dir, graph);
   }
 
+  /**
+   * An "embedder" whose sentence vector is the 16 token ids as floats, declared for exactly 16 tokens: loads
+   * with dimension 16, embeds 16-token texts, and fails in ONNX Runtime on any other length.
+   */
+  public static Path fixedLengthEmbedder(Path dir) throws IOException {
+    byte[] graph =
+        graph(
+            "fixed16_embedder",
+            node("Cast", new String[] {"input_ids"}, "sentence_embedding", intAttribute("to", FLOAT)),
+            concat(valueInfo("input_ids", INT64, "batch", 16), valueInfo("attention_mask", INT64, "batch", 16)),
+            valueInfo("sentence_embedding", FLOAT, "batch", 16));
+    return writeModel(dir, graph);
+  }
+
   /** Has input_ids but no attention_mask: must be refused at load. */
   public static Path withoutAttentionMask(Path dir) throws IOException {
     byte[] graph =
