@@ -1,13 +1,9 @@
 package org.hybridrerank.solr.testutil;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Set;
-import java.util.stream.Stream;
 import org.apache.solr.SolrTestCaseJ4;
 import org.apache.solr.client.solrj.embedded.EmbeddedSolrServer;
 import org.apache.solr.core.NodeConfig;
-import org.apache.solr.update.UpdateShardHandlerConfig;
 import org.apache.solr.util.TestHarness;
 import org.junit.AfterClass;
 
@@ -21,21 +17,8 @@ public abstract class ExampleCoreTestCase extends SolrTestCaseJ4 {
   /** @param edit rewrites solrconfig.xml or managed-schema.xml text before the core loads (null: as shipped) */
   protected static void initExampleCore(java.util.function.BinaryOperator<String> edit) throws Exception {
     Path home = createTempDir("example-home");
-    Path conf = Files.createDirectories(home.resolve(DEFAULT_TEST_CORENAME).resolve("conf"));
-    try (Stream<Path> files = Files.list(Path.of("solr-conf"))) {
-      for (Path file : (Iterable<Path>) files::iterator) {
-        String text = Files.readString(file);
-        if (edit != null) text = edit.apply(file.getFileName().toString(), text);
-        Files.writeString(conf.resolve(file.getFileName().toString()), text);
-      }
-    }
-    System.setProperty("hybrid.crossencoder.dir", SharedData.model("scifact-minilm-l6-ce").toString());
-    System.setProperty("hybrid.embedder.dir", SharedData.embedderDir().toString());
-    NodeConfig node =
-        new NodeConfig.NodeConfigBuilder("testNode", home)
-            .setAllowPaths(Set.of(SharedData.sharedDir(), SharedData.embedderDir()))
-            .setUpdateShardHandlerConfig(UpdateShardHandlerConfig.TEST_DEFAULT)
-            .build();
+    ExampleSolr.prepareHome(home, edit);
+    NodeConfig node = ExampleSolr.nodeConfig(home);
     createCoreContainer(
         node,
         new TestHarness.TestCoresLocator(

@@ -5,12 +5,12 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BinaryOperator;
-import java.util.stream.Stream;
 import org.apache.solr.client.solrj.SolrQuery;
 import org.apache.solr.client.solrj.embedded.EmbeddedSolrServer;
 import org.apache.solr.common.SolrException;
 import org.apache.solr.common.SolrInputDocument;
 import org.hybridrerank.solr.testutil.ExampleCoreTestCase;
+import org.hybridrerank.solr.testutil.ExampleSolr;
 import org.hybridrerank.solr.testutil.OnnxGraphs;
 import org.junit.BeforeClass;
 import org.junit.Test;
@@ -33,13 +33,10 @@ public class TextEmbeddingUpdateProcessorTest extends ExampleCoreTestCase {
   /** Creates a core from the example configset rewritten by {@code edit}. */
   private static void createCore(String name, BinaryOperator<String> edit) throws Exception {
     Path instance = Path.of(h.getCoreContainer().getSolrHome()).resolve(name);
-    Path conf = Files.createDirectories(instance.resolve("conf"));
-    try (Stream<Path> files = Files.list(Path.of("solr-conf"))) {
-      for (Path file : (Iterable<Path>) files::iterator) {
-        String name2 = file.getFileName().toString();
-        Files.writeString(conf.resolve(name2), edit.apply(name2, Files.readString(file)));
-      }
-    }
+    ExampleSolr.prepareHome(instance.getParent().resolve("configs-" + name), edit);
+    Path conf = instance.getParent().resolve("configs-" + name).resolve(ExampleSolr.CORE).resolve("conf");
+    Files.createDirectories(instance);
+    Files.move(conf, instance.resolve("conf"));
     h.getCoreContainer().create(name, instance, Map.of("dataDir", instance.resolve("data").toString()), false);
   }
 
