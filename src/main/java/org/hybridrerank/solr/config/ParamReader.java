@@ -46,19 +46,7 @@ public final class ParamReader {
   }
 
   public int intIn(String name, int fallback, int min, int max) {
-    String raw = params.get(name);
-    if (raw == null) return fallback;
-    String allowed = "an integer in [" + min + ", " + max + "]";
-    int value;
-    try {
-      value = Integer.parseInt(raw.trim());
-    } catch (NumberFormatException e) {
-      throw error("parameter '" + name + "' must be " + allowed + ", got '" + abbreviate(raw) + "'");
-    }
-    if (value < min || value > max) {
-      throw error("parameter '" + name + "' must be " + allowed + ", got " + value);
-    }
-    return value;
+    return (int) longIn(name, fallback, min, max);
   }
 
   public long longIn(String name, long fallback, long min, long max) {

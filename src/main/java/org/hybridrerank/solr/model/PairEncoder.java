@@ -38,27 +38,25 @@ public final class PairEncoder implements AutoCloseable {
               .build();
       // DJL silently caps maxLength at modelMaxLength (512 unless told): tell it the configured length
       Map<String, String> lengths = Map.of("modelMaxLength", Integer.toString(settings.maxLength()));
-      truncatingTokenizer =
-          HuggingFaceTokenizer.builder(lengths)
-              .optTokenizerPath(tokenizerFile)
-              .optAddSpecialTokens(true)
-              .optPadding(false)
-              .optTruncateSecondOnly()
-              .optMaxLength(settings.maxLength())
-              .build();
+      truncatingTokenizer = pairTokenizer(tokenizerFile, lengths, settings).build();
       windowingTokenizer =
-          HuggingFaceTokenizer.builder(lengths)
-              .optTokenizerPath(tokenizerFile)
-              .optAddSpecialTokens(true)
-              .optPadding(false)
-              .optTruncateSecondOnly()
-              .optMaxLength(settings.maxLength())
+          pairTokenizer(tokenizerFile, lengths, settings)
               .optStride(settings.windowOverlap())
               .optWithOverflowingTokens(true)
               .build();
     } catch (IOException | RuntimeException e) {
       throw new ModelLoadException("cannot load tokenizer " + tokenizerFile + ": " + e.getMessage(), e);
     }
+  }
+
+  private static HuggingFaceTokenizer.Builder pairTokenizer(
+      Path tokenizerFile, Map<String, String> lengths, CrossEncoderSettings settings) {
+    return HuggingFaceTokenizer.builder(lengths)
+        .optTokenizerPath(tokenizerFile)
+        .optAddSpecialTokens(true)
+        .optPadding(false)
+        .optTruncateSecondOnly()
+        .optMaxLength(settings.maxLength());
   }
 
   /** The query cut after its {@code maxQueryLength}-th token, at a character boundary the tokenizer chose. */

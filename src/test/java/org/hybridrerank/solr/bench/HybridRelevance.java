@@ -13,7 +13,6 @@ import org.apache.solr.client.solrj.embedded.EmbeddedSolrServer;
 import org.apache.solr.client.solrj.request.QueryRequest;
 import org.apache.solr.client.solrj.response.QueryResponse;
 import org.apache.solr.common.SolrDocument;
-import org.apache.solr.common.SolrInputDocument;
 import org.apache.solr.util.TestHarness;
 import org.hybridrerank.solr.testutil.Beir;
 import org.hybridrerank.solr.testutil.ExampleSolr;
@@ -41,23 +40,8 @@ public final class HybridRelevance {
             new TestHarness.TestCoresLocator(ExampleSolr.CORE, home.resolve("data").toString(), "solrconfig.xml", "managed-schema.xml"));
     try (EmbeddedSolrServer solr = new EmbeddedSolrServer(harness.getCoreContainer(), ExampleSolr.CORE)) {
       long start = System.nanoTime();
-      List<SolrInputDocument> batch = new ArrayList<>();
-      int indexed = 0;
-      for (Beir.Doc d : Beir.corpus(scifact, Integer.MAX_VALUE).values()) {
-        SolrInputDocument doc = new SolrInputDocument();
-        doc.addField("id", d.id());
-        doc.addField("title", d.title());
-        doc.addField("text", d.text());
-        batch.add(doc);
-        if (batch.size() == 256) {
-          solr.add(batch);
-          indexed += batch.size();
-          batch.clear();
-          System.err.printf(Locale.ROOT, "\rindexed %d docs (%.0f docs/s)", indexed, indexed / ((System.nanoTime() - start) / 1e9));
-        }
-      }
-      solr.add(batch);
-      solr.commit();
+      Beir.index(solr, Beir.corpus(scifact, Integer.MAX_VALUE).values(), indexed ->
+          System.err.printf(Locale.ROOT, "\rindexed %d docs (%.0f docs/s)", indexed, indexed / ((System.nanoTime() - start) / 1e9)));
       System.err.printf(Locale.ROOT, "%nindexed with embeddings in %.0f s%n", (System.nanoTime() - start) / 1e9);
 
       String[] modes = {"lexical", "vector", "rrf", "rrf+ce"};

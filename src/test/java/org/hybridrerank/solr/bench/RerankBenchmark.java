@@ -12,7 +12,6 @@ import org.apache.solr.client.solrj.SolrQuery;
 import org.apache.solr.client.solrj.embedded.EmbeddedSolrServer;
 import org.apache.solr.client.solrj.response.QueryResponse;
 import org.apache.solr.common.SolrDocument;
-import org.apache.solr.common.SolrInputDocument;
 import org.apache.solr.common.util.NamedList;
 import org.apache.solr.core.CoreContainer;
 import org.apache.solr.core.NodeConfig;
@@ -58,20 +57,7 @@ public final class RerankBenchmark {
     CoreContainer cc = harness.getCoreContainer();
     try (EmbeddedSolrServer solr = new EmbeddedSolrServer(cc, "collection1")) {
       long t0 = System.nanoTime();
-      List<SolrInputDocument> batch = new ArrayList<>();
-      for (Beir.Doc d : Beir.corpus(scifact, Integer.MAX_VALUE).values()) {
-        SolrInputDocument doc = new SolrInputDocument();
-        doc.addField("id", d.id());
-        doc.addField("title", d.title());
-        doc.addField("text", d.text());
-        batch.add(doc);
-        if (batch.size() == 500) {
-          solr.add(batch);
-          batch.clear();
-        }
-      }
-      if (!batch.isEmpty()) solr.add(batch);
-      solr.commit();
+      Beir.index(solr, Beir.corpus(scifact, Integer.MAX_VALUE).values(), added -> {});
       System.out.printf(Locale.ROOT, "indexed SciFact in %.1f s%n", (System.nanoTime() - t0) / 1e9);
 
       ModelDirectory dir = ModelDirectory.open(SharedData.model(modelName.equals("minilm") ? "scifact-minilm-l6-ce" : modelName));

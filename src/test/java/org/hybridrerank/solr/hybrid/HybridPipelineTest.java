@@ -9,7 +9,6 @@ import org.apache.solr.client.solrj.SolrQuery;
 import org.apache.solr.client.solrj.request.QueryRequest;
 import org.apache.solr.client.solrj.response.QueryResponse;
 import org.apache.solr.common.SolrDocument;
-import org.apache.solr.common.SolrInputDocument;
 import org.hybridrerank.solr.testutil.Beir;
 import org.hybridrerank.solr.testutil.ExampleCoreTestCase;
 import org.hybridrerank.solr.testutil.SharedData;
@@ -39,16 +38,7 @@ public class HybridPipelineTest extends ExampleCoreTestCase {
       if (docs.size() >= 300) break;
       if (!judged.contains(d.id())) docs.add(d);
     }
-    List<SolrInputDocument> batch = new ArrayList<>();
-    for (Beir.Doc d : docs) {
-      SolrInputDocument doc = new SolrInputDocument();
-      doc.addField("id", d.id());
-      doc.addField("title", d.title());
-      doc.addField("text", d.text());
-      batch.add(doc);
-    }
-    solr.add(batch);
-    solr.commit();
+    Beir.index(solr, docs, added -> {});
   }
 
   @Test

@@ -10,7 +10,6 @@ import java.util.Random;
 import java.util.Set;
 import org.apache.solr.client.solrj.SolrQuery;
 import org.apache.solr.client.solrj.response.QueryResponse;
-import org.apache.solr.common.SolrInputDocument;
 import org.hybridrerank.solr.testutil.Beir;
 import org.hybridrerank.solr.testutil.RerankCoreTestCase;
 import org.hybridrerank.solr.testutil.SharedData;
@@ -45,14 +44,7 @@ public class ScifactWiringTest extends RerankCoreTestCase {
       if (docs.size() >= 500) break;
       if (!judged.contains(d.id())) docs.add(d);
     }
-    for (Beir.Doc d : docs) {
-      SolrInputDocument doc = new SolrInputDocument();
-      doc.addField("id", d.id());
-      doc.addField("title", d.title());
-      doc.addField("text", d.text());
-      solr.add(doc);
-    }
-    solr.commit();
+    Beir.index(solr, docs, added -> {});
   }
 
   @AfterClass

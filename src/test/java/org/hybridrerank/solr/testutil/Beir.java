@@ -44,6 +44,29 @@ public final class Beir {
     return docs;
   }
 
+  /** Adds docs (id, title, text) in batches and commits; {@code progress} sees the running count. */
+  public static void index(
+      org.apache.solr.client.solrj.SolrClient solr, java.util.Collection<Doc> docs, java.util.function.IntConsumer progress)
+      throws Exception {
+    List<org.apache.solr.common.SolrInputDocument> batch = new ArrayList<>();
+    int added = 0;
+    for (Doc d : docs) {
+      org.apache.solr.common.SolrInputDocument doc = new org.apache.solr.common.SolrInputDocument();
+      doc.addField("id", d.id());
+      doc.addField("title", d.title());
+      doc.addField("text", d.text());
+      batch.add(doc);
+      if (batch.size() == 256) {
+        solr.add(batch);
+        added += batch.size();
+        batch.clear();
+        progress.accept(added);
+      }
+    }
+    if (!batch.isEmpty()) solr.add(batch);
+    solr.commit();
+  }
+
   public static Map<String, String> queries(Path dataset) throws IOException {
     Map<String, String> queries = new LinkedHashMap<>();
     ObjectMapper json = new ObjectMapper();
