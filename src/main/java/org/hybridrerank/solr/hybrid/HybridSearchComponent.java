@@ -6,12 +6,15 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.apache.lucene.search.MatchNoDocsQuery;
 import org.apache.lucene.search.Query;
+import org.apache.solr.common.SolrException;
 import org.apache.solr.common.params.CommonParams;
 import org.apache.solr.common.params.ModifiableSolrParams;
 import org.apache.solr.common.params.SolrParams;
 import org.apache.solr.common.util.NamedList;
 import org.apache.solr.common.util.SimpleOrderedMap;
+import org.apache.solr.core.CloseHook;
 import org.apache.solr.core.SolrCore;
 import org.apache.solr.handler.component.ResponseBuilder;
 import org.apache.solr.handler.component.SearchComponent;
@@ -76,7 +79,7 @@ public class HybridSearchComponent extends SearchComponent implements SolrCoreAw
           ModelLocator.acquireEmbedder(
               embedderPath, config.intIn("embedderThreads", 0, 0, 1024), core.getResourceLoader(), config);
       core.addCloseHook(
-          new org.apache.solr.core.CloseHook() {
+          new CloseHook() {
             @Override
             public void preClose(SolrCore c) {
               embedder.close();
@@ -135,8 +138,8 @@ public class HybridSearchComponent extends SearchComponent implements SolrCoreAw
           try {
             queryVector = embedder.model().embed(text);
           } catch (InferenceException e) {
-            throw new org.apache.solr.common.SolrException(
-                org.apache.solr.common.SolrException.ErrorCode.SERVICE_UNAVAILABLE, "hybrid: cannot embed the query: " + e.getMessage(), e);
+            throw new SolrException(
+                SolrException.ErrorCode.SERVICE_UNAVAILABLE, "hybrid: cannot embed the query: " + e.getMessage(), e);
           }
           timings.add("embedMs", (System.nanoTime() - start) / 1e6);
           start = System.nanoTime();
@@ -151,7 +154,7 @@ public class HybridSearchComponent extends SearchComponent implements SolrCoreAw
         timings.add("vectorMs", (System.nanoTime() - start) / 1e6);
       }
     } catch (SyntaxError e) {
-      throw new org.apache.solr.common.SolrException(org.apache.solr.common.SolrException.ErrorCode.BAD_REQUEST, "hybrid: " + e.getMessage(), e);
+      throw new SolrException(SolrException.ErrorCode.BAD_REQUEST, "hybrid: " + e.getMessage(), e);
     }
 
     long start = System.nanoTime();
@@ -209,7 +212,7 @@ public class HybridSearchComponent extends SearchComponent implements SolrCoreAw
     local.forEach(localParams::set);
     QParser qparser = req.getCore().getQueryPlugin(parser).createParser(text, localParams, req.getParams(), req);
     Query query = qparser.getQuery();
-    return query == null ? new org.apache.lucene.search.MatchNoDocsQuery() : query;
+    return query == null ? new MatchNoDocsQuery() : query;
   }
 
   private static String vectorString(float[] vector) {

@@ -39,13 +39,14 @@ final class CrossEncoderQParser extends QParser {
     return query;
   }
 
+  /** Whether per-doc explanations were asked for (debug=true, debug=results or debugQuery=true). */
   private boolean isExplaining() {
     SolrRequestInfo info = SolrRequestInfo.getRequestInfo();
     ResponseBuilder rb = info == null ? null : info.getResponseBuilder();
     if (rb != null) return rb.isDebugResults();
-    return params.getBool(CommonParams.DEBUG_QUERY, false)
-        || java.util.Arrays.asList(params.getParams(CommonParams.DEBUG) == null ? new String[0] : params.getParams(CommonParams.DEBUG))
-            .stream()
-            .anyMatch(d -> d.equals("true") || d.equals(CommonParams.RESULTS));
+    if (params.getBool(CommonParams.DEBUG_QUERY, false)) return true;
+    String[] debug = params.getParams(CommonParams.DEBUG);
+    return debug != null
+        && java.util.Arrays.stream(debug).anyMatch(d -> d.equals("true") || d.equals(CommonParams.RESULTS));
   }
 }
