@@ -1,0 +1,185 @@
+package org.hybridrerank.solr.tools;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.io.Writer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.knowm.xchart.BoxChart;
+import org.knowm.xchart.BoxChartBuilder;
+import org.knowm.xchart.CategoryChart;
+import org.knowm.xchart.CategoryChartBuilder;
+import org.knowm.xchart.VectorGraphicsEncoder;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.internal.chartpart.Chart;
+
+/** Writes what bin/eval measured: results.json, one TREC run file per mode, and report.html (inline SVG). */
+final class EvalReport {
+  private final String collection;
+  private final Dataset dataset;
+  private final String split;
+  private final int k;
+  private final int queries;
+  private final Map<EvalMode, ModeResults> results;
+
+  EvalReport(String collection, Dataset dataset, String split, int k, int queries, Map<EvalMode, ModeResults> results) {
+    this.collection = collection;
+    this.dataset = dataset;
+    this.split = split;
+    this.k = k;
+    this.queries = queries;
+    this.results = results;
+  }
+
+  Map<String, Object> summary() {
+    Map<String, Object> root = new LinkedHashMap<>();
+    root.put("collection", collection);
+    root.put("dataset", dataset.name());
+    root.put("format", dataset.format());
+    root.put("split", split);
+    root.put("queries", queries);
+    root.put("k", k);
+    Map<String, Object> modes = new LinkedHashMap<>();
+    for (ModeResults r : results.values()) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      for (String metric : ModeResults.METRICS) m.put(metric, round(r.metric(metric)));
+      double[] lat = r.latencies();
+      m.put("latency_ms", Map.of("p50", round(ModeResults.percentile(lat, 50)), "p95", round(ModeResults.percentile(lat, 95)),
+          "p99", round(ModeResults.percentile(lat, 99))));
+      Map<String, Object> stages = new LinkedHashMap<>();
+      r.stageLatencies().forEach((stage, v) -> stages.put(stage, Map.of("p50", round(ModeResults.percentile(v, 50)),
+          "p95", round(ModeResults.percentile(v, 95)), "p99", round(ModeResults.percentile(v, 99)))));
+      m.put("stage_latency_ms", stages);
+      Map<String, Object> segments = new LinkedHashMap<>();
+      ModeResults.SEGMENTS.forEach((name, words) -> {
+        double[] ndcg = r.segment("ndcg@10", words);
+        segments.put(name, Map.of("queries", (int) ndcg[1], "ndcg@10", round(ndcg[0]), "recall@100", round(r.segment("recall@100", words)[0])));
+      });
+      m.put("segments", segments);
+      m.put("rerank_status", r.statuses());
+      modes.put(r.mode().label(), m);
+    }
+    root.put("modes", modes);
+    return root;
+  }
+
+  void writeJson(Path file) throws IOException {
+    new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(file.toFile(), summary());
+  }
+
+  /** run.MODE.txt: {@code qid Q0 docid rank score MODE}. */
+  void writeRuns(Path dir) throws IOException {
+    for (ModeResults r : results.values()) {
+      try (Writer w = Files.newBufferedWriter(dir.resolve("run." + r.mode().label() + ".txt"))) {
+        for (ModeResults.QueryResult q : r.queries()) {
+          for (int i = 0; i < q.ranking().size(); i++) {
+            w.write(String.format(Locale.ROOT, "%s Q0 %s %d %.6f %s%n", q.id(), q.ranking().get(i), i + 1, q.scores().get(i), r.mode().label()));
+          }
+        }
+      }
+    }
+  }
+
+  String table() {
+    StringBuilder sb = new StringBuilder();
+    sb.append(String.format(Locale.ROOT, "%s (%s, %d queries, K=%d)%n", collection, split, queries, k));
+    sb.append(String.format(Locale.ROOT, "%-11s %8s %7s %10s %8s %8s %8s%n", "mode", "nDCG@10", "MRR@10", "Recall@100", "p50 ms", "p95 ms", "p99 ms"));
+    for (ModeResults r : results.values()) {
+      double[] lat = r.latencies();
+      sb.append(String.format(Locale.ROOT, "%-11s %8.4f %7.4f %10.4f %8.0f %8.0f %8.0f%n", r.mode().label(), r.metric("ndcg@10"),
+          r.metric("mrr@10"), r.metric("recall@100"), ModeResults.percentile(lat, 50), ModeResults.percentile(lat, 95),
+          ModeResults.percentile(lat, 99)));
+    }
+    return sb.toString();
+  }
+
+  void writeHtml(Path file) throws IOException {
+    StringBuilder html = new StringBuilder();
+    html.append("<!doctype html><html><head><meta charset=\"utf-8\"><title>solr-hybrid-rerank evaluation</title>")
+        .append("<style>body{font-family:sans-serif;margin:2em;max-width:1100px}table{border-collapse:collapse}")
+        .append("td,th{border:1px solid #ccc;padding:4px 8px;text-align:right}th:first-child,td:first-child{text-align:left}")
+        .append("figure{margin:1.5em 0}</style></head><body>");
+    html.append("<h1>Evaluation: ").append(escape(collection)).append("</h1><p>")
+        .append(escape(dataset.name())).append(" (").append(dataset.format()).append("), split ").append(escape(split))
+        .append(", ").append(queries).append(" queries, cross-encoder K=").append(k).append(".</p>");
+    html.append("<h2>Metrics</h2><pre>").append(escape(table())).append("</pre>");
+    html.append("<h2>Per query length</h2><table><tr><th>mode</th>");
+    ModeResults.SEGMENTS.keySet().forEach(s -> html.append("<th>").append(escape(s)).append(" nDCG@10</th>"));
+    html.append("</tr>");
+    for (ModeResults r : results.values()) {
+      html.append("<tr><td>").append(r.mode().label()).append("</td>");
+      ModeResults.SEGMENTS.values().forEach(w -> {
+        double[] v = r.segment("ndcg@10", w);
+        html.append(String.format(Locale.ROOT, "<td>%.4f (n=%d)</td>", v[0], (int) v[1]));
+      });
+      html.append("</tr>");
+    }
+    html.append("</table>");
+    html.append("<figure><figcaption>Recall@K of each mode's ranking (first-stage modes are read to depth 500; the curve is how to choose K)</figcaption>")
+        .append(svg(recallCurve())).append("</figure>");
+    html.append("<figure><figcaption>nDCG@10, MRR@10 and Recall@100 per mode</figcaption>").append(svg(metricBars())).append("</figure>");
+    html.append("<figure><figcaption>Request latency per mode (ms, over HTTP)</figcaption>").append(svg(latencyBoxes())).append("</figure>");
+    html.append("</body></html>");
+    Files.writeString(file, html);
+  }
+
+  private XYChart recallCurve() {
+    XYChart chart = new XYChartBuilder().width(900).height(420).xAxisTitle("K").yAxisTitle("Recall@K").build();
+    List<Double> depths = new ArrayList<>();
+    for (int d : ModeResults.RECALL_DEPTHS) depths.add((double) d);
+    for (ModeResults r : results.values()) {
+      List<Double> ys = new ArrayList<>();
+      for (int d : ModeResults.RECALL_DEPTHS) ys.add(r.metric("recall@" + d));
+      chart.addSeries(r.mode().label(), depths, ys);
+    }
+    chart.getStyler().setXAxisLogarithmic(true);
+    return chart;
+  }
+
+  private CategoryChart metricBars() {
+    CategoryChart chart = new CategoryChartBuilder().width(900).height(420).xAxisTitle("metric").yAxisTitle("value").build();
+    List<String> names = List.of("ndcg@10", "mrr@10", "recall@100");
+    for (ModeResults r : results.values()) {
+      chart.addSeries(r.mode().label(), names, names.stream().map(r::metric).toList());
+    }
+    return chart;
+  }
+
+  private BoxChart latencyBoxes() {
+    BoxChart chart = new BoxChartBuilder().width(900).height(420).yAxisTitle("ms").build();
+    for (ModeResults r : results.values()) {
+      double[] lat = r.latencies();
+      chart.addSeries(r.mode().label(), lat);
+    }
+    return chart;
+  }
+
+  private static String svg(Chart<?, ?> chart) throws IOException {
+    Path tmp = Files.createTempFile("chart", ".svg");
+    try {
+      VectorGraphicsEncoder.saveVectorGraphic(chart, tmp.toString(), VectorGraphicsEncoder.VectorGraphicsFormat.SVG);
+      Path written = Files.exists(Path.of(tmp + ".svg")) ? Path.of(tmp + ".svg") : tmp;
+      String svg = Files.readString(written);
+      Files.deleteIfExists(written);
+      int start = svg.indexOf("<svg");
+      return start >= 0 ? svg.substring(start) : svg;
+    } finally {
+      Files.deleteIfExists(tmp);
+    }
+  }
+
+  private static double round(double v) {
+    return Double.isNaN(v) ? v : Math.round(v * 10000.0) / 10000.0;
+  }
+
+  private static String escape(String s) {
+    return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
+  }
+}

@@ -1,0 +1,161 @@
+package org.hybridrerank.solr.tools;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+import org.apache.solr.client.solrj.SolrClient;
+import org.apache.solr.client.solrj.impl.Http2SolrClient;
+import org.apache.solr.client.solrj.request.QueryRequest;
+import org.apache.solr.client.solrj.response.QueryResponse;
+import org.apache.solr.common.SolrDocument;
+import org.apache.solr.common.util.NamedList;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code bin/eval}: runs a test collection's queries through a running Solr with the plugin, in several modes,
+ * and measures relevance (trec_eval's nDCG@10, MRR@10, Recall@K) and latency per mode and stage. Writes
+ * results.json, TREC run files and an offline report.html; exits 1 when a {@code --fail-below} gate fails.
+ */
+@Command(name = "eval", mixinStandardHelpOptions = true, description = "Measure relevance and latency through Solr.")
+public final class Evaluate implements Callable<Integer> {
+  @Option(names = "--solr", defaultValue = "http://localhost:8983/solr", description = "Solr base URL (default ${DEFAULT-VALUE})")
+  String solrUrl;
+
+  @Option(names = "--collection", description = "collection or core (default: the dataset folder's name)")
+  String collection;
+
+  @Option(names = "--dataset", required = true, description = "BEIR folder (corpus.jsonl, queries.jsonl, qrels/) or TREC files")
+  Path dataset;
+
+  @Option(names = "--split", defaultValue = "test", description = "qrels split of a BEIR dataset (default ${DEFAULT-VALUE})")
+  String split;
+
+  @Option(names = "--modes", defaultValue = "lexical,vector,rrf,lexical+ce,rrf+ce", split = ",", description = "modes (default ${DEFAULT-VALUE})")
+  List<String> modes;
+
+  @Option(names = "--k", defaultValue = "100", description = "docs reranked by the cross-encoder (default ${DEFAULT-VALUE})")
+  int k;
+
+  @Option(names = "--queries", description = "evaluate only the first N judged queries")
+  Integer queries;
+
+  @Option(names = "--handler", defaultValue = "/hybrid", description = "request handler (default ${DEFAULT-VALUE})")
+  String handler;
+
+  @Option(names = "--out", defaultValue = "eval-out", description = "output folder (default ${DEFAULT-VALUE})")
+  Path out;
+
+  @Option(names = "--fail-below", description = "MODE:METRIC:VALUE, e.g. rrf+ce:ndcg@10:0.6 (repeatable)")
+  List<String> gates = new ArrayList<>();
+
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new Evaluate()).execute(args));
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    List<EvalMode> evalModes = modes.stream().map(EvalMode::parse).toList();
+    List<Gate> parsedGates = gates.stream().map(Gate::parse).toList();
+    Dataset data = Dataset.open(dataset);
+    String core = collection != null ? collection : data.name();
+    Map<String, String> texts = data.queries();
+    Map<String, Map<String, Integer>> qrels = data.qrels(split);
+    List<String> ids = new ArrayList<>();
+    for (String qid : qrels.keySet()) {
+      if (texts.containsKey(qid) && qrels.get(qid).values().stream().anyMatch(g -> g > 0)) ids.add(qid);
+    }
+    if (queries != null) ids = ids.subList(0, Math.min(queries, ids.size()));
+    if (ids.isEmpty()) throw new IllegalArgumentException("no judged queries in " + dataset);
+
+    Map<EvalMode, ModeResults> results = new LinkedHashMap<>();
+    for (EvalMode m : evalModes) results.put(m, new ModeResults(m));
+    try (SolrClient solr = new Http2SolrClient.Builder(solrUrl).withDefaultCollection(core).build();
+        ProgressBar bar =
+            new ProgressBarBuilder()
+                .setTaskName("eval " + core)
+                .setInitialMax((long) ids.size() * evalModes.size())
+                .setStyle(ProgressBarStyle.ASCII)
+                .setConsumer(new me.tongfei.progressbar.ConsoleProgressBarConsumer(System.err))
+                .showSpeed()
+                .build()) {
+      for (String qid : ids) {
+        String text = texts.get(qid);
+        for (EvalMode mode : evalModes) {
+          QueryRequest request = new QueryRequest(mode.request(text, k));
+          request.setPath(handler);
+          long start = System.nanoTime();
+          QueryResponse rsp = request.process(solr);
+          double ms = (System.nanoTime() - start) / 1e6;
+          List<String> ranking = new ArrayList<>();
+          List<Float> scores = new ArrayList<>();
+          for (SolrDocument d : rsp.getResults()) {
+            ranking.add(String.valueOf(d.getFieldValue("id")));
+            scores.add((Float) d.getFieldValue("score"));
+          }
+          Object status = rsp.getHeader().get("rerank.status");
+          results.get(mode).add(qid, text, ranking, scores, qrels.get(qid), ms, stageTimings(rsp), status == null ? null : status.toString());
+          bar.step();
+        }
+      }
+    }
+
+    Files.createDirectories(out);
+    EvalReport report = new EvalReport(core, data, split, k, ids.size(), results);
+    report.writeJson(out.resolve("results.json"));
+    report.writeRuns(out);
+    report.writeHtml(out.resolve("report.html"));
+    System.out.println(report.table());
+    System.out.println("wrote " + out.resolve("results.json") + ", " + out.resolve("report.html") + " and TREC runs in " + out);
+
+    boolean failed = false;
+    for (Gate gate : parsedGates) {
+      ModeResults r = results.get(gate.mode());
+      if (r == null) throw new IllegalArgumentException("--fail-below names mode " + gate.mode().label() + ", which was not run");
+      double value = r.metric(gate.metric());
+      boolean ok = value >= gate.floor();
+      failed |= !ok;
+      System.out.printf(java.util.Locale.ROOT, "gate %s %s >= %.4f: %.4f %s%n", gate.mode().label(), gate.metric(), gate.floor(), value, ok ? "PASS" : "FAIL");
+    }
+    return failed ? 1 : 0;
+  }
+
+  /** Per-stage milliseconds from debug.hybrid and debug.rerank. */
+  private static Map<String, Double> stageTimings(QueryResponse rsp) {
+    Map<String, Double> stages = new LinkedHashMap<>();
+    Map<String, Object> debug = rsp.getDebugMap();
+    if (debug == null) return stages;
+    for (String section : new String[] {"hybrid", "rerank"}) {
+      if (debug.get(section) instanceof NamedList<?> nl) {
+        for (Map.Entry<String, ?> e : nl) {
+          if (e.getKey().endsWith("Ms") && e.getValue() instanceof Number n) {
+            stages.put(e.getKey().substring(0, e.getKey().length() - 2), n.doubleValue());
+          }
+        }
+      }
+    }
+    return stages;
+  }
+
+  /** A regression gate: MODE:METRIC:VALUE. */
+  record Gate(EvalMode mode, String metric, double floor) {
+    static Gate parse(String raw) {
+      int last = raw.lastIndexOf(':');
+      int first = raw.indexOf(':');
+      if (first < 0 || first == last) throw new IllegalArgumentException("--fail-below must be MODE:METRIC:VALUE, got " + raw);
+      String metric = raw.substring(first + 1, last).toLowerCase(java.util.Locale.ROOT);
+      if (!ModeResults.METRICS.contains(metric)) {
+        throw new IllegalArgumentException("--fail-below metric must be one of " + ModeResults.METRICS + ", got " + metric);
+      }
+      return new Gate(EvalMode.parse(raw.substring(0, first)), metric, Double.parseDouble(raw.substring(last + 1)));
+    }
+  }
+}
