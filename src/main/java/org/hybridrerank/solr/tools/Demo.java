@@ -130,7 +130,7 @@ public final class Demo implements Callable<Integer> {
     Files.writeString(home.resolve("solr.xml"), "<solr><str name=\"allowPaths\">${solr.allowPaths:}</str></solr>\n");
     Path conf = Files.createDirectories(home.resolve(core).resolve("conf"));
     try (Stream<Path> files = Files.list(Path.of("solr-conf"))) {
-      for (Path f : (Iterable<Path>) files::iterator) Files.copy(f, conf.resolve(f.getFileName().toString()), StandardCopyOption.REPLACE_EXISTING);
+      for (Path f : (Iterable<Path>) files.filter(Files::isRegularFile)::iterator) Files.copy(f, conf.resolve(f.getFileName().toString()), StandardCopyOption.REPLACE_EXISTING);
     }
     Properties props = new Properties();
     props.setProperty("name", core);

@@ -19,7 +19,7 @@ public final class ExampleSolr {
   public static void prepareHome(Path home, BinaryOperator<String> edit) throws IOException {
     Path conf = Files.createDirectories(home.resolve(CORE).resolve("conf"));
     try (Stream<Path> files = Files.list(Path.of("solr-conf"))) {
-      for (Path file : (Iterable<Path>) files::iterator) {
+      for (Path file : (Iterable<Path>) files.filter(Files::isRegularFile)::iterator) {
         String name = file.getFileName().toString();
         String text = Files.readString(file);
         Files.writeString(conf.resolve(name), edit == null ? text : edit.apply(name, text));
