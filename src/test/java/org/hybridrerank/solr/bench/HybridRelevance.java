@@ -22,7 +22,7 @@ import org.hybridrerank.solr.tools.RelevanceMetrics;
 /**
  * SciFact test relevance through Solr with the example configset: Recall@100 of the lexical, vector and
  * fused lists, and nDCG@10 / MRR@10 of lexical, vector, rrf and rrf+ce (the /hybrid handler, K=100).
- * Args: [queries=all] [k=100]. Until bin/eval exists (demo issue) this is how the figures are made.
+ * Args: [queries=all] [k=100] [extra crossencoder local params]. Until bin/eval exists (demo issue) this is how the figures are made.
  */
 public final class HybridRelevance {
   public static void main(String[] args) throws Exception {
@@ -31,6 +31,8 @@ public final class HybridRelevance {
     Map<String, List<String>> qrels = Beir.qrels(scifact, "test");
     int limit = args.length > 0 ? Integer.parseInt(args[0]) : qrels.size();
     int k = args.length > 1 ? Integer.parseInt(args[1]) : 100;
+    // extra {!crossencoder} local params for the rrf+ce mode, e.g. "reRankOperator=add reRankScale=0-1 reRankMainScale=0-1"
+    String blend = args.length > 2 ? " " + args[2] : "";
 
     Path home = Files.createTempDirectory("relevance-home");
     ExampleSolr.prepareHome(home, null);
@@ -62,7 +64,7 @@ public final class HybridRelevance {
           query.setRows(100);
           query.setFields("id");
           query.set("hybrid.mode", mode.equals("rrf+ce") ? "rrf" : mode);
-          query.set("rq", mode.equals("rrf+ce") ? "{!crossencoder reRankDocs=" + k + "}" : "{!crossencoder enabled=false}");
+          query.set("rq", mode.equals("rrf+ce") ? "{!crossencoder reRankDocs=" + k + blend + "}" : "{!crossencoder enabled=false}");
           QueryRequest request = new QueryRequest(query);
           request.setPath("/hybrid");
           long t = System.nanoTime();
@@ -78,7 +80,7 @@ public final class HybridRelevance {
         System.err.printf(Locale.ROOT, "\r%d/%d queries", n, Math.min(limit, qrels.size()));
       }
       System.err.println();
-      System.out.printf(Locale.ROOT, "SciFact test, %d queries, through Solr (example configset), K=%d%n", n, k);
+      System.out.printf(Locale.ROOT, "SciFact test, %d queries, through Solr (example configset), K=%d%s%n", n, k, blend);
       System.out.println("mode      nDCG@10  MRR@10  Recall@100  p50 ms  p95 ms");
       for (String mode : modes) {
         double[] s = sums.get(mode);
