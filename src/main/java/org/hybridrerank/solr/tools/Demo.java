@@ -179,18 +179,24 @@ public final class Demo implements Callable<Integer> {
 
   private static void printExamples(String base, String core, Dataset ds) throws Exception {
     String q = ds.queries().values().stream().findFirst().orElse("vitamin d deficiency");
-    String enc = java.net.URLEncoder.encode(q, java.nio.charset.StandardCharsets.UTF_8);
     String url = base + "/" + core;
     System.out.println();
     System.out.println("Ready. Try (hybrid BM25 + kNN, RRF, cross-encoder on the fused top 100):");
-    System.out.println("  curl '" + url + "/hybrid?q=" + enc + "'");
-    System.out.println("Each stage alone, and with reasons per doc:");
-    System.out.println("  curl '" + url + "/hybrid?q=" + enc + "&hybrid.mode=lexical&rq={!crossencoder enabled=false}'");
-    System.out.println("  curl '" + url + "/hybrid?q=" + enc + "&hybrid.mode=vector&rq={!crossencoder enabled=false}'");
-    System.out.println("  curl '" + url + "/hybrid?q=" + enc + "&rq={!crossencoder reRankDocs=50 reRankOperator=add reRankScale=0-1 reRankMainScale=0-1}&debug=true'");
+    System.out.println("  curl '" + url + "/hybrid?q=" + enc(q) + "'");
+    System.out.println("Each stage alone, and a blended rerank with explanations:");
+    String off = "&rq=" + enc("{!crossencoder enabled=false}");
+    System.out.println("  curl '" + url + "/hybrid?q=" + enc(q) + "&hybrid.mode=lexical" + off + "'");
+    System.out.println("  curl '" + url + "/hybrid?q=" + enc(q) + "&hybrid.mode=vector" + off + "'");
+    System.out.println("  curl '" + url + "/hybrid?q=" + enc(q) + "&rq="
+        + enc("{!crossencoder reRankDocs=50 reRankOperator=add reRankScale=0-1 reRankMainScale=0-1}") + "&debug=true'");
     System.out.println("Rerank any query:");
-    System.out.println("  curl '" + url + "/select?q=" + enc + "&rq={!crossencoder reRankDocs=20}&fl=id,title,score,originalScore()'");
+    System.out.println("  curl '" + url + "/select?q=" + enc(q) + "&rq=" + enc("{!crossencoder reRankDocs=20}") + "&fl="
+        + enc("id,title,score,originalScore()") + "'");
     System.out.println("Measure it:");
-    System.out.println("  bin/eval --solr " + base + " --collection " + core + " --dataset <this dataset> --queries 50");
+    System.out.println("  bin/eval --solr " + base + " --collection " + core + " --dataset DATASET_DIR --queries 50");
+  }
+
+  private static String enc(String value) {
+    return java.net.URLEncoder.encode(value, java.nio.charset.StandardCharsets.UTF_8);
   }
 }
