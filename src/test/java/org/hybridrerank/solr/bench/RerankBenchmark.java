@@ -7,16 +7,14 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import org.apache.solr.client.solrj.SolrQuery;
-import org.apache.solr.client.solrj.embedded.EmbeddedSolrServer;
+import org.apache.solr.client.solrj.SolrClient;
+import org.apache.solr.client.solrj.impl.Http2SolrClient;
+import org.apache.solr.embedded.JettyConfig;
+import org.apache.solr.embedded.JettySolrRunner;
 import org.apache.solr.client.solrj.response.QueryResponse;
 import org.apache.solr.common.SolrDocument;
 import org.apache.solr.common.util.NamedList;
-import org.apache.solr.core.CoreContainer;
-import org.apache.solr.core.NodeConfig;
-import org.apache.solr.update.UpdateShardHandlerConfig;
-import org.apache.solr.util.TestHarness;
 import org.hybridrerank.solr.model.CrossEncoder;
 import org.hybridrerank.solr.model.CrossEncoderSettings;
 import org.hybridrerank.solr.model.EncodedSequence;
@@ -31,7 +29,9 @@ import org.hybridrerank.solr.testutil.SharedData;
 /**
  * In one run, on SciFact BM25 top-100 candidates: the whole rerank stage inside Solr (text loading,
  * tokenization, batching, inference) against raw ONNX Runtime calls on the very same token batches, and
- * length-bucketed batches against batches padded to their longest row in first-stage order. Medians.
+ * length-bucketed batches against batches padded to their longest row in first-stage order (medians); then
+ * 1, 2 and 4 concurrent HTTP clients. Solr runs over HTTP in this JVM (JettySolrRunner), so the benchmark
+ * reaches the very model instance Solr uses for the raw ONNX Runtime calls.
  *
  * <p>Args: [queries=5] [repeats=3] [model=minilm]
  */
@@ -45,17 +45,16 @@ public final class RerankBenchmark {
     Path generated = Files.createTempDirectory("bench-models");
     System.setProperty("hybrid.test.models.dir", generated.toString());
     org.hybridrerank.solr.testutil.OnnxGraphs.fixedSequenceLength(generated.resolve("fixed16"));
-    Path home = Path.of("target", "test-classes", "solr").toAbsolutePath();
-    Path data = Files.createTempDirectory("bench-data");
-    NodeConfig node =
-        new NodeConfig.NodeConfigBuilder("bench", home)
-            .setAllowPaths(Set.of(SharedData.sharedDir(), generated))
-            .setUpdateShardHandlerConfig(UpdateShardHandlerConfig.TEST_DEFAULT)
-            .build();
-    TestHarness harness =
-        new TestHarness(node, new TestHarness.TestCoresLocator("collection1", data.toString(), "solrconfig.xml", "schema.xml"));
-    CoreContainer cc = harness.getCoreContainer();
-    try (EmbeddedSolrServer solr = new EmbeddedSolrServer(cc, "collection1")) {
+    Path home = Files.createTempDirectory("bench-home");
+    Path conf = Files.createDirectories(home.resolve("collection1").resolve("conf"));
+    Path testConf = Path.of("target", "test-classes", "solr", "collection1", "conf");
+    for (String f : new String[] {"solrconfig.xml", "schema.xml"}) Files.copy(testConf.resolve(f), conf.resolve(f));
+    Files.writeString(home.resolve("collection1").resolve("core.properties"), "name=collection1\n");
+    Files.writeString(home.resolve("solr.xml"), "<solr><str name=\"allowPaths\">${solr.allowPaths:}</str></solr>");
+    System.setProperty("solr.allowPaths", SharedData.sharedDir() + "," + generated);
+    JettySolrRunner jetty = new JettySolrRunner(home.toString(), JettyConfig.builder().setPort(0).build());
+    jetty.start();
+    try (SolrClient solr = new Http2SolrClient.Builder(jetty.getBaseUrl().toString()).withDefaultCollection("collection1").build()) {
       long t0 = System.nanoTime();
       Beir.index(solr, Beir.corpus(scifact, Integer.MAX_VALUE).values(), added -> {});
       System.out.printf(Locale.ROOT, "indexed SciFact in %.1f s%n", (System.nanoTime() - t0) / 1e9);
@@ -130,9 +129,53 @@ public final class RerankBenchmark {
         System.out.printf(Locale.ROOT, "raw ONNX Runtime, first-stage order %6.0f ms  = %.3f x bucketed%n", pd, pd / rw);
         System.out.printf(Locale.ROOT, "tokens: real %d, bucketed padded %d (%.4f x real), first-stage-order padded %d (%.4f x real)%n",
             realTokens, bucketedTokens, (double) bucketedTokens / realTokens, inOrderTokens, (double) inOrderTokens / realTokens);
+        // distinct claims for every request, so no answer comes from the query result cache
+        concurrentClients(solr, texts, new ArrayList<>(Beir.qrels(scifact, "test").keySet()));
       }
     } finally {
-      cc.shutdown();
+      jetty.stop();
+    }
+  }
+
+  /** 1, 2 and 4 HTTP clients sending BM25 + rerank (K=20) requests: throughput, p50, p95. Bounded: 12 per client. */
+  private static void concurrentClients(SolrClient solr, Map<String, String> texts, List<String> ids) throws Exception {
+    System.out.printf(Locale.ROOT, "%nconcurrent HTTP clients, BM25 top 20 reranked (fp32, batchSize 4, 2 threads), 12 requests per client%n");
+    System.out.println("clients  requests  throughput_rps  p50_ms  p95_ms  errors");
+    for (int clients : new int[] {1, 2, 4}) {
+      List<Double> latencies = java.util.Collections.synchronizedList(new ArrayList<>());
+      java.util.concurrent.atomic.AtomicInteger errors = new java.util.concurrent.atomic.AtomicInteger();
+      java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(clients);
+      long start = System.nanoTime();
+      List<java.util.concurrent.Future<?>> futures = new ArrayList<>();
+      for (int c = 0; c < clients; c++) {
+        int client = c;
+        futures.add(pool.submit(() -> {
+          for (int i = 0; i < 12; i++) {
+            String claim = texts.get(ids.get((client * 12 + i) % ids.size()));
+            SolrQuery q = new SolrQuery(claim);
+            q.set("defType", "edismax");
+            q.set("qf", "title text");
+            q.set("rq", "{!crossencoder model=minilm reRankDocs=20 reRankText=$claim}");
+            q.set("claim", claim);
+            q.setFields("id");
+            long t = System.nanoTime();
+            try {
+              QueryResponse rsp = solr.query(q);
+              if (!"ok".equals(rsp.getHeader().get("rerank.status"))) errors.incrementAndGet();
+            } catch (Exception e) {
+              errors.incrementAndGet();
+            }
+            latencies.add((System.nanoTime() - t) / 1e6);
+          }
+          return null;
+        }));
+      }
+      for (var f : futures) f.get(10, java.util.concurrent.TimeUnit.MINUTES);
+      pool.shutdown();
+      double seconds = (System.nanoTime() - start) / 1e9;
+      double[] sorted = latencies.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+      System.out.printf(Locale.ROOT, "%7d  %8d  %14.2f  %6.0f  %6.0f  %6d%n", clients, sorted.length, sorted.length / seconds,
+          sorted[(int) Math.ceil(0.5 * sorted.length) - 1], sorted[(int) Math.ceil(0.95 * sorted.length) - 1], errors.get());
     }
   }
 
