@@ -34,7 +34,7 @@ final class CrossEncoderQParser extends QParser {
             req.getSchema());
     // A result cache hit never reaches the rescorer: it holds a rerank that succeeded, so start from "ok".
     (params.getInt(CommonParams.ROWS, 10) == 0 ? RerankStatus.SKIPPED : RerankStatus.OK).report(null);
-    CrossEncoderRerankQuery query = new CrossEncoderRerankQuery(plugin.model(rerank.model()), rerank, isExplaining());
+    CrossEncoderRerankQuery query = new CrossEncoderRerankQuery(plugin.model(rerank.model()), rerank, isExplaining() || RerankScores.required(req));
     RerankScores.register(req, query.state());
     return query;
   }

@@ -76,7 +76,10 @@ public final class CrossEncoderRerankQuery extends AbstractReRankQuery {
     return new CrossEncoderRerankQuery(rewrittenMainQuery, model, params, state, explaining);
   }
 
-  /** Explanations read this request's scores, so a debug request must really run, not hit the cache. */
+  /**
+   * Explanations and score-reading transformers need this request's per-doc scores, so such a request must
+   * really run, not hit the cache.
+   */
   @Override
   public boolean getCache() {
     return !explaining && super.getCache();

@@ -12,6 +12,7 @@ import org.apache.solr.common.SolrDocument;
 import org.hybridrerank.solr.testutil.Beir;
 import org.hybridrerank.solr.testutil.ExampleCoreTestCase;
 import org.hybridrerank.solr.testutil.SharedData;
+import org.hybridrerank.solr.tools.Dataset;
 import org.junit.BeforeClass;
 import org.junit.Test;
 
@@ -33,8 +34,8 @@ public class HybridPipelineTest extends ExampleCoreTestCase {
       CLAIMS.add(new String[] {queries.get(q.getKey()), q.getValue().get(0)});
       judged.add(q.getValue().get(0));
     }
-    List<Beir.Doc> docs = new ArrayList<>(Beir.docsById(scifact, judged).values());
-    for (Beir.Doc d : Beir.corpus(scifact, 300).values()) {
+    List<Dataset.Doc> docs = new ArrayList<>(Beir.docsById(scifact, judged).values());
+    for (Dataset.Doc d : Beir.corpus(scifact, 300).values()) {
       if (docs.size() >= 300) break;
       if (!judged.contains(d.id())) docs.add(d);
     }
@@ -66,5 +67,19 @@ public class HybridPipelineTest extends ExampleCoreTestCase {
       if (ids.contains(claim[1])) found++;
     }
     assertTrue("judged abstract in the top 10 for " + found + " of 6 claims", found >= 4);
+  }
+
+  @Test
+  public void ceScoresAreShownForARepeatedRequestToo() throws Exception {
+    for (int i = 0; i < 2; i++) {
+      SolrQuery q = new SolrQuery(CLAIMS.get(0)[0]);
+      q.set("rq", "{!crossencoder reRankDocs=10}");
+      q.setFields("id", "[hybrid]");
+      q.setRows(3);
+      QueryRequest request = new QueryRequest(q);
+      request.setPath("/hybrid");
+      SolrDocument top = request.process(solr).getResults().get(0);
+      assertNotNull("request " + (i + 1) + ": " + top, HybridSearchTest.info(top, "ce_score"));
+    }
   }
 }

@@ -13,6 +13,7 @@ import org.apache.solr.client.solrj.response.QueryResponse;
 import org.hybridrerank.solr.testutil.Beir;
 import org.hybridrerank.solr.testutil.RerankCoreTestCase;
 import org.hybridrerank.solr.testutil.SharedData;
+import org.hybridrerank.solr.tools.Dataset;
 import org.junit.AfterClass;
 import org.junit.BeforeClass;
 import org.junit.Test;
@@ -39,8 +40,8 @@ public class ScifactWiringTest extends RerankCoreTestCase {
       CASES.add(new String[] {q.getKey(), queries.get(q.getKey()), doc});
       judged.add(doc);
     }
-    List<Beir.Doc> docs = new ArrayList<>(Beir.docsById(scifact, judged).values());
-    for (Beir.Doc d : Beir.corpus(scifact, 500 - judged.size() + 50).values()) {
+    List<Dataset.Doc> docs = new ArrayList<>(Beir.docsById(scifact, judged).values());
+    for (Dataset.Doc d : Beir.corpus(scifact, 500 - judged.size() + 50).values()) {
       if (docs.size() >= 500) break;
       if (!judged.contains(d.id())) docs.add(d);
     }
