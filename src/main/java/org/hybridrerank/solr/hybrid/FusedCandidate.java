@@ -2,9 +2,10 @@ package org.hybridrerank.solr.hybrid;
 
 /**
  * One document of the first stage and how it got there. Ranks start at 1; 0 means "not in that list".
+ * {@code doc} is the docid on the searcher that ranked it, or -1 when the candidate came from another node.
  */
 public record FusedCandidate(
-    int doc, float fusedScore, int lexicalRank, float lexicalScore, int vectorRank, float vectorScore) {
+    String key, int doc, float fusedScore, int lexicalRank, float lexicalScore, int vectorRank, float vectorScore) {
 
   int bestRank() {
     int best = Integer.MAX_VALUE;
@@ -13,15 +14,25 @@ public record FusedCandidate(
     return best;
   }
 
+  FusedCandidate withFusedScore(float score) {
+    return new FusedCandidate(key, doc, score, lexicalRank, lexicalScore, vectorRank, vectorScore);
+  }
+
+  FusedCandidate withDoc(int docId) {
+    return new FusedCandidate(key, docId, fusedScore, lexicalRank, lexicalScore, vectorRank, vectorScore);
+  }
+
   static final class Builder {
-    final int doc;
+    final String key;
+    int doc;
     int lexicalRank;
     float lexicalScore;
     int vectorRank;
     float vectorScore;
 
-    Builder(int doc) {
-      this.doc = doc;
+    Builder(RankedList.Hit hit) {
+      this.key = hit.key();
+      this.doc = hit.doc();
     }
 
     Builder lexical(int rank, float score) {
@@ -37,7 +48,7 @@ public record FusedCandidate(
     }
 
     FusedCandidate build(float fused) {
-      return new FusedCandidate(doc, fused, lexicalRank, lexicalScore, vectorRank, vectorScore);
+      return new FusedCandidate(key, doc, fused, lexicalRank, lexicalScore, vectorRank, vectorScore);
     }
   }
 }

@@ -11,18 +11,23 @@ import org.apache.lucene.search.QueryVisitor;
 import org.apache.lucene.search.ScoreMode;
 import org.apache.lucene.search.Scorer;
 import org.apache.lucene.search.Weight;
+import org.hybridrerank.solr.rerank.RerankWindow;
 
 /**
  * Matches exactly the first stage's candidates, each scoring its fused score. Docids are those of the
  * request's searcher, which is also the only one this query runs against (caches are per searcher).
  */
-public final class FusedCandidatesQuery extends Query {
+public final class FusedCandidatesQuery extends Query implements RerankWindow {
   private final int[] docs; // sorted ascending
   private final float[] scores;
   private final String description;
+  private final int rerankWindow;
 
-  /** @param description what produced the scores, for toString and explain (e.g. "rrf k=60") */
-  public FusedCandidatesQuery(int[] docs, float[] scores, String description) {
+  /**
+   * @param description what produced the scores, for toString and explain (e.g. "rrf k=60")
+   * @param rerankWindow how many of the best candidates a rank query may rerank, -1 for no limit
+   */
+  public FusedCandidatesQuery(int[] docs, float[] scores, String description, int rerankWindow) {
     Integer[] order = new Integer[docs.length];
     for (int i = 0; i < order.length; i++) order[i] = i;
     Arrays.sort(order, (a, b) -> Integer.compare(docs[a], docs[b]));
@@ -33,6 +38,12 @@ public final class FusedCandidatesQuery extends Query {
       this.scores[i] = scores[order[i]];
     }
     this.description = description;
+    this.rerankWindow = rerankWindow;
+  }
+
+  @Override
+  public int rerankWindow() {
+    return rerankWindow;
   }
 
   public int size() {
@@ -139,7 +150,8 @@ public final class FusedCandidatesQuery extends Query {
 
   @Override
   public String toString(String field) {
-    return "FusedCandidates(" + description + ", " + docs.length + " docs)";
+    return "FusedCandidates(" + description + ", " + docs.length + " docs"
+        + (rerankWindow >= 0 ? ", rerankWindow=" + rerankWindow : "") + ")";
   }
 
   @Override
@@ -147,11 +159,12 @@ public final class FusedCandidatesQuery extends Query {
     return sameClassAs(other)
         && Arrays.equals(docs, ((FusedCandidatesQuery) other).docs)
         && Arrays.equals(scores, ((FusedCandidatesQuery) other).scores)
-        && description.equals(((FusedCandidatesQuery) other).description);
+        && description.equals(((FusedCandidatesQuery) other).description)
+        && rerankWindow == ((FusedCandidatesQuery) other).rerankWindow;
   }
 
   @Override
   public int hashCode() {
-    return 31 * (31 * classHash() + Arrays.hashCode(docs)) + Arrays.hashCode(scores);
+    return 31 * (31 * (31 * classHash() + Arrays.hashCode(docs)) + Arrays.hashCode(scores)) + rerankWindow;
   }
 }

@@ -3,20 +3,30 @@ package org.hybridrerank.solr.hybrid;
 import java.util.Map;
 import org.apache.solr.request.SolrQueryRequest;
 
-/** Per request: how each first-stage candidate was found, for the [hybrid] doc transformer. */
+/**
+ * Per request: how each first-stage candidate was found, and (on a SolrCloud shard fetching fields) the
+ * model scores the coordinator forwarded, for the [hybrid] doc transformer.
+ */
 public final class HybridResult {
   private static final String KEY = HybridResult.class.getName();
 
+  private record Stored(Map<Integer, FusedCandidate> byDoc, Map<Integer, Float> modelScores) {}
+
   private HybridResult() {}
 
-  static void store(SolrQueryRequest req, Map<Integer, FusedCandidate> byDoc) {
-    req.getContext().put(KEY, Map.copyOf(byDoc));
+  static void store(SolrQueryRequest req, Map<Integer, FusedCandidate> byDoc, Map<Integer, Float> modelScores) {
+    req.getContext().put(KEY, new Stored(Map.copyOf(byDoc), Map.copyOf(modelScores)));
   }
 
   /** The candidate record of a doc of this request's searcher, or null. */
-  @SuppressWarnings("unchecked")
   public static FusedCandidate of(SolrQueryRequest req, int docId) {
-    Map<Integer, FusedCandidate> byDoc = (Map<Integer, FusedCandidate>) req.getContext().get(KEY);
-    return byDoc == null ? null : byDoc.get(docId);
+    Stored stored = (Stored) req.getContext().get(KEY);
+    return stored == null ? null : stored.byDoc().get(docId);
+  }
+
+  /** A model score computed by another request of the same distributed search, or null. */
+  public static Float forwardedModelScore(SolrQueryRequest req, int docId) {
+    Stored stored = (Stored) req.getContext().get(KEY);
+    return stored == null ? null : stored.modelScores().get(docId);
   }
 }

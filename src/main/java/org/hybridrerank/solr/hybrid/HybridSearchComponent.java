@@ -6,32 +6,37 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.apache.lucene.search.MatchNoDocsQuery;
+import org.apache.lucene.search.BooleanClause;
+import org.apache.lucene.search.BooleanQuery;
 import org.apache.lucene.search.Query;
+import org.apache.lucene.search.Sort;
 import org.apache.solr.common.SolrException;
 import org.apache.solr.common.params.CommonParams;
 import org.apache.solr.common.params.ModifiableSolrParams;
+import org.apache.solr.common.params.ShardParams;
 import org.apache.solr.common.params.SolrParams;
 import org.apache.solr.common.util.NamedList;
 import org.apache.solr.common.util.SimpleOrderedMap;
 import org.apache.solr.core.CloseHook;
 import org.apache.solr.core.SolrCore;
 import org.apache.solr.handler.component.ResponseBuilder;
+import org.apache.solr.metrics.SolrMetricsContext;
 import org.apache.solr.handler.component.SearchComponent;
+import org.apache.solr.handler.component.ShardRequest;
+import org.apache.solr.handler.component.ShardResponse;
 import org.apache.solr.request.SolrQueryRequest;
 import org.apache.solr.schema.DenseVectorField;
 import org.apache.solr.schema.SchemaField;
-import org.apache.solr.search.DocIterator;
-import org.apache.solr.search.DocList;
-import org.apache.solr.search.QParser;
 import org.apache.solr.search.SolrIndexSearcher;
-import org.apache.solr.search.SyntaxError;
+import org.apache.solr.search.stats.StatsCache;
 import org.apache.solr.util.plugin.SolrCoreAware;
 import org.hybridrerank.solr.config.ModelLocator;
 import org.hybridrerank.solr.config.ParamReader;
 import org.hybridrerank.solr.model.InferenceException;
 import org.hybridrerank.solr.model.ModelRegistry;
 import org.hybridrerank.solr.model.TextEmbedder;
+import org.hybridrerank.solr.rerank.RerankScores;
+import org.hybridrerank.solr.rerank.ShardRerankStatuses;
 
 /**
  * The first stage of two-stage retrieval: a BM25 (edismax) subquery and a kNN subquery over the request's
@@ -44,12 +49,14 @@ public class HybridSearchComponent extends SearchComponent implements SolrCoreAw
   public static final String NAME = "hybrid";
   static final String CONTEXT = "solrconfig.xml <searchComponent name=\"hybrid\">";
   private static final String PARAMS_KEY = HybridSearchComponent.class.getName() + ".params";
+  private static final String STATUSES_KEY = HybridSearchComponent.class.getName() + ".shardStatuses";
   private static final Set<String> OWN_KEYS = Set.of("embedder", "embedderThreads", "maxTopN");
 
   private NamedList<?> args = new NamedList<>();
   private SolrParams defaults = SolrParams.of();
   private int maxTopN = HybridParams.DEFAULT_MAX_TOP_N;
   private ModelRegistry.Lease<TextEmbedder> embedder;
+  private volatile HybridMetrics metrics = HybridMetrics.unregistered();
 
   @Override
   public void init(NamedList<?> args) {
@@ -115,50 +122,81 @@ public class HybridSearchComponent extends SearchComponent implements SolrCoreAw
 
   @Override
   public void process(ResponseBuilder rb) throws IOException {
-    HybridParams hybrid = (HybridParams) rb.req.getContext().get(PARAMS_KEY);
-    if (hybrid == null) return;
     SolrQueryRequest req = rb.req;
-    SolrIndexSearcher searcher = req.getSearcher();
-    String text = req.getParams().get(CommonParams.Q);
-    SimpleOrderedMap<Object> timings = new SimpleOrderedMap<>();
-
-    ReciprocalRankFusion.RankedList lexical = ReciprocalRankFusion.RankedList.EMPTY;
-    ReciprocalRankFusion.RankedList vector = ReciprocalRankFusion.RankedList.EMPTY;
-    try {
-      if (hybrid.mode().usesLexical()) {
-        long start = System.nanoTime();
-        Query query = subquery("edismax", text, Map.of("qf", hybrid.qf()), req);
-        lexical = ranked(searcher.getDocList(query, rb.getFilters(), null, 0, hybrid.lexicalTopN(), SolrIndexSearcher.GET_SCORES));
-        timings.add("lexicalMs", (System.nanoTime() - start) / 1e6);
-      }
-      if (hybrid.mode().usesVector()) {
-        long start = System.nanoTime();
-        float[] queryVector = hybrid.vector();
-        if (queryVector == null) {
-          try {
-            queryVector = embedder.model().embed(text);
-          } catch (InferenceException e) {
-            throw new SolrException(
-                SolrException.ErrorCode.SERVICE_UNAVAILABLE, "hybrid: cannot embed the query: " + e.getMessage(), e);
-          }
-          timings.add("embedMs", (System.nanoTime() - start) / 1e6);
-          start = System.nanoTime();
-        }
-        Query query =
-            subquery(
-                "knn",
-                vectorString(queryVector),
-                Map.of("f", hybrid.vectorField(), "topK", Integer.toString(hybrid.vectorTopN()), "v", vectorString(queryVector)),
-                req);
-        vector = ranked(searcher.getDocList(query, rb.getFilters(), null, 0, hybrid.vectorTopN(), SolrIndexSearcher.GET_SCORES));
-        timings.add("vectorMs", (System.nanoTime() - start) / 1e6);
-      }
-    } catch (SyntaxError e) {
-      throw new SolrException(SolrException.ErrorCode.BAD_REQUEST, "hybrid: " + e.getMessage(), e);
+    SolrParams params = req.getParams();
+    int purpose = params.getInt(ShardParams.SHARDS_PURPOSE, ShardRequest.PURPOSE_GET_TOP_IDS);
+    boolean isShard = params.getBool(ShardParams.IS_SHARD, false);
+    if (isShard && (purpose & ShardRequest.PURPOSE_GET_TOP_IDS) != 0 && RerankScores.present(req)) {
+      rb.rsp.add(RerankScores.SHARD_SECTION, RerankScores.byKeySection(req));
     }
+    HybridParams hybrid = (HybridParams) req.getContext().get(PARAMS_KEY);
+    if (hybrid == null) return;
+    if (params.getBool(ShardMessages.LISTS_PHASE, false)) {
+      returnShardLists(rb, hybrid, purpose);
+    } else if (params.get(ShardMessages.CANDIDATES) != null) {
+      useGlobalCandidates(rb, hybrid);
+    } else if ((purpose & ShardRequest.PURPOSE_GET_TERM_STATS) != 0) {
+      // the coordinator gathers term statistics from the main query: make it cover the lexical subquery
+      rb.setQuery(statsQuery(rb, hybrid));
+    } else {
+      searchOneNode(rb, hybrid);
+    }
+  }
 
+  private void searchOneNode(ResponseBuilder rb, HybridParams hybrid) throws IOException {
+    SimpleOrderedMap<Object> timings = new SimpleOrderedMap<>();
+    RankedList[] lists = runLists(rb, hybrid, timings);
     long start = System.nanoTime();
-    List<FusedCandidate> candidates = candidates(hybrid, lexical, vector);
+    List<FusedCandidate> candidates = FirstStage.rank(hybrid, lists[0], lists[1]);
+    install(rb, hybrid, candidates, -1, Map.of());
+    HybridMetrics.time(metrics.fuse, start, timings, "fuse");
+    metrics.requests.inc();
+    if (rb.isDebug()) {
+      timings.add("mode", hybrid.mode().label());
+      timings.add("lexicalHits", lists[0].size());
+      timings.add("vectorHits", lists[1].size());
+      timings.add("candidates", candidates.size());
+      rb.addDebugInfo("hybrid", timings);
+    }
+  }
+
+  /** The lexical and the vector list of this node's index (empty when the mode leaves one out). */
+  private RankedList[] runLists(ResponseBuilder rb, HybridParams hybrid, SimpleOrderedMap<Object> timings)
+      throws IOException {
+    String text = rb.req.getParams().get(CommonParams.Q);
+    RankedList lexical = RankedList.EMPTY;
+    RankedList vector = RankedList.EMPTY;
+    if (hybrid.mode().usesLexical()) {
+      long start = System.nanoTime();
+      lexical = LocalLists.lexical(rb, hybrid, text);
+      HybridMetrics.time(metrics.lexical, start, timings, "lexical");
+    }
+    if (hybrid.mode().usesVector()) {
+      float[] queryVector = queryVector(hybrid, text, timings);
+      long start = System.nanoTime();
+      vector = LocalLists.vector(rb, hybrid, queryVector);
+      HybridMetrics.time(metrics.vector, start, timings, "vector");
+    }
+    return new RankedList[] {lexical, vector};
+  }
+
+  /** The query vector: given in the request (or by the coordinator), else the embedded query text. */
+  private float[] queryVector(HybridParams hybrid, String text, SimpleOrderedMap<Object> timings) {
+    if (hybrid.vector() != null) return hybrid.vector();
+    long start = System.nanoTime();
+    try {
+      return embedder.model().embed(text);
+    } catch (InferenceException e) {
+      throw new SolrException(
+          SolrException.ErrorCode.SERVICE_UNAVAILABLE, "hybrid: cannot embed the query: " + e.getMessage(), e);
+    } finally {
+      HybridMetrics.time(metrics.embed, start, timings, "embed");
+    }
+  }
+
+  /** The candidates become the main query (docids of this searcher) and feed the [hybrid] transformer. */
+  private static void install(
+      ResponseBuilder rb, HybridParams hybrid, List<FusedCandidate> candidates, int rerankWindow, Map<Integer, Float> modelScores) {
     int[] docs = new int[candidates.size()];
     float[] scores = new float[candidates.size()];
     Map<Integer, FusedCandidate> byDoc = new HashMap<>(candidates.size() * 2);
@@ -167,35 +205,112 @@ public class HybridSearchComponent extends SearchComponent implements SolrCoreAw
       scores[i] = candidates.get(i).fusedScore();
       byDoc.put(docs[i], candidates.get(i));
     }
-    rb.setQuery(new FusedCandidatesQuery(docs, scores, describe(hybrid)));
-    HybridResult.store(req, byDoc);
-    timings.add("fuseMs", (System.nanoTime() - start) / 1e6);
-    if (rb.isDebug()) {
-      timings.add("mode", hybrid.mode().label());
-      timings.add("lexicalHits", lexical.size());
-      timings.add("vectorHits", vector.size());
-      timings.add("candidates", docs.length);
-      rb.addDebugInfo("hybrid", timings);
-    }
+    rb.setQuery(new FusedCandidatesQuery(docs, scores, describe(hybrid), rerankWindow));
+    HybridResult.store(rb.req, byDoc, modelScores);
   }
 
-  /** RRF over both lists, or one list with its own scores and the same tie-breaking. */
-  static List<FusedCandidate> candidates(
-      HybridParams hybrid, ReciprocalRankFusion.RankedList lexical, ReciprocalRankFusion.RankedList vector) {
-    if (hybrid.mode() == HybridParams.Mode.RRF) {
-      return ReciprocalRankFusion.fuse(lexical, vector, hybrid.rrfK(), hybrid.lexicalWeight(), hybrid.vectorWeight());
+  /** SolrCloud shard, step 1: this shard's two lists, BM25 with the global statistics sent along. */
+  private void returnShardLists(ResponseBuilder rb, HybridParams hybrid, int purpose) throws IOException {
+    StatsCache statsCache = rb.req.getSearcher().getStatsCache();
+    if ((purpose & ShardRequest.PURPOSE_SET_TERM_STATS) != 0) statsCache.receiveGlobalStats(rb.req);
+    rb.req.getContext().put(SolrIndexSearcher.STATS_SOURCE, statsCache.get(rb.req));
+    RankedList[] lists = runLists(rb, hybrid, new SimpleOrderedMap<>());
+    rb.rsp.add(ShardMessages.LISTS_SECTION, ShardMessages.listsSection(lists[0], lists[1]));
+  }
+
+  /** SolrCloud shard, step 3: the coordinator's global candidates that this shard holds. */
+  private static void useGlobalCandidates(ResponseBuilder rb, HybridParams hybrid) throws IOException {
+    SolrParams params = rb.req.getParams();
+    ShardMessages.Candidates global = ShardMessages.decodeCandidates(params.get(ShardMessages.CANDIDATES));
+    String forwarded = params.get(ShardMessages.MODEL_SCORES);
+    Map<String, Float> modelScoresByKey = forwarded == null ? Map.of() : ShardMessages.decodeScores(forwarded);
+    SolrIndexSearcher searcher = rb.req.getSearcher();
+    SchemaField keyField = UniqueKeys.field(searcher);
+    List<FusedCandidate> own = new ArrayList<>();
+    Map<Integer, Float> modelScores = new HashMap<>();
+    int inWindow = 0;
+    for (int rank = 0; rank < global.ranked().size(); rank++) {
+      FusedCandidate candidate = global.ranked().get(rank);
+      int doc = UniqueKeys.docOf(searcher, keyField, candidate.key());
+      if (doc < 0) continue;
+      own.add(candidate.withDoc(doc));
+      if (rank < global.rerankWindow()) inWindow++;
+      Float modelScore = modelScoresByKey.get(candidate.key());
+      if (modelScore != null) modelScores.put(doc, modelScore);
     }
-    boolean isLexical = hybrid.mode() == HybridParams.Mode.LEXICAL;
-    ReciprocalRankFusion.RankedList list = isLexical ? lexical : vector;
-    List<FusedCandidate> out = new ArrayList<>(list.size());
-    for (int r = 0; r < list.size(); r++) {
-      float score = list.scores()[r];
-      out.add(
-          isLexical
-              ? new FusedCandidate(list.docs()[r], score, r + 1, score, 0, 0f)
-              : new FusedCandidate(list.docs()[r], score, 0, 0f, r + 1, score));
+    install(rb, hybrid, own, global.rerankWindow() < 0 ? -1 : inWindow, modelScores);
+  }
+
+  private static Query statsQuery(ResponseBuilder rb, HybridParams hybrid) {
+    if (!hybrid.mode().usesLexical()) return rb.getQuery();
+    BooleanQuery.Builder both = new BooleanQuery.Builder();
+    if (rb.getQuery() != null) both.add(rb.getQuery(), BooleanClause.Occur.SHOULD);
+    both.add(LocalLists.lexicalQuery(rb, hybrid, rb.req.getParams().get(CommonParams.Q)), BooleanClause.Occur.SHOULD);
+    return both.build();
+  }
+
+  // ---- SolrCloud coordinator (see DistributedHybrid) ----
+
+  @Override
+  public int distributedProcess(ResponseBuilder rb) {
+    HybridParams hybrid = (HybridParams) rb.req.getContext().get(PARAMS_KEY);
+    if (hybrid == null) return ResponseBuilder.STAGE_DONE;
+    if (rb.stage < DistributedHybrid.STAGE_LISTS) return DistributedHybrid.STAGE_LISTS;
+    if (rb.stage == DistributedHybrid.STAGE_LISTS) {
+      SimpleOrderedMap<Object> timings = new SimpleOrderedMap<>();
+      float[] queryVector =
+          hybrid.mode().usesVector() ? queryVector(hybrid, rb.req.getParams().get(CommonParams.Q), timings) : null;
+      DistributedHybrid state = DistributedHybrid.start(rb, hybrid);
+      rb.addRequest(this, state.listsRequest(rb, queryVector));
+      if (rb.isDebug()) rb.addDebugInfo("hybrid", timings);
     }
-    return out;
+    return ResponseBuilder.STAGE_DONE;
+  }
+
+  @Override
+  public void modifyRequest(ResponseBuilder rb, SearchComponent who, ShardRequest sreq) {
+    DistributedHybrid state = DistributedHybrid.of(rb);
+    if (state != null) state.addCandidates(rb, sreq);
+  }
+
+  @Override
+  public void handleResponses(ResponseBuilder rb, ShardRequest sreq) {
+    DistributedHybrid state = DistributedHybrid.of(rb);
+    if (state != null && DistributedHybrid.isListsRequest(sreq)) {
+      long start = System.nanoTime();
+      state.mergeLists(sreq);
+      SimpleOrderedMap<Object> fused = new SimpleOrderedMap<>();
+      HybridMetrics.time(metrics.fuse, start, fused, "fuse");
+      metrics.requests.inc();
+      if (rb.isDebug()) {
+        fused.add("candidates", state.candidateCount());
+        rb.addDebugInfo("hybrid", fused);
+      }
+      return;
+    }
+    if ((sreq.purpose & ShardRequest.PURPOSE_GET_TOP_IDS) == 0) return;
+    if (RerankScores.present(rb.req)) {
+      ShardRerankStatuses statuses = statuses(rb);
+      for (ShardResponse srsp : sreq.responses) {
+        if (srsp.getSolrResponse() == null) continue;
+        statuses.add(srsp.getShard(), (NamedList<?>) srsp.getSolrResponse().getResponse().get("responseHeader"));
+      }
+    }
+    if (state != null) state.collectTopIds(rb, sreq);
+  }
+
+  @Override
+  public void finishStage(ResponseBuilder rb) {
+    if (rb.stage != ResponseBuilder.STAGE_EXECUTE_QUERY) return;
+    ShardRerankStatuses statuses = (ShardRerankStatuses) rb.req.getContext().get(STATUSES_KEY);
+    if (statuses != null) statuses.report();
+    DistributedHybrid state = DistributedHybrid.of(rb);
+    boolean scoreOrder = rb.getSortSpec().getSort() == null || rb.getSortSpec().getSort().equals(Sort.RELEVANCE);
+    if (state != null && RerankScores.present(rb.req) && scoreOrder) state.reorderPage(rb);
+  }
+
+  private static ShardRerankStatuses statuses(ResponseBuilder rb) {
+    return (ShardRerankStatuses) rb.req.getContext().computeIfAbsent(STATUSES_KEY, k -> new ShardRerankStatuses());
   }
 
   private static String describe(HybridParams hybrid) {
@@ -206,33 +321,15 @@ public class HybridSearchComponent extends SearchComponent implements SolrCoreAw
     };
   }
 
-  private static Query subquery(String parser, String text, Map<String, String> local, SolrQueryRequest req)
-      throws SyntaxError {
-    ModifiableSolrParams localParams = new ModifiableSolrParams();
-    local.forEach(localParams::set);
-    QParser qparser = req.getCore().getQueryPlugin(parser).createParser(text, localParams, req.getParams(), req);
-    Query query = qparser.getQuery();
-    return query == null ? new MatchNoDocsQuery() : query;
+  @Override
+  public void initializeMetrics(SolrMetricsContext parentContext, String scope) {
+    super.initializeMetrics(parentContext, scope);
+    metrics = HybridMetrics.register(getSolrMetricsContext(), getCategory().toString(), scope);
   }
 
-  private static String vectorString(float[] vector) {
-    StringBuilder sb = new StringBuilder(vector.length * 12).append('[');
-    for (int i = 0; i < vector.length; i++) {
-      if (i > 0) sb.append(',');
-      sb.append(vector[i]);
-    }
-    return sb.append(']').toString();
-  }
-
-  private static ReciprocalRankFusion.RankedList ranked(DocList list) {
-    int[] docs = new int[list.size()];
-    float[] scores = new float[list.size()];
-    DocIterator it = list.iterator();
-    for (int i = 0; it.hasNext(); i++) {
-      docs[i] = it.nextDoc();
-      scores[i] = it.score();
-    }
-    return new ReciprocalRankFusion.RankedList(docs, scores);
+  @Override
+  public Category getCategory() {
+    return Category.QUERY;
   }
 
   @Override

@@ -2,6 +2,8 @@ package org.hybridrerank.solr.rerank;
 
 import org.apache.lucene.search.Query;
 import org.apache.solr.common.params.CommonParams;
+import org.apache.solr.common.params.CursorMarkParams;
+import org.apache.solr.common.params.GroupParams;
 import org.apache.solr.common.params.SolrParams;
 import org.apache.solr.handler.component.ResponseBuilder;
 import org.apache.solr.request.SolrQueryRequest;
@@ -32,12 +34,38 @@ final class CrossEncoderQParser extends QParser {
             plugin.maxReRankDocs(),
             params.get(CommonParams.Q),
             req.getSchema());
+    if (rerank.enabled()) rejectIncompatibleRequest(reader);
     // A result cache hit never reaches the rescorer: it holds a rerank that succeeded, so start from "ok".
     (params.getInt(CommonParams.ROWS, 10) == 0 ? RerankStatus.SKIPPED : RerankStatus.OK).report(null);
-    CrossEncoderRerankQuery query = new CrossEncoderRerankQuery(plugin.model(rerank.model()), rerank, isExplaining() || RerankScores.required(req));
+    CrossEncoderRerankQuery query =
+        new CrossEncoderRerankQuery(plugin, rerank, isExplaining() || RerankScores.required(req));
     RerankScores.register(req, query.state());
     return query;
   }
+
+  /**
+   * Solr's rerank hook cannot honour these, and ignoring them would be a silent wrong answer: grouping drops
+   * rq, cursorMark paging fails inside Solr, and a field sort would rerank the sort's top K.
+   */
+  private void rejectIncompatibleRequest(ParamReader reader) {
+    String off = "; turn the rerank off for such requests with rq={!crossencoder enabled=false}";
+    if (params.getBool(GroupParams.GROUP, false)) {
+      throw reader.error("cannot be combined with group=true (Solr's rerank hook does not rerank groups)" + off);
+    }
+    if (params.get(CursorMarkParams.CURSOR_MARK_PARAM) != null) {
+      throw reader.error(
+          "cannot be combined with cursorMark; page reranked results with start/rows (up to maxReRankDocs)" + off);
+    }
+    String sort = params.get(CommonParams.SORT);
+    if (sort != null && !sort.isBlank() && !PRIMARY_SCORE_DESC.matcher(sort).lookingAt()) {
+      throw reader.error(
+          "ranks by relevance, so 'sort' must start with 'score desc', got '" + ParamReader.abbreviate(sort) + "'"
+              + off);
+    }
+  }
+
+  private static final java.util.regex.Pattern PRIMARY_SCORE_DESC =
+      java.util.regex.Pattern.compile("\\s*score\\s+desc\\s*(,|$)", java.util.regex.Pattern.CASE_INSENSITIVE);
 
   /** Whether per-doc explanations were asked for (debug=true, debug=results or debugQuery=true). */
   private boolean isExplaining() {

@@ -13,6 +13,7 @@ import org.apache.solr.common.SolrException;
 import org.apache.solr.common.params.SolrParams;
 import org.apache.solr.common.util.NamedList;
 import org.apache.solr.core.SolrResourceLoader;
+import org.apache.solr.metrics.SolrMetricsContext;
 import org.apache.solr.request.SolrQueryRequest;
 import org.apache.solr.search.QParser;
 import org.apache.solr.search.QParserPlugin;
@@ -45,7 +46,12 @@ public class CrossEncoderQParserPlugin extends QParserPlugin implements Resource
 
   private static final Set<String> MODEL_KEYS =
       Set.of("path", "maxLength", "maxQueryLength", "batchSize", "threads", "windowOverlap", "output", "relevantColumn");
-  private static final Set<String> PLUGIN_KEYS = Set.of("models", "defaultModel", RerankParams.MAX_RERANK_DOCS);
+  private static final String SCORE_CACHE_NAME = "scoreCacheName";
+  /** The user cache (solrconfig.xml {@code <cache name="...">}) that holds model scores, if configured. */
+  public static final String DEFAULT_SCORE_CACHE_NAME = "crossencoderScores";
+
+  private static final Set<String> PLUGIN_KEYS =
+      Set.of("models", "defaultModel", RerankParams.MAX_RERANK_DOCS, SCORE_CACHE_NAME);
 
   private NamedList<?> args = new NamedList<>();
   private SolrParams defaults = SolrParams.of();
@@ -53,6 +59,9 @@ public class CrossEncoderQParserPlugin extends QParserPlugin implements Resource
   private Map<String, String> modelVersions = Map.of();
   private String defaultModel;
   private int maxReRankDocs = RerankParams.DEFAULT_MAX_RERANK_DOCS;
+  private String scoreCacheName = DEFAULT_SCORE_CACHE_NAME;
+  private volatile RerankMetrics metrics = RerankMetrics.unregistered();
+  private SolrMetricsContext metricsContext;
 
   @Override
   public void init(NamedList<?> args) {
@@ -77,6 +86,7 @@ public class CrossEncoderQParserPlugin extends QParserPlugin implements Resource
       }
     }
     maxReRankDocs = config.intIn(RerankParams.MAX_RERANK_DOCS, RerankParams.DEFAULT_MAX_RERANK_DOCS, 1, 100_000);
+    scoreCacheName = config.string(SCORE_CACHE_NAME, DEFAULT_SCORE_CACHE_NAME);
 
     Object models = args.get("models");
     if (!(models instanceof NamedList<?> modelList) || modelList.size() == 0) {
@@ -172,6 +182,36 @@ public class CrossEncoderQParserPlugin extends QParserPlugin implements Resource
     return maxReRankDocs;
   }
 
+  RerankMetrics metrics() {
+    return metrics;
+  }
+
+  String scoreCacheName() {
+    return scoreCacheName;
+  }
+
+  /** The metrics scope: {@code QUERYPARSER.crossencoder.*} in Solr's metrics API. */
+  @Override
+  public String getName() {
+    return NAME;
+  }
+
+  @Override
+  public String getDescription() {
+    return "Reranks the top K of a query with an ONNX cross-encoder";
+  }
+
+  @Override
+  public void initializeMetrics(SolrMetricsContext parentContext, String scope) {
+    metricsContext = parentContext.getChildContext(this);
+    metrics = RerankMetrics.register(metricsContext, getCategory().toString(), scope);
+  }
+
+  @Override
+  public SolrMetricsContext getSolrMetricsContext() {
+    return metricsContext;
+  }
+
   CrossEncoder model(String name) {
     return leases.get(name).model();
   }
@@ -185,5 +225,6 @@ public class CrossEncoderQParserPlugin extends QParserPlugin implements Resource
   public void close() {
     for (ModelRegistry.Lease<CrossEncoder> lease : leases.values()) lease.close();
     leases.clear();
+    if (metricsContext != null) metricsContext.unregister();
   }
 }

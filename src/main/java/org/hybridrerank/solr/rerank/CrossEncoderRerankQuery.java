@@ -14,7 +14,6 @@ import org.apache.solr.request.SolrRequestInfo;
 import org.apache.solr.search.AbstractReRankQuery;
 import org.apache.solr.search.QueryCommand;
 import org.apache.solr.search.ReRankCollector;
-import org.hybridrerank.solr.model.CrossEncoder;
 
 /**
  * The {@code rq={!crossencoder}} rank query: wraps the main query and reranks its top {@code reRankDocs}.
@@ -23,24 +22,24 @@ import org.hybridrerank.solr.model.CrossEncoder;
  * query result cache.
  */
 public final class CrossEncoderRerankQuery extends AbstractReRankQuery {
-  private final CrossEncoder model;
+  private final CrossEncoderQParserPlugin plugin;
   private final RerankParams params;
   private final RerankRequestState state;
   private final boolean explaining;
 
-  CrossEncoderRerankQuery(CrossEncoder model, RerankParams params, boolean explaining) {
-    this(new MatchAllDocsQuery(), model, params, new RerankRequestState(), explaining);
+  CrossEncoderRerankQuery(CrossEncoderQParserPlugin plugin, RerankParams params, boolean explaining) {
+    this(new MatchAllDocsQuery(), plugin, params, new RerankRequestState(), explaining);
   }
 
   private CrossEncoderRerankQuery(
-      Query mainQuery, CrossEncoder model, RerankParams params, RerankRequestState state, boolean explaining) {
+      Query mainQuery, CrossEncoderQParserPlugin plugin, RerankParams params, RerankRequestState state, boolean explaining) {
     super(
         mainQuery,
         params.reRankDocs(),
-        new CrossEncoderRescorer(model, params, state),
+        new CrossEncoderRescorer(plugin.model(params.model()), params, state, plugin.metrics(), plugin.scoreCacheName()),
         null,
         params.blender().operator());
-    this.model = model;
+    this.plugin = plugin;
     this.params = params;
     this.state = state;
     this.explaining = explaining;
@@ -66,14 +65,18 @@ public final class CrossEncoderRerankQuery extends AbstractReRankQuery {
     if (info != null) {
       info.addCloseHook(state::release);
     }
+    int window = reRankDocs;
+    if (mainQuery instanceof RerankWindow limited && limited.rerankWindow() >= 0) {
+      window = Math.min(window, limited.rerankWindow());
+    }
     ReRankCollector reRank =
-        new ReRankCollector(reRankDocs, len, reRankQueryRescorer, cmd, searcher, boostedPriority, null, reRankOperator);
+        new ReRankCollector(window, len, reRankQueryRescorer, cmd, searcher, boostedPriority, null, reRankOperator);
     return new CrossEncoderRerankCollector(reRank, len, params.threshold(), state);
   }
 
   @Override
   protected Query rewrite(Query rewrittenMainQuery) {
-    return new CrossEncoderRerankQuery(rewrittenMainQuery, model, params, state, explaining);
+    return new CrossEncoderRerankQuery(rewrittenMainQuery, plugin, params, state, explaining);
   }
 
   /**

@@ -20,6 +20,7 @@ import org.hybridrerank.solr.model.CrossEncoder;
 import org.hybridrerank.solr.model.Deadline;
 import org.hybridrerank.solr.model.DeadlineExceededException;
 import org.hybridrerank.solr.model.ScoredPassages;
+import org.hybridrerank.solr.model.ScoringStats;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,11 +35,16 @@ final class CrossEncoderRescorer extends Rescorer {
   private final CrossEncoder model;
   private final RerankParams params;
   private final RerankRequestState state;
+  private final RerankMetrics metrics;
+  private final String scoreCacheName;
 
-  CrossEncoderRescorer(CrossEncoder model, RerankParams params, RerankRequestState state) {
+  CrossEncoderRescorer(
+      CrossEncoder model, RerankParams params, RerankRequestState state, RerankMetrics metrics, String scoreCacheName) {
     this.model = model;
     this.params = params;
     this.state = state;
+    this.metrics = metrics;
+    this.scoreCacheName = scoreCacheName;
   }
 
   @Override
@@ -62,15 +68,11 @@ final class CrossEncoderRescorer extends Rescorer {
     try {
       Deadline deadline =
           Deadline.of(params.timeoutMillis(), () -> QueryLimits.getCurrentLimits().shouldExit());
-      deadline.check("loading document text");
-      long start = System.nanoTime();
-      String[] texts =
-          new DocumentText(params.fields(), params.fieldSeparator()).load((SolrIndexSearcher) searcher, docIds);
-      long loadNanos = System.nanoTime() - start;
+      float[] rawScores = new float[n];
+      RawScores raw = rawScores((SolrIndexSearcher) searcher, docIds, rawScores, deadline);
 
-      ScoredPassages scored = model.score(params.reRankText(), List.of(texts), params.scoring(), deadline);
       float[] modelScores = new float[n];
-      for (int i = 0; i < n; i++) modelScores[i] = params.score().apply(scored.scores()[i]);
+      for (int i = 0; i < n; i++) modelScores[i] = params.score().apply(rawScores[i]);
       float[] finalScores = params.blender().blend(firstScores, modelScores);
 
       Integer[] order = new Integer[n];
@@ -84,18 +86,55 @@ final class CrossEncoderRescorer extends Rescorer {
         reranked[r] = new ScoreDoc(docIds[i], finalScores[i], hits[i].shardIndex);
         perDoc.put(docIds[i], new RerankRequestState.DocScores(modelScores[i], finalScores[i]));
       }
-      state.succeeded(perDoc, loadNanos, scored.stats());
+      state.succeeded(perDoc, raw.loadNanos(), raw.stats(), raw.cacheHits());
+      metrics.succeeded(raw.loadNanos(), raw.stats(), raw.cacheHits(), raw.cacheMisses());
       RerankStatus.OK.report(null);
       addDebugTimings();
       return new TopDocs(firstPass.totalHits, reranked);
     } catch (DeadlineExceededException e) {
+      metrics.timeouts.inc();
       fail(RerankStatus.TIMEOUT, e.getMessage());
       throw new IncompleteRerankingException();
     } catch (IOException | RuntimeException e) {
       log.warn("crossencoder rerank failed with model '{}'; returning first-pass order", params.model(), e);
+      metrics.errors.inc();
       fail(RerankStatus.ERROR, e.getClass().getSimpleName() + ": " + e.getMessage());
       throw new IncompleteRerankingException();
     }
+  }
+
+  /** What producing the raw scores cost: text loading, scoring, and how many came from the score cache. */
+  private record RawScores(long loadNanos, ScoringStats stats, int cacheHits, int cacheMisses) {}
+
+  /** Fills {@code rawScores} (aligned with {@code docIds}): cached ones first, the rest scored in one call. */
+  private RawScores rawScores(SolrIndexSearcher searcher, int[] docIds, float[] rawScores, Deadline deadline)
+      throws IOException {
+    ScoreCache cache = ScoreCache.of(searcher, scoreCacheName, params);
+    int[] missing = new int[docIds.length];
+    int misses = 0;
+    for (int i = 0; i < docIds.length; i++) {
+      Float cached = cache == null ? null : cache.get(docIds[i]);
+      if (cached != null) {
+        rawScores[i] = cached;
+      } else {
+        missing[misses++] = i;
+      }
+    }
+    if (misses == 0) return new RawScores(0, ScoringStats.NONE, docIds.length, 0);
+
+    deadline.check("loading document text");
+    int[] missingDocs = new int[misses];
+    for (int m = 0; m < misses; m++) missingDocs[m] = docIds[missing[m]];
+    long start = System.nanoTime();
+    String[] texts = new DocumentText(params.fields(), params.fieldSeparator()).load(searcher, missingDocs);
+    long loadNanos = System.nanoTime() - start;
+
+    ScoredPassages scored = model.score(params.reRankText(), List.of(texts), params.scoring(), deadline);
+    for (int m = 0; m < misses; m++) {
+      rawScores[missing[m]] = scored.scores()[m];
+      if (cache != null) cache.put(missingDocs[m], scored.scores()[m]);
+    }
+    return new RawScores(loadNanos, scored.stats(), docIds.length - misses, cache == null ? 0 : misses);
   }
 
   private void fail(RerankStatus status, String detail) {

@@ -28,7 +28,8 @@ public record RerankParams(
     long timeoutMillis,
     String reRankText,
     ScoreBlender blender,
-    ScoringOptions scoring) {
+    ScoringOptions scoring,
+    boolean scoreCache) {
 
   public static final String ENABLED = "enabled";
   public static final String MODEL = "model";
@@ -46,12 +47,13 @@ public record RerankParams(
   public static final String RERANK_MAIN_SCALE = "reRankMainScale";
   public static final String LONG_DOCS = "longDocs";
   public static final String WINDOW_POOLING = "windowPooling";
+  public static final String SCORE_CACHE = "scoreCache";
 
   /** Every request parameter, which solrconfig.xml may also set as a default. */
   public static final java.util.Set<String> NAMES =
       java.util.Set.of(
           ENABLED, MODEL, RERANK_DOCS, FIELDS, FIELD_SEPARATOR, THRESHOLD, SCORE, TIMEOUT, RERANK_TEXT, RERANK_OPERATOR,
-          RERANK_WEIGHT, RERANK_SCALE, RERANK_MAIN_SCALE, LONG_DOCS, WINDOW_POOLING);
+          RERANK_WEIGHT, RERANK_SCALE, RERANK_MAIN_SCALE, LONG_DOCS, WINDOW_POOLING, SCORE_CACHE);
 
   public static final int DEFAULT_RERANK_DOCS = 100;
   public static final int DEFAULT_MAX_RERANK_DOCS = 1000;
@@ -103,6 +105,7 @@ public record RerankParams(
 
     LongDocs longDocs = reader.oneOf(LONG_DOCS, LongDocs.TRUNCATE, LongDocs.class);
     WindowPooling pooling = reader.oneOf(WINDOW_POOLING, WindowPooling.MAX, WindowPooling.class);
+    boolean scoreCache = reader.bool(SCORE_CACHE, true);
 
     return new RerankParams(
         enabled,
@@ -116,7 +119,8 @@ public record RerankParams(
         timeout,
         text,
         new ScoreBlender(operator, weight, mainScale, modelScale),
-        new ScoringOptions(longDocs, pooling));
+        new ScoringOptions(longDocs, pooling),
+        scoreCache);
   }
 
   /** Fields are checked against the schema per request; configuration may leave them to the request. */

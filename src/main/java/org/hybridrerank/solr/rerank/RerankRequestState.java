@@ -19,6 +19,7 @@ final class RerankRequestState {
   private Map<Integer, DocScores> scores = Map.of();
   private long loadNanos;
   private ScoringStats stats;
+  private int cacheHits;
 
   boolean attempted() {
     return attempted;
@@ -28,10 +29,11 @@ final class RerankRequestState {
     attempted = true;
   }
 
-  synchronized void succeeded(Map<Integer, DocScores> scores, long loadNanos, ScoringStats stats) {
+  synchronized void succeeded(Map<Integer, DocScores> scores, long loadNanos, ScoringStats stats, int cacheHits) {
     this.scores = new HashMap<>(scores);
     this.loadNanos = loadNanos;
     this.stats = stats;
+    this.cacheHits = cacheHits;
     this.status = RerankStatus.OK;
   }
 
@@ -53,8 +55,11 @@ final class RerankRequestState {
     return scores.get(docId);
   }
 
-  synchronized boolean reranked(int docId) {
-    return scores.containsKey(docId);
+  /** Model score by docid of every reranked doc. */
+  synchronized Map<Integer, Float> modelScores() {
+    Map<Integer, Float> out = new HashMap<>(scores.size() * 2);
+    scores.forEach((doc, s) -> out.put(doc, s.model()));
+    return out;
   }
 
   synchronized long countAtLeast(float threshold) {
@@ -78,6 +83,7 @@ final class RerankRequestState {
       out.add("batches", stats.batches());
       out.add("realTokens", stats.realTokens());
       out.add("paddedTokens", stats.paddedTokens());
+      out.add("scoreCacheHits", cacheHits);
     }
     return out;
   }

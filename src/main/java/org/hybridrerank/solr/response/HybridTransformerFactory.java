@@ -41,6 +41,7 @@ public class HybridTransformerFactory extends TransformerFactory {
           info.add("fused_score", candidate.fusedScore());
         }
         Float ce = RerankScores.modelScoreOf(req, docid);
+        if (ce == null) ce = HybridResult.forwardedModelScore(req, docid);
         if (ce != null) info.add("ce_score", ce);
         doc.setField(field, info);
       }

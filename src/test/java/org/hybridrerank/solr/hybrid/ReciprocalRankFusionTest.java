@@ -2,14 +2,17 @@ package org.hybridrerank.solr.hybrid;
 
 import static org.junit.Assert.assertEquals;
 
+import java.util.ArrayList;
 import java.util.List;
-import org.hybridrerank.solr.hybrid.ReciprocalRankFusion.RankedList;
 import org.junit.Test;
 
 /** RRF against numbers worked out by hand. */
 public class ReciprocalRankFusionTest {
+  /** A list in the given order (scores descending, so the order is the rank order). */
   private static RankedList list(int... docs) {
-    return new RankedList(docs, new float[docs.length]);
+    List<RankedList.Hit> hits = new ArrayList<>();
+    for (int i = 0; i < docs.length; i++) hits.add(new RankedList.Hit(Integer.toString(docs[i]), docs[i], docs.length - i));
+    return new RankedList(hits);
   }
 
   private static List<Integer> order(List<FusedCandidate> fused) {
@@ -30,13 +33,15 @@ public class ReciprocalRankFusionTest {
   }
 
   @Test
-  public void tiesGoToTheBetterBestRankThenLexicalThenDocid() {
+  public void tiesGoToTheBetterBestRankThenLexicalThenKey() {
     // 9 (lexical 1) and 8 (vector 1) tie at 1/61 with the same best rank: lexical first
     assertEquals(List.of(9, 8), order(ReciprocalRankFusion.fuse(list(9), list(8), 60, 1.0, 1.0)));
     // with lexical weight 0, 4 and 3 tie at 0 and keep lexical order; vector-only 7 comes first
     assertEquals(List.of(7, 4, 3), order(ReciprocalRankFusion.fuse(list(4, 3), list(7), 60, 0.0, 1.0)));
-    // vector ranks decide between vector-only docs, whatever their docids
+    // vector ranks decide between vector-only docs, whatever their keys
     assertEquals(List.of(2, 1), order(ReciprocalRankFusion.fuse(list(), list(2, 1), 60, 1.0, 1.0)));
+    // with both weights 0 everything ties at 0 with best rank 1 and no lexical rank for 5: keys decide
+    assertEquals(List.of(6, 5), order(ReciprocalRankFusion.fuse(list(6), list(5), 60, 0.0, 0.0)));
   }
 
   @Test

@@ -1,0 +1,214 @@
+package org.hybridrerank.solr.hybrid;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.apache.solr.common.SolrDocument;
+import org.apache.solr.common.SolrDocumentList;
+import org.apache.solr.common.params.CommonParams;
+import org.apache.solr.common.params.ModifiableSolrParams;
+import org.apache.solr.common.params.ShardParams;
+import org.apache.solr.common.util.NamedList;
+import org.apache.solr.handler.component.ResponseBuilder;
+import org.apache.solr.handler.component.ShardDoc;
+import org.apache.solr.handler.component.ShardRequest;
+import org.apache.solr.handler.component.ShardResponse;
+import org.apache.solr.search.SolrReturnFields;
+import org.apache.solr.search.stats.StatsCache;
+import org.apache.solr.util.SolrResponseUtil;
+import org.hybridrerank.solr.rerank.CrossEncoderRerankQuery;
+import org.hybridrerank.solr.rerank.RerankScores;
+
+/**
+ * The hybrid first stage on a SolrCloud coordinator (DESIGN.md §4), so that a sharded collection gives the
+ * one-node answer:
+ *
+ * <ol>
+ *   <li>every shard returns its lexical and vector top N (unique key, score), BM25 computed with the global
+ *       term statistics the coordinator sends (ExactStatsCache);
+ *   <li>the coordinator merges each list into the global top N, fuses them ({@link FirstStage}) and sends every
+ *       query-phase shard request the global candidates with their fused scores and the rerank window K;
+ *   <li>each shard's main query is the candidates it holds; it reranks only those among the global top K;
+ *   <li>the coordinator orders the merged page as one node does: reranked docs by final score, then the
+ *       others in first-stage order (a plain score merge would interleave them, since a model score may be
+ *       below a first-stage score), and merges the shards' {@code rerank.status}.
+ * </ol>
+ *
+ * One instance per distributed request, kept in the request context.
+ */
+final class DistributedHybrid {
+  private static final String KEY = DistributedHybrid.class.getName();
+  /** Between Solr's PARSE_QUERY (term statistics) and EXECUTE_QUERY stages. */
+  static final int STAGE_LISTS = ResponseBuilder.STAGE_EXECUTE_QUERY - 200;
+
+  private final HybridParams hybrid;
+  private List<FusedCandidate> candidates = List.of();
+  private final Map<String, Integer> rankByKey = new HashMap<>();
+  private final Map<String, Float> modelScores = new LinkedHashMap<>();
+  private final List<ShardDoc> shardDocs = new ArrayList<>();
+  private boolean listsMerged;
+
+  private DistributedHybrid(HybridParams hybrid) {
+    this.hybrid = hybrid;
+  }
+
+  static DistributedHybrid start(ResponseBuilder rb, HybridParams hybrid) {
+    DistributedHybrid state = new DistributedHybrid(hybrid);
+    rb.req.getContext().put(KEY, state);
+    return state;
+  }
+
+  static DistributedHybrid of(ResponseBuilder rb) {
+    return (DistributedHybrid) rb.req.getContext().get(KEY);
+  }
+
+  /** Step 1: ask every shard for its two lists; the query vector is computed once, here. */
+  ShardRequest listsRequest(ResponseBuilder rb, float[] queryVector) {
+    ShardRequest sreq = new ShardRequest();
+    sreq.purpose = ShardRequest.PURPOSE_PRIVATE;
+    ModifiableSolrParams params = new ModifiableSolrParams(rb.req.getParams());
+    params.remove(ShardParams.SHARDS);
+    params.remove(CommonParams.RQ);
+    params.remove(CommonParams.DEBUG);
+    params.remove(CommonParams.DEBUG_QUERY);
+    params.set(ShardMessages.LISTS_PHASE, true);
+    if (queryVector != null) params.set(HybridParams.VECTOR, LocalLists.vectorString(queryVector));
+    params.set(CommonParams.START, 0);
+    params.set(CommonParams.ROWS, 0);
+    params.set(CommonParams.FL, rb.req.getSchema().getUniqueKeyField().getName());
+    // the lists are all this request is for: no main query, facets, highlighting, ...
+    for (String component : List.of("query", "facet", "hl", "stats", "spellcheck", "expand", "terms", "mlt", "facet.pivot")) {
+      params.set(component, false);
+    }
+    sreq.params = params;
+    if (hybrid.mode().usesLexical()) {
+      StatsCache statsCache = rb.req.getSearcher().getStatsCache();
+      sreq.purpose |= ShardRequest.PURPOSE_SET_TERM_STATS;
+      statsCache.sendGlobalStats(rb, sreq);
+    }
+    return sreq;
+  }
+
+  static boolean isListsRequest(ShardRequest sreq) {
+    return sreq.params != null && sreq.params.getBool(ShardMessages.LISTS_PHASE, false);
+  }
+
+  /** Step 2: the global lists, fused. Shards that failed (shards.tolerant) contribute nothing. */
+  void mergeLists(ShardRequest sreq) {
+    List<RankedList.Hit> lexical = new ArrayList<>();
+    List<RankedList.Hit> vector = new ArrayList<>();
+    for (ShardResponse srsp : sreq.responses) {
+      if (srsp.getException() != null || srsp.getSolrResponse() == null) continue;
+      Object section = srsp.getSolrResponse().getResponse().get(ShardMessages.LISTS_SECTION);
+      if (!(section instanceof NamedList<?> lists)) continue;
+      ShardMessages.readHits(lists, "lexical", lexical);
+      ShardMessages.readHits(lists, "vector", vector);
+    }
+    candidates =
+        FirstStage.rank(hybrid, RankedList.of(lexical, hybrid.lexicalTopN()), RankedList.of(vector, hybrid.vectorTopN()));
+    for (int i = 0; i < candidates.size(); i++) rankByKey.put(candidates.get(i).key(), i);
+    listsMerged = true;
+  }
+
+  int candidateCount() {
+    return candidates.size();
+  }
+
+  /**
+   * Step 3: every query-phase request (top ids, facet refinement, field fetching) carries the global
+   * candidates; field fetching also the model scores, for the [hybrid] transformer.
+   */
+  void addCandidates(ResponseBuilder rb, ShardRequest sreq) {
+    if (!listsMerged || (sreq.purpose & ShardRequest.PURPOSE_PRIVATE) != 0) return;
+    sreq.params.set(ShardMessages.CANDIDATES, ShardMessages.encodeCandidates(candidates, rerankWindow(rb)));
+    if ((sreq.purpose & ShardRequest.PURPOSE_GET_FIELDS) != 0 && !modelScores.isEmpty()) {
+      sreq.params.set(ShardMessages.MODEL_SCORES, ShardMessages.encodeScores(modelScores));
+    }
+    if ((sreq.purpose & ShardRequest.PURPOSE_GET_TOP_IDS) != 0 && rb.onePassDistributedQuery) {
+      // the page is reordered after the merge (step 4), so fields are fetched for the final page
+      sreq.purpose &= ~ShardRequest.PURPOSE_GET_FIELDS;
+      rb.onePassDistributedQuery = false;
+    }
+  }
+
+  /** K of {@code {!crossencoder}}, 0 when it is disabled, -1 for any other (or no) rank query. */
+  private static int rerankWindow(ResponseBuilder rb) {
+    if (rb.getRankQuery() instanceof CrossEncoderRerankQuery crossEncoder) {
+      return crossEncoder.params().enabled() ? crossEncoder.params().reRankDocs() : 0;
+    }
+    return -1;
+  }
+
+  /** Step 4a: what each shard returned for the top ids: its docs in order, and its reranked docs' scores. */
+  void collectTopIds(ResponseBuilder rb, ShardRequest sreq) {
+    Set<String> scoreDependent =
+        rb.rsp.getReturnFields().getScoreDependentReturnFields().keySet().stream()
+            .filter(field -> !field.equals(SolrReturnFields.SCORE))
+            .collect(Collectors.toSet());
+    String keyField = rb.req.getSchema().getUniqueKeyField().getName();
+    for (ShardResponse srsp : sreq.responses) {
+      if (srsp.getException() != null || srsp.getSolrResponse() == null) continue;
+      Object scores = srsp.getSolrResponse().getResponse().get(RerankScores.SHARD_SECTION);
+      if (scores instanceof Map<?, ?> map) {
+        map.forEach((k, v) -> modelScores.put(k.toString(), ((Number) v).floatValue()));
+      } else if (scores instanceof NamedList<?> list) {
+        list.forEach(e -> modelScores.put(e.getKey(), ((Number) e.getValue()).floatValue()));
+      }
+      SolrDocumentList docs =
+          (SolrDocumentList) SolrResponseUtil.getSubsectionFromShardResponse(rb, srsp, "response", true);
+      if (docs == null) continue;
+      for (int i = 0; i < docs.size(); i++) {
+        SolrDocument doc = docs.get(i);
+        ShardDoc shardDoc = new ShardDoc();
+        shardDoc.id = doc.getFieldValue(keyField);
+        shardDoc.shard = srsp.getShard();
+        shardDoc.orderInShard = i;
+        Object score = doc.getFieldValue(SolrReturnFields.SCORE);
+        shardDoc.score = score instanceof Number n ? n.floatValue() : Float.parseFloat(String.valueOf(score));
+        if (!scoreDependent.isEmpty()) shardDoc.scoreDependentFields = doc.getSubsetOfFields(scoreDependent);
+        shardDocs.add(shardDoc);
+      }
+    }
+  }
+
+  /**
+   * Step 4b: the page as one node orders it. Each shard's docs arrive in that order already (its reranked
+   * docs are exactly its part of the global top K), so the union of the shards' top start+rows holds the
+   * page; only the interleaving across shards needs this rule.
+   */
+  void reorderPage(ResponseBuilder rb) {
+    SolrDocumentList merged = rb.getResponseDocs();
+    if (merged == null || rb.resultIds == null) return;
+    Map<Object, ShardDoc> unique = new LinkedHashMap<>();
+    for (ShardDoc doc : shardDocs) unique.putIfAbsent(doc.id.toString(), doc);
+    List<ShardDoc> ordered = new ArrayList<>(unique.values());
+    ordered.sort(
+        Comparator.comparingInt((ShardDoc d) -> modelScores.containsKey(d.id.toString()) ? 0 : 1)
+            .thenComparing(
+                (a, b) ->
+                    modelScores.containsKey(a.id.toString()) ? Float.compare(b.score, a.score) : 0)
+            .thenComparingInt(d -> rankByKey.getOrDefault(d.id.toString(), Integer.MAX_VALUE))
+            .thenComparing((a, b) -> Float.compare(b.score, a.score)));
+    int offset = rb.getSortSpec().getOffset();
+    int end = Math.min(ordered.size(), offset + rb.getSortSpec().getCount());
+    Map<Object, ShardDoc> resultIds = new HashMap<>();
+    SolrDocumentList page = new SolrDocumentList();
+    page.setNumFound(merged.getNumFound());
+    page.setMaxScore(merged.getMaxScore());
+    page.setStart(merged.getStart());
+    page.setNumFoundExact(merged.getNumFoundExact());
+    for (int i = offset; i < end; i++) {
+      ShardDoc doc = ordered.get(i);
+      doc.positionInResponse = i - offset;
+      resultIds.put(doc.id.toString(), doc);
+      page.add(null);
+    }
+    rb.resultIds = resultIds;
+    rb.setResponseDocs(page);
+  }
+}

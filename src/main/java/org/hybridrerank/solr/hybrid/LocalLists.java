@@ -1,0 +1,94 @@
+package org.hybridrerank.solr.hybrid;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.lucene.index.VectorEncoding;
+import org.apache.lucene.search.MatchNoDocsQuery;
+import org.apache.lucene.search.Query;
+import org.apache.solr.common.SolrException;
+import org.apache.solr.common.params.ModifiableSolrParams;
+import org.apache.solr.handler.component.ResponseBuilder;
+import org.apache.solr.request.SolrQueryRequest;
+import org.apache.solr.schema.DenseVectorField;
+import org.apache.solr.search.DocIterator;
+import org.apache.solr.search.DocList;
+import org.apache.solr.search.QParser;
+import org.apache.solr.search.SolrIndexSearcher;
+import org.apache.solr.search.SyntaxError;
+
+/** The two first-stage subqueries, run on this node's index under the request's filters. */
+final class LocalLists {
+  private LocalLists() {}
+
+  /** BM25: edismax over {@code hybrid.qf}. */
+  static Query lexicalQuery(ResponseBuilder rb, HybridParams hybrid, String text) {
+    return subquery("edismax", text, Map.of("qf", hybrid.qf()), rb.req);
+  }
+
+  static RankedList lexical(ResponseBuilder rb, HybridParams hybrid, String text) throws IOException {
+    return run(rb, lexicalQuery(rb, hybrid, text), hybrid.lexicalTopN());
+  }
+
+  /**
+   * The nearest neighbours under the request's filters: exact on an index of at most
+   * {@code hybrid.vector.exactMaxDocs} docs, else Solr's HNSW {@code {!knn}} (pre-filtered by fq, topK per
+   * index).
+   */
+  static RankedList vector(ResponseBuilder rb, HybridParams hybrid, float[] queryVector) throws IOException {
+    Query query;
+    DenseVectorField field = (DenseVectorField) rb.req.getSchema().getField(hybrid.vectorField()).getType();
+    boolean floats = field.getVectorEncoding() == VectorEncoding.FLOAT32;
+    if (floats && rb.req.getSearcher().maxDoc() <= hybrid.vectorExactMaxDocs()) {
+      query = ExactVectorQuery.of(hybrid.vectorField(), queryVector);
+    } else {
+      String vector = vectorString(queryVector);
+      query =
+          subquery(
+              "knn",
+              vector,
+              Map.of("f", hybrid.vectorField(), "topK", Integer.toString(hybrid.vectorTopN()), "v", vector),
+              rb.req);
+    }
+    return run(rb, query, hybrid.vectorTopN());
+  }
+
+  private static RankedList run(ResponseBuilder rb, Query query, int topN) throws IOException {
+    SolrIndexSearcher searcher = rb.req.getSearcher();
+    DocList list = searcher.getDocList(query, rb.getFilters(), null, 0, topN, SolrIndexSearcher.GET_SCORES);
+    int[] docs = new int[list.size()];
+    float[] scores = new float[list.size()];
+    DocIterator it = list.iterator();
+    for (int i = 0; it.hasNext(); i++) {
+      docs[i] = it.nextDoc();
+      scores[i] = it.score();
+    }
+    String[] keys = UniqueKeys.of(searcher, docs);
+    List<RankedList.Hit> hits = new ArrayList<>(docs.length);
+    for (int i = 0; i < docs.length; i++) hits.add(new RankedList.Hit(keys[i], docs[i], scores[i]));
+    return RankedList.of(hits, topN);
+  }
+
+  private static Query subquery(String parser, String text, Map<String, String> local, SolrQueryRequest req) {
+    ModifiableSolrParams localParams = new ModifiableSolrParams();
+    local.forEach(localParams::set);
+    try {
+      QParser qparser = req.getCore().getQueryPlugin(parser).createParser(text, localParams, req.getParams(), req);
+      Query query = qparser.getQuery();
+      return query == null ? new MatchNoDocsQuery() : query;
+    } catch (SyntaxError e) {
+      throw new SolrException(SolrException.ErrorCode.BAD_REQUEST, "hybrid: " + e.getMessage(), e);
+    }
+  }
+
+  /** JSON array text; {@link Float#toString} so that every node parses back the very same floats. */
+  static String vectorString(float[] vector) {
+    StringBuilder sb = new StringBuilder(vector.length * 12).append('[');
+    for (int i = 0; i < vector.length; i++) {
+      if (i > 0) sb.append(',');
+      sb.append(Float.toString(vector[i]));
+    }
+    return sb.append(']').toString();
+  }
+}

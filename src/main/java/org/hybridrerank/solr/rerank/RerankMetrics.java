@@ -1,0 +1,57 @@
+package org.hybridrerank.solr.rerank;
+
+import com.codahale.metrics.Counter;
+import com.codahale.metrics.Timer;
+import java.util.concurrent.TimeUnit;
+import org.apache.solr.metrics.SolrMetricsContext;
+import org.hybridrerank.solr.model.ScoringStats;
+
+/**
+ * The rerank stage in Solr's metrics API (per core, under {@code QUERYPARSER.<parser name>.*}): timers for
+ * loading text, tokenizing and inference; counters of reranks, pairs scored, score cache hits and misses,
+ * timeouts and errors.
+ */
+final class RerankMetrics {
+  final Timer loadText;
+  final Timer tokenize;
+  final Timer inference;
+  final Counter reranks;
+  final Counter pairsScored;
+  final Counter cacheHits;
+  final Counter cacheMisses;
+  final Counter timeouts;
+  final Counter errors;
+
+  private RerankMetrics(SolrMetricsContext context, String... path) {
+    loadText = context == null ? new Timer() : context.timer("loadText", path);
+    tokenize = context == null ? new Timer() : context.timer("tokenize", path);
+    inference = context == null ? new Timer() : context.timer("inference", path);
+    reranks = context == null ? new Counter() : context.counter("reranks", path);
+    pairsScored = context == null ? new Counter() : context.counter("pairsScored", path);
+    cacheHits = context == null ? new Counter() : context.counter("scoreCacheHits", path);
+    cacheMisses = context == null ? new Counter() : context.counter("scoreCacheMisses", path);
+    timeouts = context == null ? new Counter() : context.counter("timeouts", path);
+    errors = context == null ? new Counter() : context.counter("errors", path);
+  }
+
+  static RerankMetrics register(SolrMetricsContext context, String category, String scope) {
+    return new RerankMetrics(context, category, scope);
+  }
+
+  /** Until Solr registers the plugin (and in code that runs outside a core): counted, but nowhere shown. */
+  static RerankMetrics unregistered() {
+    return new RerankMetrics(null);
+  }
+
+  void succeeded(long loadNanos, ScoringStats stats, int cacheHitCount, int cacheMissCount) {
+    reranks.inc();
+    loadText.update(loadNanos, TimeUnit.NANOSECONDS);
+    if (stats.passages() > 0) {
+      tokenize.update(stats.tokenizeNanos(), TimeUnit.NANOSECONDS);
+      inference.update(stats.inferenceNanos(), TimeUnit.NANOSECONDS);
+    }
+    pairsScored.inc(stats.passages());
+    cacheHits.inc(cacheHitCount);
+    cacheMisses.inc(cacheMissCount);
+  }
+}

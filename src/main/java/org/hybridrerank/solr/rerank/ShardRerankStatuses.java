@@ -1,0 +1,45 @@
+package org.hybridrerank.solr.rerank;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.apache.solr.common.util.NamedList;
+
+/**
+ * On a SolrCloud coordinator: each shard's {@code rerank.status}, merged into the one the client sees. The
+ * worst wins (error, then timeout, then ok, then skipped), and the detail names the shards it came from.
+ */
+public final class ShardRerankStatuses {
+  private RerankStatus merged;
+  private final List<String> details = new ArrayList<>();
+
+  /** Adds one shard's response header; a shard that did not report (no rank query there) adds nothing. */
+  public void add(String shard, NamedList<?> responseHeader) {
+    Object label = responseHeader == null ? null : responseHeader.get(RerankStatus.HEADER);
+    if (label == null) return;
+    RerankStatus status = RerankStatus.valueOf(label.toString().toUpperCase(Locale.ROOT));
+    Object detail = responseHeader.get(RerankStatus.DETAIL_HEADER);
+    if (detail != null) details.add(shard + ": " + detail);
+    if (severity(status) > severity(merged)) merged = status;
+  }
+
+  private static int severity(RerankStatus status) {
+    if (status == null) return -1;
+    return switch (status) {
+      case SKIPPED -> 0;
+      case OK -> 1;
+      case TIMEOUT -> 2;
+      case ERROR -> 3;
+    };
+  }
+
+  /** Whether any shard reported. */
+  public boolean any() {
+    return merged != null;
+  }
+
+  /** Replaces the coordinator's own status (set when it parsed rq) with the merged one. */
+  public void report() {
+    if (merged != null) merged.report(details.isEmpty() ? null : String.join("; ", details));
+  }
+}

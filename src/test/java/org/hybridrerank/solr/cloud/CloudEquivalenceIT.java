@@ -1,0 +1,128 @@
+package org.hybridrerank.solr.cloud;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.solr.client.solrj.SolrQuery;
+import org.apache.solr.client.solrj.request.QueryRequest;
+import org.apache.solr.client.solrj.response.QueryResponse;
+import org.apache.solr.cloud.SolrCloudTestCase;
+import org.apache.solr.common.SolrDocument;
+import org.apache.solr.common.SolrDocumentList;
+import org.apache.solr.common.util.NamedList;
+import org.hybridrerank.solr.testutil.Beir;
+import org.hybridrerank.solr.testutil.ExampleCloud;
+import org.hybridrerank.solr.testutil.SharedData;
+import org.hybridrerank.solr.tools.Dataset;
+import org.junit.BeforeClass;
+import org.junit.Test;
+
+/**
+ * DESIGN.md §4's acceptance test: the same ~500 SciFact docs in a 1-shard collection and in a
+ * 2-shard × 2-replica one answer 20 claims identically (ids, order, scores within 1e-5, the [hybrid]
+ * explanation) in every mode — lexical, vector, rrf and rrf+ce — and K=50 reranking scores 50 pairs in all,
+ * not 50 per shard.
+ */
+public class CloudEquivalenceIT extends SolrCloudTestCase {
+  private static final String ONE = "one";
+  private static final String TWO = "two";
+  private static final List<String> CLAIMS = new ArrayList<>();
+
+  @BeforeClass
+  public static void setUpCluster() throws Exception {
+    configureCluster(2).addConfig(ExampleCloud.CONFIG, ExampleCloud.configset(createTempDir("configset"), "scifact-minilm-l6-ce")).configure();
+    ExampleCloud.createCollection(cluster, ONE, 1, 1);
+    ExampleCloud.createCollection(cluster, TWO, 2, 2);
+
+    var scifact = SharedData.scifact();
+    Map<String, String> queries = Beir.queries(scifact);
+    Set<String> judged = new HashSet<>();
+    for (Map.Entry<String, List<String>> q : Beir.qrels(scifact, "test").entrySet()) {
+      if (CLAIMS.size() == 20) break;
+      CLAIMS.add(queries.get(q.getKey()));
+      judged.addAll(q.getValue());
+    }
+    List<Dataset.Doc> docs = new ArrayList<>(Beir.docsById(scifact, judged).values());
+    for (Dataset.Doc d : Beir.corpus(scifact, 520).values()) {
+      if (docs.size() >= 500) break;
+      if (!judged.contains(d.id())) docs.add(d);
+    }
+    Beir.index(cluster.getSolrClient(ONE), docs, n -> {});
+    Beir.index(cluster.getSolrClient(TWO), docs, n -> {});
+  }
+
+  private static QueryResponse hybrid(String collection, String claim, String mode, String rq, int start) throws Exception {
+    SolrQuery q = new SolrQuery(claim);
+    q.set("hybrid.mode", mode);
+    q.set("rq", rq);
+    q.setFields("id", "score", "[hybrid]");
+    q.setStart(start);
+    q.setRows(20);
+    QueryRequest request = new QueryRequest(q);
+    request.setPath("/hybrid");
+    return request.process(cluster.getSolrClient(collection));
+  }
+
+  private static void assertSameAnswer(String what, QueryResponse one, QueryResponse two) {
+    SolrDocumentList a = one.getResults();
+    SolrDocumentList b = two.getResults();
+    assertEquals(what + ": numFound", a.getNumFound(), b.getNumFound());
+    assertEquals(what + ": ids in order", ids(a), ids(b));
+    for (int i = 0; i < a.size(); i++) {
+      String at = what + " at " + (i + 1) + " (" + a.get(i).get("id") + ")";
+      assertEquals(at + ": score", (Float) a.get(i).get("score"), (Float) b.get(i).get("score"), 1e-5f);
+      NamedList<?> ha = (NamedList<?>) a.get(i).get("[hybrid]");
+      NamedList<?> hb = (NamedList<?>) b.get(i).get("[hybrid]");
+      assertEquals(at + ": [hybrid] keys", keys(ha), keys(hb));
+      for (Map.Entry<String, ?> e : ha) {
+        Number x = (Number) e.getValue();
+        Number y = (Number) hb.get(e.getKey());
+        assertEquals(at + ": [hybrid] " + e.getKey(), x.doubleValue(), y.doubleValue(), 1e-5);
+      }
+    }
+    assertEquals(what + ": rerank.status", one.getHeader().get("rerank.status"), two.getHeader().get("rerank.status"));
+  }
+
+  private static List<Object> ids(SolrDocumentList docs) {
+    return docs.stream().map(d -> d.get("id")).toList();
+  }
+
+  private static List<String> keys(NamedList<?> list) {
+    List<String> keys = new ArrayList<>();
+    list.forEach(e -> keys.add(e.getKey()));
+    return keys;
+  }
+
+  @Test
+  public void firstStageModesGiveTheOneShardAnswer() throws Exception {
+    for (String mode : List.of("lexical", "vector", "rrf")) {
+      for (String claim : CLAIMS) {
+        String what = mode + " '" + claim + "'";
+        QueryResponse one = hybrid(ONE, claim, mode, "{!crossencoder enabled=false}", 0);
+        QueryResponse two = hybrid(TWO, claim, mode, "{!crossencoder enabled=false}", 0);
+        assertFalse(what + ": no hits", one.getResults().isEmpty());
+        assertSameAnswer(what, one, two);
+        assertEquals("skipped", two.getHeader().get("rerank.status"));
+      }
+    }
+  }
+
+  @Test
+  public void rerankedHybridGivesTheOneShardAnswerWithKPairsInAll() throws Exception {
+    String rq = "{!crossencoder reRankDocs=50 scoreCache=false}";
+    for (String claim : CLAIMS) {
+      long before = ExampleCloud.counterSum(cluster, TWO, "QUERYPARSER.crossencoder.pairsScored");
+      QueryResponse two = hybrid(TWO, claim, "rrf", rq, 0);
+      long scored = ExampleCloud.counterSum(cluster, TWO, "QUERYPARSER.crossencoder.pairsScored") - before;
+      assertEquals("pairs scored across both shards for '" + claim + "'", 50, scored);
+      QueryResponse one = hybrid(ONE, claim, "rrf", rq, 0);
+      assertEquals("ok", two.getHeader().get("rerank.status"));
+      assertSameAnswer("rrf+ce '" + claim + "'", one, two);
+    }
+    // a page across the K boundary: reranked docs first, then first-stage order, on both
+    String claim = CLAIMS.get(0);
+    assertSameAnswer("rrf+ce page 3", hybrid(ONE, claim, "rrf", rq, 40), hybrid(TWO, claim, "rrf", rq, 40));
+  }
+}

@@ -1,0 +1,69 @@
+package org.hybridrerank.solr.testutil;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.apache.solr.client.solrj.SolrClient;
+import org.apache.solr.client.solrj.SolrRequest;
+import org.apache.solr.client.solrj.request.GenericSolrRequest;
+import org.apache.solr.client.solrj.request.CollectionAdminRequest;
+import org.apache.solr.cloud.MiniSolrCloudCluster;
+import org.apache.solr.common.params.ModifiableSolrParams;
+import org.apache.solr.common.util.NamedList;
+import org.apache.solr.embedded.JettySolrRunner;
+
+/** The example configset (solr-conf/) on a MiniSolrCloudCluster, with the shared models plugged in. */
+public final class ExampleCloud {
+  public static final String CONFIG = "hybrid";
+
+  private ExampleCloud() {}
+
+  /**
+   * A copy of solr-conf/ to upload, after setting the model path properties the configset reads.
+   *
+   * @param crossEncoder the shared model the configset's cross-encoder points at
+   */
+  public static Path configset(Path dir, String crossEncoder) throws IOException {
+    Path conf = Files.createDirectories(dir.resolve("conf"));
+    try (Stream<Path> files = Files.list(Path.of("solr-conf"))) {
+      for (Path file : (Iterable<Path>) files.filter(Files::isRegularFile)::iterator) {
+        Files.copy(file, conf.resolve(file.getFileName().toString()));
+      }
+    }
+    System.setProperty("hybrid.crossencoder.dir", SharedData.model(crossEncoder).toString());
+    System.setProperty("hybrid.embedder.dir", SharedData.embedderDir().toString());
+    System.setProperty("solr.allowPaths", SharedData.sharedDir() + "," + SharedData.embedderDir());
+    System.setProperty("metricsEnabled", "true"); // MiniSolrCloudCluster turns Solr's metrics off by default
+    return conf;
+  }
+
+  public static void createCollection(MiniSolrCloudCluster cluster, String name, int shards, int replicas) throws Exception {
+    CollectionAdminRequest.createCollection(name, CONFIG, shards, replicas).process(cluster.getSolrClient());
+    cluster.waitForActiveCollection(name, shards, shards * replicas);
+  }
+
+  /**
+   * The sum over every core of {@code collection} on every node of one counter, read through Solr's metrics
+   * API ({@code /admin/metrics}).
+   */
+  public static long counterSum(MiniSolrCloudCluster cluster, String collection, String metric) throws Exception {
+    long sum = 0;
+    for (JettySolrRunner jetty : cluster.getJettySolrRunners()) {
+      ModifiableSolrParams params = new ModifiableSolrParams();
+      params.set("group", "core");
+      params.set("prefix", metric);
+      try (SolrClient client = jetty.newClient()) {
+        NamedList<Object> rsp = client.request(new GenericSolrRequest(SolrRequest.METHOD.GET, "/admin/metrics", params));
+        NamedList<?> registries = (NamedList<?>) rsp.get("metrics");
+        for (Map.Entry<String, ?> registry : registries) {
+          if (!registry.getKey().startsWith("solr.core." + collection + ".")) continue;
+          Object value = ((NamedList<?>) registry.getValue()).get(metric);
+          if (value instanceof Number n) sum += n.longValue();
+        }
+      }
+    }
+    return sum;
+  }
+}
