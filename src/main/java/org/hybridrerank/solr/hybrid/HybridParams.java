@@ -174,6 +174,11 @@ public record HybridParams(
       vector[i] = v.decimalValue().floatValue();
       if (!Float.isFinite(vector[i])) throw new IllegalArgumentException(allowed);
     }
+    float squaredNorm = 0;
+    for (float v : vector) squaredNorm += v * v;
+    if (!Float.isFinite(squaredNorm)) {
+      throw new IllegalArgumentException(allowed + " whose squared norm is a finite float (values up to about 1e18)");
+    }
     if (field.getSimilarityFunction() == VectorSimilarityFunction.COSINE && isZero(vector)) {
       throw new IllegalArgumentException(allowed + ", not all zero (cosine similarity has no direction to compare)");
     }

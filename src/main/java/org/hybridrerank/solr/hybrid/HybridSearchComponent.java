@@ -110,6 +110,7 @@ public class HybridSearchComponent extends SearchComponent implements SolrCoreAw
   @Override
   public void prepare(ResponseBuilder rb) {
     SolrParams params = rb.req.getParams();
+    if (!params.getBool(ShardParams.IS_SHARD, false)) RequestSyntax.check(rb.req);
     ParamReader reader = ParamReader.forRequest(SolrParams.wrapDefaults(params, defaults), "hybrid");
     if (!reader.bool(HybridParams.ENABLED, false)) return;
     HybridParams hybrid = HybridParams.resolve(reader, maxTopN, params.get(CommonParams.Q), rb.req.getSchema());
