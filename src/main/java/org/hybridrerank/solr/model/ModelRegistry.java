@@ -86,6 +86,11 @@ public final class ModelRegistry {
     }
   }
 
+  /** ONNX Runtime sessions open in this JVM (every model, shared or not): the figure a leak would grow. */
+  public static int openOnnxSessions() {
+    return OnnxModel.openSessions();
+  }
+
   /** How many distinct models are loaded right now. */
   public synchronized int loadedModels() {
     return entries.size();

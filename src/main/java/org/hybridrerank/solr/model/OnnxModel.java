@@ -12,6 +12,8 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * An ONNX Runtime session over a transformer graph fed with token batches, checked at load: int64
@@ -24,8 +26,12 @@ final class OnnxModel implements AutoCloseable {
   static final String TOKEN_TYPE_IDS = "token_type_ids";
   private static final Set<String> KNOWN_INPUTS = Set.of(INPUT_IDS, ATTENTION_MASK, TOKEN_TYPE_IDS);
 
+  /** Sessions created and not yet closed, in this JVM: what a leak would grow. */
+  private static final AtomicInteger OPEN_SESSIONS = new AtomicInteger();
+
   private final Path file;
   private final OrtEnvironment env;
+  private final AtomicBoolean closed = new AtomicBoolean();
   private final OrtSession session;
   private final boolean feedsTokenTypes;
 
@@ -38,6 +44,7 @@ final class OnnxModel implements AutoCloseable {
       if (threads > 0) options.setIntraOpNumThreads(threads);
       options.setInterOpNumThreads(1);
       this.session = env.createSession(file.toString(), options);
+      OPEN_SESSIONS.incrementAndGet();
     } catch (OrtException | RuntimeException e) {
       throw new ModelLoadException("cannot load ONNX graph " + file + ": " + e.getMessage(), e);
     }
@@ -127,8 +134,14 @@ final class OnnxModel implements AutoCloseable {
     T read(OnnxTensor output) throws OrtException;
   }
 
+  static int openSessions() {
+    return OPEN_SESSIONS.get();
+  }
+
   @Override
   public void close() {
+    if (!closed.compareAndSet(false, true)) return;
+    OPEN_SESSIONS.decrementAndGet();
     try {
       session.close();
     } catch (OrtException e) {

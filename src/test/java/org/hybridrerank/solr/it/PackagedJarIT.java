@@ -42,7 +42,8 @@ public class PackagedJarIT extends SolrTestCaseJ4 {
     // the test configset minus the generated-graph model this test does not build
     String solrconfig =
         Files.readString(testConf.resolve("solrconfig.xml"))
-            .replaceAll("(?s)<lst name=\"fixed16\">.*?</lst>", "");
+            .replaceAll("(?s)<lst name=\"fixed16\">.*?</lst>", "")
+            .replaceAll("(?s)<lst name=\"batch2\">.*?</lst>", "");
     Files.writeString(conf.resolve("solrconfig.xml"), solrconfig);
     Properties core = new Properties();
     core.setProperty("name", "collection1");

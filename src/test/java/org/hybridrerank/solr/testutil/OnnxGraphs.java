@@ -31,6 +31,22 @@ public final class OnnxGraphs {
   }
 
   /**
+   * Declares a fixed batch of 2 rows (any sequence length), scoring the number of real tokens: with
+   * batchSize 2, every full batch runs and a last batch of one row fails in ONNX Runtime, mid-request.
+   */
+  public static Path fixedBatchOfTwo(Path dir) throws IOException {
+    byte[] graph =
+        graph(
+            "batch2",
+            concat(
+                node("ReduceSum", new String[] {"attention_mask"}, "summed", intsAttribute("axes", 1), intAttribute("keepdims", 1)),
+                node("Cast", new String[] {"summed"}, "logits", intAttribute("to", FLOAT))),
+            concat(valueInfo("input_ids", INT64, 2, "sequence"), valueInfo("attention_mask", INT64, 2, "sequence")),
+            valueInfo("logits", FLOAT, 2, 1));
+    return writeModel(dir, graph);
+  }
+
+  /**
    * An "embedder" whose sentence vector is the 16 token ids as floats, declared for exactly 16 tokens: loads
    * with dimension 16, embeds 16-token texts, and fails in ONNX Runtime on any other length.
    */

@@ -24,6 +24,7 @@ public abstract class RerankCoreTestCase extends SolrTestCaseJ4 {
     System.setProperty("hybrid.models.dir", SharedData.modelsDir().toString());
     Path generated = createTempDir("generated-models");
     OnnxGraphs.fixedSequenceLength(generated.resolve("fixed16"));
+    OnnxGraphs.fixedBatchOfTwo(generated.resolve("batch2"));
     System.setProperty("hybrid.test.models.dir", generated.toString());
     Path home = TEST_PATH();
     NodeConfig node =
