@@ -14,6 +14,7 @@ import org.apache.solr.common.params.CommonParams;
 import org.apache.solr.common.params.ModifiableSolrParams;
 import org.apache.solr.common.params.ShardParams;
 import org.apache.solr.common.util.NamedList;
+import org.apache.solr.common.util.SimpleOrderedMap;
 import org.apache.solr.handler.component.ResponseBuilder;
 import org.apache.solr.handler.component.ShardDoc;
 import org.apache.solr.handler.component.ShardRequest;
@@ -52,6 +53,8 @@ final class DistributedHybrid {
   private final Map<String, Float> modelScores = new LinkedHashMap<>();
   private final List<ShardDoc> shardDocs = new ArrayList<>();
   private boolean listsMerged;
+  private final SimpleOrderedMap<Object> timings = new SimpleOrderedMap<>();
+  private long listsSentNanos;
 
   private DistributedHybrid(HybridParams hybrid) {
     this.hybrid = hybrid;
@@ -61,6 +64,15 @@ final class DistributedHybrid {
     DistributedHybrid state = new DistributedHybrid(hybrid);
     rb.req.getContext().put(KEY, state);
     return state;
+  }
+
+  /** Debug timings of this request's first stage on the coordinator. */
+  SimpleOrderedMap<Object> timings() {
+    return timings;
+  }
+
+  HybridParams.Mode mode() {
+    return hybrid.mode();
   }
 
   static DistributedHybrid of(ResponseBuilder rb) {
@@ -86,6 +98,7 @@ final class DistributedHybrid {
       params.set(component, false);
     }
     sreq.params = params;
+    listsSentNanos = System.nanoTime();
     if (hybrid.mode().usesLexical()) {
       StatsCache statsCache = rb.req.getSearcher().getStatsCache();
       sreq.purpose |= ShardRequest.PURPOSE_SET_TERM_STATS;
@@ -100,6 +113,7 @@ final class DistributedHybrid {
 
   /** Step 2: the global lists, fused. Shards that failed (shards.tolerant) contribute nothing. */
   void mergeLists(ShardRequest sreq) {
+    timings.add("shardListsMs", (System.nanoTime() - listsSentNanos) / 1e6);
     List<RankedList.Hit> lexical = new ArrayList<>();
     List<RankedList.Hit> vector = new ArrayList<>();
     for (ShardResponse srsp : sreq.responses) {

@@ -258,12 +258,10 @@ public class HybridSearchComponent extends SearchComponent implements SolrCoreAw
     if (hybrid == null) return ResponseBuilder.STAGE_DONE;
     if (rb.stage < DistributedHybrid.STAGE_LISTS) return DistributedHybrid.STAGE_LISTS;
     if (rb.stage == DistributedHybrid.STAGE_LISTS) {
-      SimpleOrderedMap<Object> timings = new SimpleOrderedMap<>();
-      float[] queryVector =
-          hybrid.mode().usesVector() ? queryVector(hybrid, rb.req.getParams().get(CommonParams.Q), timings) : null;
       DistributedHybrid state = DistributedHybrid.start(rb, hybrid);
+      float[] queryVector =
+          hybrid.mode().usesVector() ? queryVector(hybrid, rb.req.getParams().get(CommonParams.Q), state.timings()) : null;
       rb.addRequest(this, state.listsRequest(rb, queryVector));
-      if (rb.isDebug()) rb.addDebugInfo("hybrid", timings);
     }
     return ResponseBuilder.STAGE_DONE;
   }
@@ -280,12 +278,12 @@ public class HybridSearchComponent extends SearchComponent implements SolrCoreAw
     if (state != null && DistributedHybrid.isListsRequest(sreq)) {
       long start = System.nanoTime();
       state.mergeLists(sreq);
-      SimpleOrderedMap<Object> fused = new SimpleOrderedMap<>();
-      HybridMetrics.time(metrics.fuse, start, fused, "fuse");
+      HybridMetrics.time(metrics.fuse, start, state.timings(), "fuse");
       metrics.requests.inc();
       if (rb.isDebug()) {
-        fused.add("candidates", state.candidateCount());
-        rb.addDebugInfo("hybrid", fused);
+        state.timings().add("mode", state.mode().label());
+        state.timings().add("candidates", state.candidateCount());
+        rb.addDebugInfo("hybrid", state.timings());
       }
       return;
     }

@@ -58,6 +58,18 @@ public final class Demo implements Callable<Integer> {
   @Option(names = "--reindex", description = "drop the index and index the dataset again")
   boolean reindex;
 
+  @Option(names = "--cloud", description = "run a local SolrCloud (embedded ZooKeeper, nodes on consecutive ports from --port); always indexes afresh")
+  boolean cloud;
+
+  @Option(names = "--shards", defaultValue = "2", description = "with --cloud: shards of the collection (default ${DEFAULT-VALUE})")
+  int shards;
+
+  @Option(names = "--replicas", defaultValue = "2", description = "with --cloud: replicas per shard (default ${DEFAULT-VALUE})")
+  int replicas;
+
+  @Option(names = "--nodes", defaultValue = "2", description = "with --cloud: Solr nodes (default ${DEFAULT-VALUE})")
+  int nodes;
+
   @Option(names = "--exit-when-ready", description = "stop after indexing and printing the examples (for scripts)", hidden = true)
   boolean exitWhenReady;
 
@@ -86,23 +98,17 @@ public final class Demo implements Callable<Integer> {
         return 2;
       }
     }
-    prepareHome(core);
     System.setProperty("hybrid.crossencoder.dir", ce.toString());
     System.setProperty("hybrid.embedder.dir", emb.toString());
     System.setProperty("solr.allowPaths", modelDir + "," + emb);
+    return cloud ? serveCloud(core, ds) : serveOneNode(core, ds);
+  }
 
+  private int serveOneNode(String core, Dataset ds) throws Exception {
+    prepareHome(core);
     JettySolrRunner jetty = new JettySolrRunner(home.toAbsolutePath().toString(), JettyConfig.builder().setPort(port).build());
     jetty.start();
     String base = jetty.getBaseUrl().toString();
-    CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      try {
-        jetty.stop();
-      } catch (Exception e) {
-        System.err.println("stopping Solr: " + e);
-      }
-      stopped.countDown();
-    }));
     try (SolrClient solr = new Http2SolrClient.Builder(base).withDefaultCollection(core).build()) {
       long indexed = solr.query(new SolrQuery("*:*").setRows(0)).getResults().getNumFound();
       if (reindex || indexed == 0) {
@@ -112,13 +118,46 @@ public final class Demo implements Callable<Integer> {
       }
       printExamples(base, core, ds);
     }
+    return serveUntilStopped(base, jetty::stop);
+  }
+
+  private int serveCloud(String core, Dataset ds) throws Exception {
+    if (shards < 1 || replicas < 1 || nodes < 1) {
+      System.err.println("--shards, --replicas and --nodes must be at least 1");
+      return 2;
+    }
+    System.out.println("starting SolrCloud: " + nodes + " nodes, collection " + core + " with " + shards + " shards x "
+        + replicas + " replicas…");
+    LocalCloud local = LocalCloud.start(home.toAbsolutePath().resolveSibling("cloud"), jar, port, nodes, core, shards, replicas);
+    System.out.println("nodes: " + local.nodes());
+    index(local.client(), ds);
+    printExamples(local.baseUrl(), core, ds);
+    return serveUntilStopped(local.baseUrl(), local::close);
+  }
+
+  /** Serves until Ctrl-C (or returns at once with --exit-when-ready), then stops Solr. */
+  private int serveUntilStopped(String base, StopAction stop) throws Exception {
     if (exitWhenReady) {
-      jetty.stop();
+      stop.run();
       return 0;
     }
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      try {
+        stop.run();
+      } catch (Exception e) {
+        System.err.println("stopping Solr: " + e);
+      }
+      stopped.countDown();
+    }));
     System.out.println("Solr is serving at " + base + " — Ctrl-C to stop.");
     stopped.await();
     return 0;
+  }
+
+  @FunctionalInterface
+  private interface StopAction {
+    void run() throws Exception;
   }
 
   private void prepareHome(String core) throws Exception {
