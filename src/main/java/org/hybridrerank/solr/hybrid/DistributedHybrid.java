@@ -107,6 +107,12 @@ final class DistributedHybrid {
     return sreq;
   }
 
+  /** A shard's response, or null when it failed (with shards.tolerant=true the search goes on without it). */
+  static NamedList<Object> responseOf(ShardResponse srsp) {
+    if (srsp.getException() != null || srsp.getSolrResponse() == null) return null;
+    return srsp.getSolrResponse().getResponse();
+  }
+
   static boolean isListsRequest(ShardRequest sreq) {
     return sreq.params != null && sreq.params.getBool(ShardMessages.LISTS_PHASE, false);
   }
@@ -117,8 +123,9 @@ final class DistributedHybrid {
     List<RankedList.Hit> lexical = new ArrayList<>();
     List<RankedList.Hit> vector = new ArrayList<>();
     for (ShardResponse srsp : sreq.responses) {
-      if (srsp.getException() != null || srsp.getSolrResponse() == null) continue;
-      Object section = srsp.getSolrResponse().getResponse().get(ShardMessages.LISTS_SECTION);
+      NamedList<Object> response = responseOf(srsp);
+      if (response == null) continue;
+      Object section = response.get(ShardMessages.LISTS_SECTION);
       if (!(section instanceof NamedList<?> lists)) continue;
       ShardMessages.readHits(lists, "lexical", lexical);
       ShardMessages.readHits(lists, "vector", vector);
@@ -166,8 +173,9 @@ final class DistributedHybrid {
             .collect(Collectors.toSet());
     String keyField = rb.req.getSchema().getUniqueKeyField().getName();
     for (ShardResponse srsp : sreq.responses) {
-      if (srsp.getException() != null || srsp.getSolrResponse() == null) continue;
-      Object scores = srsp.getSolrResponse().getResponse().get(RerankScores.SHARD_SECTION);
+      NamedList<Object> response = responseOf(srsp);
+      if (response == null) continue;
+      Object scores = response.get(RerankScores.SHARD_SECTION);
       if (scores instanceof Map<?, ?> map) {
         map.forEach((k, v) -> modelScores.put(k.toString(), ((Number) v).floatValue()));
       } else if (scores instanceof NamedList<?> list) {

@@ -291,8 +291,8 @@ public class HybridSearchComponent extends SearchComponent implements SolrCoreAw
     if (RerankScores.present(rb.req)) {
       ShardRerankStatuses statuses = statuses(rb);
       for (ShardResponse srsp : sreq.responses) {
-        if (srsp.getSolrResponse() == null) continue;
-        statuses.add(srsp.getShard(), (NamedList<?>) srsp.getSolrResponse().getResponse().get("responseHeader"));
+        NamedList<Object> response = DistributedHybrid.responseOf(srsp);
+        if (response != null) statuses.add(srsp.getShard(), (NamedList<?>) response.get("responseHeader"));
       }
     }
     if (state != null) state.collectTopIds(rb, sreq);
