@@ -27,6 +27,8 @@ public class RerankScoreCacheTest extends RerankCoreTestCase {
     indexDocs(CrossEncoderRerankTest.DOCS);
   }
 
+  private static final String TEXT = "vitamin d deficiency and bone fractures";
+
   private static long count(String metric) {
     return CoreMetrics.count(h.getCore(), metric);
   }
@@ -35,8 +37,8 @@ public class RerankScoreCacheTest extends RerankCoreTestCase {
    * The same first-pass order through a main query of another shape each time, so the query result cache
    * never answers and the rerank really runs.
    */
-  private static QueryResponse rerank(int variant, String extra) throws Exception {
-    SolrQuery q = CrossEncoderRerankTest.firstPass("{!crossencoder reRankDocs=5 reRankText=$rrq" + extra + "}");
+  private static QueryResponse rerank(int variant, String text, String extra) throws Exception {
+    SolrQuery q = CrossEncoderRerankTest.firstPass("{!crossencoder reRankDocs=5 reRankText='" + text + "'" + extra + "}");
     q.setQuery("{!func}sum(first_pass," + variant + ")");
     return solr.query(q);
   }
@@ -49,14 +51,14 @@ public class RerankScoreCacheTest extends RerankCoreTestCase {
     long reranks = count(RERANKS);
     long inferences = count(INFERENCE);
 
-    QueryResponse cold = rerank(0, "");
+    QueryResponse cold = rerank(0, TEXT, "");
     assertEquals("ok", CrossEncoderRerankTest.status(cold));
     assertEquals("cold: 5 pairs scored", pairs + 5, count(PAIRS));
     assertEquals(misses + 5, count(MISSES));
     assertEquals(hits, count(HITS));
     assertEquals(inferences + 1, count(INFERENCE));
 
-    QueryResponse warm = rerank(1, "");
+    QueryResponse warm = rerank(1, TEXT, "");
     assertEquals("warm: nothing scored", pairs + 5, count(PAIRS));
     assertEquals(hits + 5, count(HITS));
     assertEquals("no inference call", inferences + 1, count(INFERENCE));
@@ -69,7 +71,7 @@ public class RerankScoreCacheTest extends RerankCoreTestCase {
       assertEquals((Float) c.get("score"), (Float) w.get("score"), 0f);
     }
 
-    rerank(2, " scoreCache=false");
+    rerank(2, TEXT, " scoreCache=false");
     assertEquals("scoreCache=false scores again", pairs + 10, count(PAIRS));
     assertEquals(hits + 5, count(HITS));
 
@@ -79,19 +81,21 @@ public class RerankScoreCacheTest extends RerankCoreTestCase {
     extra.addField("first_pass", 0f);
     solr.add(extra);
     solr.commit();
-    rerank(3, "");
+    rerank(3, TEXT, "");
     assertEquals("a commit opens a searcher with an empty score cache", pairs + 15, count(PAIRS));
     assertEquals(hits + 5, count(HITS));
   }
 
   @Test
   public void anotherTextOrFieldsMissTheCache() throws Exception {
-    rerank(10, "");
+    // a text of its own, so that the other test's cached scores cannot interfere
+    rerank(10, "iron deficiency in adults", "");
     long pairs = count(PAIRS);
-    rerank(11, " fields=title");
+    rerank(11, "iron deficiency in adults", " fields=title");
     assertEquals("other fields, other passages", pairs + 5, count(PAIRS));
-    SolrQuery q = CrossEncoderRerankTest.firstPass("{!crossencoder reRankDocs=5 reRankText='bone fractures'}");
-    solr.query(q);
+    rerank(12, "iron deficiency in children", "");
     assertEquals("other text", pairs + 10, count(PAIRS));
+    rerank(13, "iron deficiency in adults", "");
+    assertEquals("the first combination again: cached", pairs + 10, count(PAIRS));
   }
 }
