@@ -5,6 +5,7 @@ import com.codahale.metrics.Timer;
 import java.util.concurrent.TimeUnit;
 import org.apache.solr.common.util.SimpleOrderedMap;
 import org.apache.solr.metrics.SolrMetricsContext;
+import org.hybridrerank.solr.config.Metrics;
 
 /**
  * The first stage in Solr's metrics API (per core, under {@code QUERY.<component name>.*}): timers for
@@ -18,20 +19,20 @@ final class HybridMetrics {
   final Timer fuse;
   final Counter requests;
 
-  private HybridMetrics(SolrMetricsContext context, String... path) {
-    embed = context == null ? new Timer() : context.timer("embed", path);
-    lexical = context == null ? new Timer() : context.timer("lexical", path);
-    vector = context == null ? new Timer() : context.timer("vector", path);
-    fuse = context == null ? new Timer() : context.timer("fuse", path);
-    requests = context == null ? new Counter() : context.counter("requests", path);
+  private HybridMetrics(Metrics metrics) {
+    embed = metrics.timer("embed");
+    lexical = metrics.timer("lexical");
+    vector = metrics.timer("vector");
+    fuse = metrics.timer("fuse");
+    requests = metrics.counter("requests");
   }
 
   static HybridMetrics register(SolrMetricsContext context, String category, String scope) {
-    return new HybridMetrics(context, category, scope);
+    return new HybridMetrics(new Metrics(context, category, scope));
   }
 
   static HybridMetrics unregistered() {
-    return new HybridMetrics(null);
+    return new HybridMetrics(new Metrics(null));
   }
 
   /** Times a stage into its timer and, under {@code name + "Ms"}, into the request's debug timings. */

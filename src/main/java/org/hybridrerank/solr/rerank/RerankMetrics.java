@@ -4,6 +4,7 @@ import com.codahale.metrics.Counter;
 import com.codahale.metrics.Timer;
 import java.util.concurrent.TimeUnit;
 import org.apache.solr.metrics.SolrMetricsContext;
+import org.hybridrerank.solr.config.Metrics;
 import org.hybridrerank.solr.model.ScoringStats;
 
 /**
@@ -22,25 +23,25 @@ final class RerankMetrics {
   final Counter timeouts;
   final Counter errors;
 
-  private RerankMetrics(SolrMetricsContext context, String... path) {
-    loadText = context == null ? new Timer() : context.timer("loadText", path);
-    tokenize = context == null ? new Timer() : context.timer("tokenize", path);
-    inference = context == null ? new Timer() : context.timer("inference", path);
-    reranks = context == null ? new Counter() : context.counter("reranks", path);
-    pairsScored = context == null ? new Counter() : context.counter("pairsScored", path);
-    cacheHits = context == null ? new Counter() : context.counter("scoreCacheHits", path);
-    cacheMisses = context == null ? new Counter() : context.counter("scoreCacheMisses", path);
-    timeouts = context == null ? new Counter() : context.counter("timeouts", path);
-    errors = context == null ? new Counter() : context.counter("errors", path);
+  private RerankMetrics(Metrics metrics) {
+    loadText = metrics.timer("loadText");
+    tokenize = metrics.timer("tokenize");
+    inference = metrics.timer("inference");
+    reranks = metrics.counter("reranks");
+    pairsScored = metrics.counter("pairsScored");
+    cacheHits = metrics.counter("scoreCacheHits");
+    cacheMisses = metrics.counter("scoreCacheMisses");
+    timeouts = metrics.counter("timeouts");
+    errors = metrics.counter("errors");
   }
 
   static RerankMetrics register(SolrMetricsContext context, String category, String scope) {
-    return new RerankMetrics(context, category, scope);
+    return new RerankMetrics(new Metrics(context, category, scope));
   }
 
   /** Until Solr registers the plugin (and in code that runs outside a core): counted, but nowhere shown. */
   static RerankMetrics unregistered() {
-    return new RerankMetrics(null);
+    return new RerankMetrics(new Metrics(null));
   }
 
   void succeeded(long loadNanos, ScoringStats stats, int cacheHitCount, int cacheMissCount) {

@@ -45,7 +45,8 @@ public enum EvalMode {
     int depth = rerank ? Math.max(100, k) : FIRST_STAGE_DEPTH;
     q.set("hybrid.lexical.topN", depth);
     q.set("hybrid.vector.topN", depth);
-    q.set("rq", rerank ? "{!crossencoder reRankDocs=" + k + "}" : "{!crossencoder enabled=false}");
+    // scoreCache=false: a mode's latency is its own inference, not the cache filled by a mode measured before it
+    q.set("rq", rerank ? "{!crossencoder reRankDocs=" + k + " scoreCache=false}" : "{!crossencoder enabled=false}");
     q.setRows(depth);
     q.setFields("id", "score");
     q.set("debug", "timing"); // stage timers, without explain's cost

@@ -64,7 +64,7 @@ public final class HybridRelevance {
           query.setRows(100);
           query.setFields("id");
           query.set("hybrid.mode", mode.equals("rrf+ce") ? "rrf" : mode);
-          query.set("rq", mode.equals("rrf+ce") ? "{!crossencoder reRankDocs=" + k + blend + "}" : "{!crossencoder enabled=false}");
+          query.set("rq", mode.equals("rrf+ce") ? "{!crossencoder reRankDocs=" + k + " scoreCache=false" + blend + "}" : "{!crossencoder enabled=false}");
           QueryRequest request = new QueryRequest(query);
           request.setPath("/hybrid");
           long t = System.nanoTime();

@@ -4,11 +4,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import org.apache.solr.client.solrj.SolrClient;
 import org.apache.solr.client.solrj.SolrRequest;
-import org.apache.solr.client.solrj.impl.Http2SolrClient;
 import org.apache.solr.client.solrj.request.QueryRequest;
 import org.apache.solr.client.solrj.response.QueryResponse;
 import org.apache.solr.cloud.SolrCloudTestCase;
@@ -39,10 +37,7 @@ public class HostileInputIT extends SolrCloudTestCase {
     ExampleCloud.createCollection(cluster, "sharded", 2, 1);
     var docs = Beir.corpus(SharedData.scifact(), 40).values();
     for (String collection : COLLECTIONS) Beir.index(cluster.getSolrClient(collection), docs, n -> {});
-    http =
-        new Http2SolrClient.Builder(cluster.getJettySolrRunner(0).getBaseUrl().toString())
-            .withRequestTimeout(60, TimeUnit.SECONDS)
-            .build();
+    http = ExampleCloud.http(cluster, 0);
   }
 
   @AfterClass

@@ -15,7 +15,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.solr.client.solrj.SolrClient;
 import org.apache.solr.client.solrj.SolrQuery;
-import org.apache.solr.client.solrj.impl.Http2SolrClient;
 import org.apache.solr.client.solrj.request.CollectionAdminRequest;
 import org.apache.solr.client.solrj.request.QueryRequest;
 import org.apache.solr.client.solrj.response.QueryResponse;
@@ -56,10 +55,7 @@ public class LoadAndReloadIT extends SolrCloudTestCase {
     Beir.index(cluster.getSolrClient(COLLECTION), Beir.corpus(SharedData.scifact(), 300).values(), n -> {});
     Map<String, String> queries = Beir.queries(SharedData.scifact());
     for (String qid : Beir.qrels(SharedData.scifact(), "test").keySet()) CLAIMS.add(queries.get(qid));
-    http =
-        new Http2SolrClient.Builder(cluster.getJettySolrRunner(0).getBaseUrl().toString())
-            .withRequestTimeout(120, TimeUnit.SECONDS)
-            .build();
+    http = ExampleCloud.http(cluster, 0);
   }
 
   @AfterClass

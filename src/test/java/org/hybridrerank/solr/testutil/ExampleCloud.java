@@ -4,9 +4,11 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.apache.solr.client.solrj.SolrClient;
 import org.apache.solr.client.solrj.SolrRequest;
+import org.apache.solr.client.solrj.impl.Http2SolrClient;
 import org.apache.solr.client.solrj.request.GenericSolrRequest;
 import org.apache.solr.client.solrj.request.CollectionAdminRequest;
 import org.apache.solr.cloud.MiniSolrCloudCluster;
@@ -37,6 +39,13 @@ public final class ExampleCloud {
     System.setProperty("solr.allowPaths", SharedData.sharedDir() + "," + SharedData.embedderDir());
     System.setProperty("metricsEnabled", "true"); // MiniSolrCloudCluster turns Solr's metrics off by default
     return conf;
+  }
+
+  /** An HTTP client on one node (requests go where a user's would), with a timeout so nothing can hang. */
+  public static SolrClient http(MiniSolrCloudCluster cluster, int node) {
+    return new Http2SolrClient.Builder(cluster.getJettySolrRunner(node).getBaseUrl().toString())
+        .withRequestTimeout(120, TimeUnit.SECONDS)
+        .build();
   }
 
   public static void createCollection(MiniSolrCloudCluster cluster, String name, int shards, int replicas) throws Exception {
