@@ -20,10 +20,10 @@ import org.apache.solr.common.util.SimpleOrderedMap;
 import org.apache.solr.core.CloseHook;
 import org.apache.solr.core.SolrCore;
 import org.apache.solr.handler.component.ResponseBuilder;
-import org.apache.solr.metrics.SolrMetricsContext;
 import org.apache.solr.handler.component.SearchComponent;
 import org.apache.solr.handler.component.ShardRequest;
 import org.apache.solr.handler.component.ShardResponse;
+import org.apache.solr.metrics.SolrMetricsContext;
 import org.apache.solr.request.SolrQueryRequest;
 import org.apache.solr.schema.DenseVectorField;
 import org.apache.solr.schema.SchemaField;
@@ -43,7 +43,8 @@ import org.hybridrerank.solr.rerank.ShardRerankStatuses;
  * filters, fused with Reciprocal Rank Fusion; the fused candidates replace the main query, so the request's
  * {@code rq} reranks them and paging, fl, facets and highlighting work as usual. Registered as a
  * first-component: its prepare validates the parameters, and its process runs after QueryComponent has parsed
- * q and fq but before it searches.
+ * q and fq but before it searches. In SolrCloud the coordinator side ({@link DistributedHybrid}) fuses the
+ * shards' lists globally and the shard side serves each phase of that flow.
  */
 public class HybridSearchComponent extends SearchComponent implements SolrCoreAware {
   public static final String NAME = "hybrid";
