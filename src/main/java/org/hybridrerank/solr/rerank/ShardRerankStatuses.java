@@ -17,8 +17,15 @@ public final class ShardRerankStatuses {
   public void add(String shard, NamedList<?> responseHeader) {
     Object label = responseHeader == null ? null : responseHeader.get(RerankStatus.HEADER);
     if (label == null) return;
-    RerankStatus status = RerankStatus.valueOf(label.toString().toUpperCase(Locale.ROOT));
+    RerankStatus status;
     Object detail = responseHeader.get(RerankStatus.DETAIL_HEADER);
+    try {
+      status = RerankStatus.valueOf(label.toString().toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      // a shard on another plugin version: an answer we cannot read is not an answer we can vouch for
+      status = RerankStatus.ERROR;
+      detail = "unknown rerank.status '" + label + "'";
+    }
     if (detail != null) details.add(shard + ": " + detail);
     if (severity(status) > severity(merged)) merged = status;
   }

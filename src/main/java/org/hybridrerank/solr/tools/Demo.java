@@ -17,6 +17,8 @@ import me.tongfei.progressbar.ProgressBarStyle;
 import org.apache.solr.client.solrj.SolrClient;
 import org.apache.solr.client.solrj.SolrQuery;
 import org.apache.solr.client.solrj.impl.Http2SolrClient;
+import org.apache.solr.client.solrj.request.QueryRequest;
+import org.apache.solr.client.solrj.response.QueryResponse;
 import org.apache.solr.common.SolrInputDocument;
 import org.apache.solr.embedded.JettyConfig;
 import org.apache.solr.embedded.JettySolrRunner;
@@ -70,6 +72,9 @@ public final class Demo implements Callable<Integer> {
   @Option(names = "--nodes", defaultValue = "2", description = "with --cloud: Solr nodes (default ${DEFAULT-VALUE})")
   int nodes;
 
+  @Option(names = "--check-request", description = "after indexing, send one hybrid+rerank request over HTTP and print its status", hidden = true)
+  boolean checkRequest;
+
   @Option(names = "--exit-when-ready", description = "stop after indexing and printing the examples (for scripts)", hidden = true)
   boolean exitWhenReady;
 
@@ -118,6 +123,7 @@ public final class Demo implements Callable<Integer> {
       }
       printExamples(base, core, ds);
     }
+    if (checkRequest) checkRequest(base, core, ds);
     return serveUntilStopped(base, jetty::stop);
   }
 
@@ -132,6 +138,7 @@ public final class Demo implements Callable<Integer> {
     System.out.println("nodes: " + local.nodes());
     index(local.client(), ds);
     printExamples(local.baseUrl(), core, ds);
+    if (checkRequest) checkRequest(local.baseUrl(), core, ds);
     return serveUntilStopped(local.baseUrl(), local::close);
   }
 
@@ -233,6 +240,18 @@ public final class Demo implements Callable<Integer> {
         + enc("id,title,score,originalScore()") + "'");
     System.out.println("Measure it:");
     System.out.println("  bin/eval --solr " + base + " --collection " + core + " --dataset DATASET_DIR --queries 50");
+  }
+
+  /** One request over HTTP, the way the first printed example sends it. */
+  private static void checkRequest(String base, String core, Dataset ds) throws Exception {
+    String q = ds.queries().values().stream().findFirst().orElse("vitamin d deficiency");
+    try (SolrClient client = new Http2SolrClient.Builder(base).withDefaultCollection(core).build()) {
+      QueryRequest request = new QueryRequest(new SolrQuery(q));
+      request.setPath("/hybrid");
+      QueryResponse rsp = request.process(client);
+      System.out.println("check: rerank.status=" + rsp.getHeader().get("rerank.status") + ", numFound="
+          + rsp.getResults().getNumFound() + ", top=" + (rsp.getResults().isEmpty() ? "-" : rsp.getResults().get(0).get("id")));
+    }
   }
 
   private static String enc(String value) {

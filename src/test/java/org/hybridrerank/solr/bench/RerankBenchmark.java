@@ -44,7 +44,7 @@ public final class RerankBenchmark {
     System.setProperty("hybrid.models.dir", SharedData.modelsDir().toString());
     Path generated = Files.createTempDirectory("bench-models");
     System.setProperty("hybrid.test.models.dir", generated.toString());
-    org.hybridrerank.solr.testutil.OnnxGraphs.fixedSequenceLength(generated.resolve("fixed16"));
+    org.hybridrerank.solr.testutil.OnnxGraphs.writeTestConfigsetModels(generated);
     Path home = Files.createTempDirectory("bench-home");
     Path conf = Files.createDirectories(home.resolve("collection1").resolve("conf"));
     Path testConf = Path.of("target", "test-classes", "solr", "collection1", "conf");

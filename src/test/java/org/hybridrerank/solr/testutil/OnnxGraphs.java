@@ -17,6 +17,12 @@ public final class OnnxGraphs {
   private static final int FLOAT = 1;
   private static final int INT64 = 7;
 
+  /** The broken graphs the test configset names (fixed16, batch2), written under {@code dir}. */
+  public static void writeTestConfigsetModels(Path dir) throws IOException {
+    fixedSequenceLength(dir.resolve("fixed16"));
+    fixedBatchOfTwo(dir.resolve("batch2"));
+  }
+
   /** Declares a fixed sequence length of 16: loads fine, fails in ONNX Runtime on any other length. */
   public static Path fixedSequenceLength(Path dir) throws IOException {
     byte[] graph =

@@ -23,8 +23,7 @@ public abstract class RerankCoreTestCase extends SolrTestCaseJ4 {
   protected static void initRerankCore(String solrconfig, String schema) throws Exception {
     System.setProperty("hybrid.models.dir", SharedData.modelsDir().toString());
     Path generated = createTempDir("generated-models");
-    OnnxGraphs.fixedSequenceLength(generated.resolve("fixed16"));
-    OnnxGraphs.fixedBatchOfTwo(generated.resolve("batch2"));
+    OnnxGraphs.writeTestConfigsetModels(generated);
     System.setProperty("hybrid.test.models.dir", generated.toString());
     Path home = TEST_PATH();
     NodeConfig node =
