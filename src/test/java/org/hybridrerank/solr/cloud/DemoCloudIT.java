@@ -7,6 +7,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import com.carrotsearch.randomizedtesting.ThreadFilter;
+import com.carrotsearch.randomizedtesting.annotations.ThreadLeakFilters;
+import org.apache.solr.SolrIgnoredThreadsFilter;
 import org.apache.solr.SolrTestCaseJ4;
 import org.hybridrerank.solr.testutil.SharedData;
 import org.hybridrerank.solr.tools.Demo;
@@ -19,7 +22,16 @@ import picocli.CommandLine;
  * HTTP, and the demo stops cleanly.
  */
 @SolrTestCaseJ4.SuppressSSL(bugUrl = "bin/demo serves plain HTTP on loopback")
+@ThreadLeakFilters(defaultFilters = true, filters = {SolrIgnoredThreadsFilter.class, DemoCloudIT.ProgressBarThread.class})
 public class DemoCloudIT extends SolrTestCaseJ4 {
+  /** The progress bar library renders from one lasting thread of its own (by design, not a leak of ours). */
+  public static final class ProgressBarThread implements ThreadFilter {
+    @Override
+    public boolean reject(Thread t) {
+      return "ProgressBar".equals(t.getName());
+    }
+  }
+
   @Test
   public void cloudDemoServesAHybridRerankedAnswer() throws Exception {
     Path dataset = createTempDir("mini-beir");
