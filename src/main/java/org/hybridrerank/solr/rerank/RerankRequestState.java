@@ -78,12 +78,13 @@ final class RerankRequestState {
       out.add("loadTextMs", loadNanos / 1e6);
       out.add("tokenizeMs", stats.tokenizeNanos() / 1e6);
       out.add("inferenceMs", stats.inferenceNanos() / 1e6);
-      out.add("docs", stats.passages());
+      out.add("docs", scores.size());
+      out.add("scoreCacheHits", cacheHits);
+      out.add("pairsScored", stats.passages());
       out.add("sequences", stats.sequences());
       out.add("batches", stats.batches());
       out.add("realTokens", stats.realTokens());
       out.add("paddedTokens", stats.paddedTokens());
-      out.add("scoreCacheHits", cacheHits);
     }
     return out;
   }
