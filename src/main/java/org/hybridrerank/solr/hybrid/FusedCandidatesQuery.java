@@ -1,6 +1,5 @@
 package org.hybridrerank.solr.hybrid;
 
-import java.io.IOException;
 import java.util.Arrays;
 import org.apache.lucene.index.LeafReaderContext;
 import org.apache.lucene.search.DocIdSetIterator;
