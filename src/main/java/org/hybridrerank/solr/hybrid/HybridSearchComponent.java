@@ -37,6 +37,7 @@ import org.hybridrerank.solr.model.ModelRegistry;
 import org.hybridrerank.solr.model.TextEmbedder;
 import org.hybridrerank.solr.rerank.RerankScores;
 import org.hybridrerank.solr.rerank.ShardRerankStatuses;
+import org.hybridrerank.solr.rerank.UniqueKeys;
 
 /**
  * The first stage of two-stage retrieval: a BM25 (edismax) subquery and a kNN subquery over the request's
@@ -127,16 +128,16 @@ public class HybridSearchComponent extends SearchComponent implements SolrCoreAw
     SolrQueryRequest req = rb.req;
     SolrParams params = req.getParams();
     int purpose = params.getInt(ShardParams.SHARDS_PURPOSE, ShardRequest.PURPOSE_GET_TOP_IDS);
-    boolean isShard = params.getBool(ShardParams.IS_SHARD, false);
-    if (isShard && (purpose & ShardRequest.PURPOSE_GET_TOP_IDS) != 0 && RerankScores.present(req)) {
-      rb.rsp.add(RerankScores.SHARD_SECTION, RerankScores.byKeySection(req));
-    }
     HybridParams hybrid = (HybridParams) req.getContext().get(PARAMS_KEY);
     if (hybrid == null) return;
     if (params.getBool(ShardMessages.LISTS_PHASE, false)) {
       returnShardLists(rb, hybrid, purpose);
     } else if (params.get(ShardMessages.CANDIDATES) != null) {
       useGlobalCandidates(rb, hybrid);
+      if ((purpose & ShardRequest.PURPOSE_GET_TOP_IDS) != 0 && RerankScores.present(req)) {
+        // the coordinator orders the page and fills [hybrid] from these (read when the response is written)
+        rb.rsp.add(RerankScores.SHARD_SECTION, RerankScores.byKeySection(req));
+      }
     } else if ((purpose & ShardRequest.PURPOSE_GET_TERM_STATS) != 0) {
       // the coordinator gathers term statistics from the main query: make it cover the lexical subquery
       rb.setQuery(statsQuery(rb, hybrid));

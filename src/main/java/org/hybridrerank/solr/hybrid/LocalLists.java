@@ -17,6 +17,7 @@ import org.apache.solr.search.DocList;
 import org.apache.solr.search.QParser;
 import org.apache.solr.search.SolrIndexSearcher;
 import org.apache.solr.search.SyntaxError;
+import org.hybridrerank.solr.rerank.UniqueKeys;
 
 /** The two first-stage subqueries, run on this node's index under the request's filters. */
 final class LocalLists {

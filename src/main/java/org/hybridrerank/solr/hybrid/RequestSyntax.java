@@ -5,13 +5,15 @@ import org.apache.solr.common.params.CommonParams;
 import org.apache.solr.common.params.SolrParams;
 import org.apache.solr.request.SolrQueryRequest;
 import org.apache.solr.search.QParser;
+import org.apache.solr.search.QueryParsing;
 import org.apache.solr.search.SyntaxError;
 import org.hybridrerank.solr.config.ParamReader;
 
 /**
  * Solr reports a malformed {@code rq}, {@code fq}, {@code start} or {@code rows} with the parser's words
- * only ("For input string: ten"); on the handlers this component serves, the 400 names the parameter.
- * Parsing rq and fq here costs a second parse of each (microseconds); the queries Solr uses are its own.
+ * only ("For input string: ten"); on the handlers this component serves, the 400 names the parameter. rq is
+ * checked for its local-params syntax only (the rank query itself is built once, by Solr); each fq is parsed a
+ * second time here (microseconds for ordinary filters), since any of its parsers may reject it.
  */
 final class RequestSyntax {
   private RequestSyntax() {}
@@ -29,7 +31,14 @@ final class RequestSyntax {
             "parameter '" + name + "' must be an integer, got '" + ParamReader.abbreviate(raw) + "'");
       }
     }
-    parses(req, CommonParams.RQ, params.get(CommonParams.RQ));
+    String rq = params.get(CommonParams.RQ);
+    if (rq != null && !rq.isBlank()) {
+      try {
+        QueryParsing.getLocalParams(rq, params);
+      } catch (SyntaxError e) {
+        throw new SolrException(SolrException.ErrorCode.BAD_REQUEST, "parameter 'rq': " + e.getMessage(), e);
+      }
+    }
     String[] filters = params.getParams(CommonParams.FQ);
     if (filters != null) for (String fq : filters) parses(req, CommonParams.FQ, fq);
   }

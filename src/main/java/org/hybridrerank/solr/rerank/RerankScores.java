@@ -1,9 +1,7 @@
 package org.hybridrerank.solr.rerank;
 
 import java.io.IOException;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import org.apache.solr.common.MapWriter;
 import org.apache.solr.request.SolrQueryRequest;
@@ -63,9 +61,7 @@ public final class RerankScores {
 
   private static Map<String, Float> byKey(SolrIndexSearcher searcher, Map<Integer, Float> byDoc) throws IOException {
     int[] docs = byDoc.keySet().stream().mapToInt(Integer::intValue).toArray();
-    Arrays.sort(docs);
-    String keyField = searcher.getSchema().getUniqueKeyField().getName();
-    String[] keys = new DocumentText(List.of(keyField), " ").load(searcher, docs);
+    String[] keys = UniqueKeys.of(searcher, docs);
     Map<String, Float> out = new LinkedHashMap<>();
     for (int i = 0; i < docs.length; i++) out.put(keys[i], byDoc.get(docs[i]));
     return out;

@@ -40,11 +40,6 @@ public final class ShardRerankStatuses {
     };
   }
 
-  /** Whether any shard reported. */
-  public boolean any() {
-    return merged != null;
-  }
-
   /** Replaces the coordinator's own status (set when it parsed rq) with the merged one. */
   public void report() {
     if (merged != null) merged.report(details.isEmpty() ? null : String.join("; ", details));
