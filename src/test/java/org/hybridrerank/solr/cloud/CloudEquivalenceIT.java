@@ -8,11 +8,10 @@ import java.util.Set;
 import org.apache.solr.client.solrj.SolrQuery;
 import org.apache.solr.client.solrj.request.QueryRequest;
 import org.apache.solr.client.solrj.response.QueryResponse;
-import org.apache.solr.cloud.SolrCloudTestCase;
 import org.apache.solr.common.SolrDocumentList;
 import org.apache.solr.common.util.NamedList;
 import org.hybridrerank.solr.testutil.Beir;
-import org.hybridrerank.solr.testutil.ExampleCloud;
+import org.hybridrerank.solr.testutil.ExampleCloudTestCase;
 import org.hybridrerank.solr.testutil.SharedData;
 import org.hybridrerank.solr.tools.Dataset;
 import org.junit.BeforeClass;
@@ -24,16 +23,16 @@ import org.junit.Test;
  * explanation) in every mode — lexical, vector, rrf and rrf+ce — and K=50 reranking scores 50 pairs in all,
  * not 50 per shard.
  */
-public class CloudEquivalenceIT extends SolrCloudTestCase {
+public class CloudEquivalenceIT extends ExampleCloudTestCase {
   private static final String ONE = "one";
   private static final String TWO = "two";
   private static final List<String> CLAIMS = new ArrayList<>();
 
   @BeforeClass
   public static void setUpCluster() throws Exception {
-    configureCluster(2).addConfig(ExampleCloud.CONFIG, ExampleCloud.configset(createTempDir("configset"), "scifact-minilm-l6-ce")).configure();
-    ExampleCloud.createCollection(cluster, ONE, 1, 1);
-    ExampleCloud.createCollection(cluster, TWO, 2, 2);
+    startExampleCluster(2, "scifact-minilm-l6-ce");
+    createCollection(cluster, ONE, 1, 1);
+    createCollection(cluster, TWO, 2, 2);
 
     var scifact = SharedData.scifact();
     Map<String, String> queries = Beir.queries(scifact);
@@ -112,9 +111,9 @@ public class CloudEquivalenceIT extends SolrCloudTestCase {
   public void rerankedHybridGivesTheOneShardAnswerWithKPairsInAll() throws Exception {
     String rq = "{!crossencoder reRankDocs=50 scoreCache=false}";
     for (String claim : CLAIMS) {
-      long before = ExampleCloud.counterSum(cluster, TWO, "QUERYPARSER.crossencoder.pairsScored");
+      long before = counterSum(cluster, TWO, "QUERYPARSER.crossencoder.pairsScored");
       QueryResponse two = hybrid(TWO, claim, "rrf", rq, 0);
-      long scored = ExampleCloud.counterSum(cluster, TWO, "QUERYPARSER.crossencoder.pairsScored") - before;
+      long scored = counterSum(cluster, TWO, "QUERYPARSER.crossencoder.pairsScored") - before;
       assertEquals("pairs scored across both shards for '" + claim + "'", 50, scored);
       QueryResponse one = hybrid(ONE, claim, "rrf", rq, 0);
       assertEquals("ok", two.getHeader().get("rerank.status"));
@@ -122,6 +121,11 @@ public class CloudEquivalenceIT extends SolrCloudTestCase {
     }
     // a page across the K boundary: reranked docs first, then first-stage order, on both
     String claim = CLAIMS.get(0);
-    assertSameAnswer("rrf+ce page 3", hybrid(ONE, claim, "rrf", rq, 40), hybrid(TWO, claim, "rrf", rq, 40));
+    QueryResponse sharded = hybrid(TWO, claim, "rrf", rq, 40);
+    assertSameAnswer("rrf+ce page 3", hybrid(ONE, claim, "rrf", rq, 40), sharded);
+    for (int i = 0; i < sharded.getResults().size(); i++) {
+      Object ce = ((NamedList<?>) sharded.getResults().get(i).get("[hybrid]")).get("ce_score");
+      assertEquals("place " + (41 + i) + " reranked iff within K=50", 40 + i < 50, ce != null);
+    }
   }
 }

@@ -5,17 +5,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
-import org.apache.solr.client.solrj.SolrClient;
 import org.apache.solr.client.solrj.SolrRequest;
 import org.apache.solr.client.solrj.request.QueryRequest;
 import org.apache.solr.client.solrj.response.QueryResponse;
-import org.apache.solr.cloud.SolrCloudTestCase;
 import org.apache.solr.common.SolrException;
 import org.apache.solr.common.params.ModifiableSolrParams;
 import org.hybridrerank.solr.testutil.Beir;
-import org.hybridrerank.solr.testutil.ExampleCloud;
+import org.hybridrerank.solr.testutil.ExampleCloudTestCase;
 import org.hybridrerank.solr.testutil.SharedData;
-import org.junit.AfterClass;
 import org.junit.BeforeClass;
 import org.junit.Test;
 
@@ -24,26 +21,16 @@ import org.junit.Test;
  * two-shard collection. Each case says what it must get: a 400 whose message names the parameter, or a
  * correct answer (with what "correct" means for it). None may be a 500, and none may hang.
  */
-public class HostileInputIT extends SolrCloudTestCase {
+public class HostileInputIT extends ExampleCloudTestCase {
   private static final List<String> COLLECTIONS = List.of("single", "sharded");
-  private static SolrClient http;
 
   @BeforeClass
   public static void setUpCluster() throws Exception {
-    configureCluster(1)
-        .addConfig(ExampleCloud.CONFIG, ExampleCloud.configset(createTempDir("configset"), "overlap-oracle"))
-        .configure();
-    ExampleCloud.createCollection(cluster, "single", 1, 1);
-    ExampleCloud.createCollection(cluster, "sharded", 2, 1);
+    startExampleCluster(1, "overlap-oracle");
+    createCollection(cluster, "single", 1, 1);
+    createCollection(cluster, "sharded", 2, 1);
     var docs = Beir.corpus(SharedData.scifact(), 40).values();
     for (String collection : COLLECTIONS) Beir.index(cluster.getSolrClient(collection), docs, n -> {});
-    http = ExampleCloud.http(cluster, 0);
-  }
-
-  @AfterClass
-  public static void closeClient() throws Exception {
-    if (http != null) http.close();
-    http = null;
   }
 
   private record Case(String name, Map<String, String> params, String badParam, Predicate<QueryResponse> answer, String why) {}

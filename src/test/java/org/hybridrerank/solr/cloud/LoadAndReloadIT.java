@@ -13,17 +13,14 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.apache.solr.client.solrj.SolrClient;
 import org.apache.solr.client.solrj.SolrQuery;
 import org.apache.solr.client.solrj.request.CollectionAdminRequest;
 import org.apache.solr.client.solrj.request.QueryRequest;
 import org.apache.solr.client.solrj.response.QueryResponse;
-import org.apache.solr.cloud.SolrCloudTestCase;
 import org.hybridrerank.solr.model.ModelRegistry;
 import org.hybridrerank.solr.testutil.Beir;
-import org.hybridrerank.solr.testutil.ExampleCloud;
+import org.hybridrerank.solr.testutil.ExampleCloudTestCase;
 import org.hybridrerank.solr.testutil.SharedData;
-import org.junit.AfterClass;
 import org.junit.BeforeClass;
 import org.junit.Test;
 
@@ -40,28 +37,18 @@ import org.junit.Test;
  *
  * Figures go to stdout and to target/load-and-reload.txt.
  */
-public class LoadAndReloadIT extends SolrCloudTestCase {
+public class LoadAndReloadIT extends ExampleCloudTestCase {
   private static final String COLLECTION = "load";
   private static final int CLIENTS = 4;
   private static final List<String> CLAIMS = new ArrayList<>();
-  private static SolrClient http;
 
   @BeforeClass
   public static void setUpCluster() throws Exception {
-    configureCluster(1)
-        .addConfig(ExampleCloud.CONFIG, ExampleCloud.configset(createTempDir("configset"), "scifact-minilm-l6-ce"))
-        .configure();
-    ExampleCloud.createCollection(cluster, COLLECTION, 1, 1);
+    startExampleCluster(1, "scifact-minilm-l6-ce");
+    createCollection(cluster, COLLECTION, 1, 1);
     Beir.index(cluster.getSolrClient(COLLECTION), Beir.corpus(SharedData.scifact(), 300).values(), n -> {});
     Map<String, String> queries = Beir.queries(SharedData.scifact());
     for (String qid : Beir.qrels(SharedData.scifact(), "test").keySet()) CLAIMS.add(queries.get(qid));
-    http = ExampleCloud.http(cluster, 0);
-  }
-
-  @AfterClass
-  public static void closeClient() throws Exception {
-    if (http != null) http.close();
-    http = null;
   }
 
   private static QueryResponse hybrid(String claim, int reRankDocs) throws Exception {

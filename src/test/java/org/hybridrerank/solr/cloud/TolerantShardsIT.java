@@ -6,14 +6,13 @@ import org.apache.solr.client.solrj.SolrQuery;
 import org.apache.solr.client.solrj.impl.Http2SolrClient;
 import org.apache.solr.client.solrj.request.QueryRequest;
 import org.apache.solr.client.solrj.response.QueryResponse;
-import org.apache.solr.cloud.SolrCloudTestCase;
 import org.apache.solr.common.SolrDocument;
 import org.apache.solr.common.SolrException;
 import org.apache.solr.common.cloud.DocCollection;
 import org.apache.solr.common.cloud.Replica;
 import org.apache.solr.embedded.JettySolrRunner;
 import org.hybridrerank.solr.testutil.Beir;
-import org.hybridrerank.solr.testutil.ExampleCloud;
+import org.hybridrerank.solr.testutil.ExampleCloudTestCase;
 import org.hybridrerank.solr.testutil.SharedData;
 import org.junit.BeforeClass;
 import org.junit.Test;
@@ -22,15 +21,13 @@ import org.junit.Test;
  * A shard whose only replica is down: with shards.tolerant=true the hybrid+rerank answer comes from the
  * shards that are up and the header says partialResults; without it the request fails (Solr's 503).
  */
-public class TolerantShardsIT extends SolrCloudTestCase {
+public class TolerantShardsIT extends ExampleCloudTestCase {
   private static final String COLLECTION = "tolerant";
 
   @BeforeClass
   public static void setUpCluster() throws Exception {
-    configureCluster(2)
-        .addConfig(ExampleCloud.CONFIG, ExampleCloud.configset(createTempDir("configset"), "overlap-oracle"))
-        .configure();
-    ExampleCloud.createCollection(cluster, COLLECTION, 2, 1);
+    startExampleCluster(2, "overlap-oracle");
+    createCollection(cluster, COLLECTION, 2, 1);
     Beir.index(cluster.getSolrClient(COLLECTION), Beir.corpus(SharedData.scifact(), 60).values(), n -> {});
   }
 

@@ -1,9 +1,9 @@
 package org.hybridrerank.solr.rerank;
 
+import java.util.Map;
 import org.apache.solr.client.solrj.SolrQuery;
 import org.apache.solr.client.solrj.response.QueryResponse;
 import org.apache.solr.common.SolrDocument;
-import org.apache.solr.common.SolrInputDocument;
 import org.hybridrerank.solr.testutil.CoreMetrics;
 import org.hybridrerank.solr.testutil.RerankCoreTestCase;
 import org.junit.BeforeClass;
@@ -75,12 +75,7 @@ public class RerankScoreCacheTest extends RerankCoreTestCase {
     assertEquals("scoreCache=false scores again", pairs + 10, count(PAIRS));
     assertEquals(hits + 5, count(HITS));
 
-    SolrInputDocument extra = new SolrInputDocument();
-    extra.addField("id", "d-new");
-    extra.addField("title", "unrelated");
-    extra.addField("first_pass", 0f);
-    solr.add(extra);
-    solr.commit();
+    indexDocs(Map.of("d-new", new Object[] {"unrelated", "", 0f})); // commits: a new searcher
     rerank(3, TEXT, "");
     assertEquals("a commit opens a searcher with an empty score cache", pairs + 15, count(PAIRS));
     assertEquals(hits + 5, count(HITS));

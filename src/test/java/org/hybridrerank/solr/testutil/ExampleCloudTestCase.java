@@ -12,15 +12,33 @@ import org.apache.solr.client.solrj.impl.Http2SolrClient;
 import org.apache.solr.client.solrj.request.GenericSolrRequest;
 import org.apache.solr.client.solrj.request.CollectionAdminRequest;
 import org.apache.solr.cloud.MiniSolrCloudCluster;
+import org.apache.solr.cloud.SolrCloudTestCase;
 import org.apache.solr.common.params.ModifiableSolrParams;
 import org.apache.solr.common.util.NamedList;
 import org.apache.solr.embedded.JettySolrRunner;
+import org.junit.AfterClass;
 
-/** The example configset (solr-conf/) on a MiniSolrCloudCluster, with the shared models plugged in. */
-public final class ExampleCloud {
+/** SolrCloud tests on the example configset (solr-conf/) with the shared models plugged in. */
+public abstract class ExampleCloudTestCase extends SolrCloudTestCase {
   public static final String CONFIG = "hybrid";
 
-  private ExampleCloud() {}
+  /** An HTTP client on the first node, open from {@link #startExampleCluster} to the end of the class. */
+  protected static SolrClient http;
+
+  /**
+   * Starts {@code nodes} Solr nodes with the example configset uploaded, its cross-encoder pointing at the
+   * shared model {@code crossEncoder}, and opens {@link #http}.
+   */
+  protected static void startExampleCluster(int nodes, String crossEncoder) throws Exception {
+    configureCluster(nodes).addConfig(CONFIG, configset(createTempDir("configset"), crossEncoder)).configure();
+    http = http(cluster, 0);
+  }
+
+  @AfterClass
+  public static void closeHttpClient() throws Exception {
+    if (http != null) http.close();
+    http = null;
+  }
 
   /**
    * A copy of solr-conf/ to upload, after setting the model path properties the configset reads.
