@@ -116,6 +116,7 @@ public class HybridSearchComponent extends SearchComponent implements SolrCoreAw
     ParamReader reader = ParamReader.forRequest(SolrParams.wrapDefaults(params, defaults), "hybrid");
     if (!reader.bool(HybridParams.ENABLED, false)) return;
     HybridParams hybrid = HybridParams.resolve(reader, maxTopN, params.get(CommonParams.Q), rb.req.getSchema());
+    RequestSyntax.rejectGroupingFilters(rb.req);
     if (hybrid.mode().usesVector() && hybrid.vector() == null && embedder == null) {
       throw reader.error(
           "no query vector: give '" + HybridParams.VECTOR + "' or configure an 'embedder' on the component");

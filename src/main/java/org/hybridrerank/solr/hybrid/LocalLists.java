@@ -15,6 +15,7 @@ import org.apache.solr.schema.DenseVectorField;
 import org.apache.solr.search.DocIterator;
 import org.apache.solr.search.DocList;
 import org.apache.solr.search.QParser;
+import org.apache.solr.search.QueryUtils;
 import org.apache.solr.search.SolrIndexSearcher;
 import org.apache.solr.search.SyntaxError;
 import org.hybridrerank.solr.rerank.UniqueKeys;
@@ -57,7 +58,7 @@ final class LocalLists {
 
   private static RankedList run(ResponseBuilder rb, Query query, int topN) throws IOException {
     SolrIndexSearcher searcher = rb.req.getSearcher();
-    DocList list = searcher.getDocList(query, rb.getFilters(), null, 0, topN, SolrIndexSearcher.GET_SCORES);
+    DocList list = searcher.getDocList(query, filters(rb), null, 0, topN, SolrIndexSearcher.GET_SCORES);
     int[] docs = new int[list.size()];
     float[] scores = new float[list.size()];
     DocIterator it = list.iterator();
@@ -69,6 +70,21 @@ final class LocalLists {
     List<RankedList.Hit> hits = new ArrayList<>(docs.length);
     for (int i = 0; i < docs.length; i++) hits.add(new RankedList.Hit(keys[i], docs[i], scores[i]));
     return RankedList.of(hits, topN);
+  }
+
+  /**
+   * The request's filters. QueryComponent parses fq in its prepare; the SolrCloud lists phase switches that
+   * component off (query=false), so there they are parsed here, the same way, and kept for the next list.
+   */
+  static List<Query> filters(ResponseBuilder rb) {
+    if (rb.getFilters() != null) return rb.getFilters();
+    try {
+      List<Query> parsed = QueryUtils.parseFilterQueries(rb.req);
+      if (!parsed.isEmpty()) rb.setFilters(new ArrayList<>(parsed));
+      return parsed;
+    } catch (SyntaxError e) {
+      throw new SolrException(SolrException.ErrorCode.BAD_REQUEST, "parameter 'fq': " + e.getMessage(), e);
+    }
   }
 
   private static Query subquery(String parser, String text, Map<String, String> local, SolrQueryRequest req) {

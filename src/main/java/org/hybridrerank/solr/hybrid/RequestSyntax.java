@@ -4,6 +4,9 @@ import org.apache.solr.common.SolrException;
 import org.apache.solr.common.params.CommonParams;
 import org.apache.solr.common.params.SolrParams;
 import org.apache.solr.request.SolrQueryRequest;
+import org.apache.lucene.search.Query;
+import org.apache.solr.search.AnalyticsQuery;
+import org.apache.solr.search.CollapsingQParserPlugin;
 import org.apache.solr.search.QParser;
 import org.apache.solr.search.QueryParsing;
 import org.apache.solr.search.SyntaxError;
@@ -41,6 +44,32 @@ final class RequestSyntax {
     }
     String[] filters = params.getParams(CommonParams.FQ);
     if (filters != null) for (String fq : filters) parses(req, CommonParams.FQ, fq);
+  }
+
+  /**
+   * A collapse (or analytics) post filter picks one doc per group by the main query's score: applied to each
+   * first-stage list it would pick by BM25 or by vector similarity, and per shard rather than per index. No
+   * answer of that would be the one a user means, so hybrid requests refuse it.
+   */
+  static void rejectGroupingFilters(SolrQueryRequest req) {
+    String[] filters = req.getParams().getParams(CommonParams.FQ);
+    if (filters == null) return;
+    for (String fq : filters) {
+      if (fq == null || fq.isBlank()) continue;
+      Query query;
+      try {
+        query = QParser.getParser(fq, req).getQuery();
+      } catch (SyntaxError e) {
+        throw new SolrException(SolrException.ErrorCode.BAD_REQUEST, "parameter 'fq': " + e.getMessage(), e);
+      }
+      if (query instanceof CollapsingQParserPlugin.CollapsingPostFilter || query instanceof AnalyticsQuery) {
+        throw new SolrException(
+            SolrException.ErrorCode.BAD_REQUEST,
+            "parameter 'fq': '" + ParamReader.abbreviate(fq) + "' is a collapsing/analytics post filter, which"
+                + " hybrid=true does not support (it would collapse each first-stage list by its own score);"
+                + " allowed: filters that keep or drop each doc on its own (any other fq), or hybrid=false");
+      }
+    }
   }
 
   private static void parses(SolrQueryRequest req, String name, String query) {

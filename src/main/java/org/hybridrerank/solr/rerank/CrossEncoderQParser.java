@@ -35,11 +35,12 @@ final class CrossEncoderQParser extends QParser {
             params.get(CommonParams.Q),
             req.getSchema());
     if (rerank.enabled()) rejectIncompatibleRequest(reader);
-    // A result cache hit never reaches the rescorer: it holds a rerank that succeeded, so start from "ok".
-    (params.getInt(CommonParams.ROWS, 10) == 0 ? RerankStatus.SKIPPED : RerankStatus.OK).report(null);
-    CrossEncoderRerankQuery query =
-        new CrossEncoderRerankQuery(plugin, rerank, isExplaining() || RerankScores.required(req));
-    RerankScores.register(req, query.state());
+    // A queryResultCache hit never reaches the rescorer, and only successful reranks stay in that cache:
+    // start from "ok" (a run replaces it with what really happened), "skipped" when nothing can be reranked.
+    boolean reranks = rerank.enabled() && params.getInt(CommonParams.ROWS, 10) != 0;
+    (reranks ? RerankStatus.OK : RerankStatus.SKIPPED).report(null);
+    CrossEncoderRerankQuery query = new CrossEncoderRerankQuery(plugin, rerank, isExplaining());
+    RerankScores.register(req, query);
     return query;
   }
 

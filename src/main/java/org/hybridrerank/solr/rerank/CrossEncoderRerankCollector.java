@@ -23,10 +23,13 @@ final class CrossEncoderRerankCollector extends TopDocsCollector<ScoreDoc> {
   private final int length;
   private final Float threshold;
   private final RerankRequestState state;
+  private final boolean reranks;
   private TopDocs result;
 
-  CrossEncoderRerankCollector(ReRankCollector reRank, int length, Float threshold, RerankRequestState state) {
+  CrossEncoderRerankCollector(
+      ReRankCollector reRank, int length, Float threshold, RerankRequestState state, boolean reranks) {
     super(null);
+    this.reranks = reranks;
     this.reRank = reRank;
     this.length = length;
     this.threshold = threshold;
@@ -71,7 +74,9 @@ final class CrossEncoderRerankCollector extends TopDocsCollector<ScoreDoc> {
     if (result != null) return result;
     TopDocs ranked = reRank.topDocs(0, length);
     if (!state.attempted()) {
+      // no first-pass hits reached the rescorer: a run, with nothing to rerank (kept out of the result cache)
       RerankStatus.SKIPPED.report(null);
+      if (reranks) state.started();
     }
     if (threshold != null && state.status() == RerankStatus.OK) {
       List<ScoreDoc> kept = new ArrayList<>();

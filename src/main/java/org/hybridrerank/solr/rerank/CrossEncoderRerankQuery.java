@@ -1,6 +1,7 @@
 package org.hybridrerank.solr.rerank;
 
 import java.io.IOException;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.Set;
 import org.apache.lucene.search.IndexSearcher;
@@ -13,13 +14,16 @@ import org.apache.solr.handler.component.QueryElevationComponent;
 import org.apache.solr.request.SolrRequestInfo;
 import org.apache.solr.search.AbstractReRankQuery;
 import org.apache.solr.search.QueryCommand;
+import org.apache.solr.search.QueryResultKey;
+import org.apache.solr.search.SolrIndexSearcher;
 import org.apache.solr.search.ReRankCollector;
 
 /**
  * The {@code rq={!crossencoder}} rank query: wraps the main query and reranks its top {@code reRankDocs}.
- * Its cache identity is the main query plus {@link RerankParams} (model name and version included); a query
- * whose rerank failed stops being equal to anything, so its first-pass fallback is never served from the
- * query result cache.
+ * Its cache identity is the main query plus {@link RerankParams} (model name and version included). Only a
+ * rerank that succeeded stays in the queryResultCache: one that failed, timed out or had nothing to rerank is
+ * taken out again at the end of its request (and equals no other query meanwhile), so a cache hit always
+ * means "reranked" and reports {@code rerank.status=ok}.
  */
 public final class CrossEncoderRerankQuery extends AbstractReRankQuery {
   private final CrossEncoderQParserPlugin plugin;
@@ -63,15 +67,43 @@ public final class CrossEncoderRerankQuery extends AbstractReRankQuery {
       boostedPriority = (Set<BytesRef>) context.get(QueryElevationComponent.BOOSTED);
     }
     if (info != null) {
-      info.addCloseHook(state::release);
-    }
-    int window = reRankDocs;
-    if (mainQuery instanceof RerankWindow limited && limited.rerankWindow() >= 0) {
-      window = Math.min(window, limited.rerankWindow());
+      QueryResultKey key = QueryResultCacheEntries.keyOf(cmd);
+      SolrIndexSearcher solrSearcher = (SolrIndexSearcher) searcher;
+      info.addCloseHook(
+          () -> {
+            if (state.attempted() && state.status() != RerankStatus.OK) {
+              QueryResultCacheEntries.remove(solrSearcher, key);
+            }
+            state.release();
+          });
     }
     ReRankCollector reRank =
-        new ReRankCollector(window, len, reRankQueryRescorer, cmd, searcher, boostedPriority, null, reRankOperator);
-    return new CrossEncoderRerankCollector(reRank, len, params.threshold(), state);
+        new ReRankCollector(window(), len, reRankQueryRescorer, cmd, searcher, boostedPriority, null, reRankOperator);
+    return new CrossEncoderRerankCollector(reRank, len, params.threshold(), state, params.enabled());
+  }
+
+  /** How many of the first-pass top docs are reranked: K, or fewer where the main query limits it. */
+  int window() {
+    if (mainQuery instanceof RerankWindow limited && limited.rerankWindow() >= 0) {
+      return Math.min(reRankDocs, limited.rerankWindow());
+    }
+    return reRankDocs;
+  }
+
+  /**
+   * Model scores of the docs at {@code positions} (0-based places in the reranked ranking) that lie inside the
+   * rerank window, for a request served from the queryResultCache, where the rescorer did not run: read from
+   * the score cache, or computed again (as Solr's LTR transformer recomputes features).
+   */
+  Map<Integer, Float> modelScoresServedFromCache(SolrIndexSearcher searcher, int[] docs, int[] positions)
+      throws IOException {
+    if (!params.enabled()) return Map.of();
+    int window = window();
+    int inWindow = 0;
+    int[] reranked = new int[docs.length];
+    for (int i = 0; i < docs.length; i++) if (positions[i] < window) reranked[inWindow++] = docs[i];
+    if (inWindow == 0) return Map.of();
+    return ((CrossEncoderRescorer) reRankQueryRescorer).modelScores(searcher, Arrays.copyOf(reranked, inWindow));
   }
 
   @Override
@@ -79,10 +111,7 @@ public final class CrossEncoderRerankQuery extends AbstractReRankQuery {
     return new CrossEncoderRerankQuery(rewrittenMainQuery, plugin, params, state, explaining);
   }
 
-  /**
-   * Explanations and score-reading transformers need this request's per-doc scores, so such a request must
-   * really run, not hit the cache.
-   */
+  /** Explanations need this request's per-doc scores and first-pass explanations, so they really run. */
   @Override
   public boolean getCache() {
     return !explaining && super.getCache();
@@ -90,6 +119,7 @@ public final class CrossEncoderRerankQuery extends AbstractReRankQuery {
 
   @Override
   public boolean equals(Object other) {
+    if (this == other) return true; // lets the cache entry of a failed rerank be found and removed
     if (!sameClassAs(other)) return false;
     CrossEncoderRerankQuery that = (CrossEncoderRerankQuery) other;
     return state.cacheable()

@@ -103,6 +103,18 @@ final class CrossEncoderRescorer extends Rescorer {
     }
   }
 
+  /**
+   * Model scores (after the score transform) of docs that were reranked by an earlier run of the same rerank:
+   * from the score cache, else computed. Records nothing in this request's state.
+   */
+  Map<Integer, Float> modelScores(SolrIndexSearcher searcher, int[] docIds) throws IOException {
+    float[] raw = new float[docIds.length];
+    rawScores(searcher, docIds, raw, Deadline.of(params.timeoutMillis(), () -> QueryLimits.getCurrentLimits().shouldExit()));
+    Map<Integer, Float> out = new HashMap<>(docIds.length * 2);
+    for (int i = 0; i < docIds.length; i++) out.put(docIds[i], params.score().apply(raw[i]));
+    return out;
+  }
+
   /** What producing the raw scores cost: text loading, scoring, and how many came from the score cache. */
   private record RawScores(long loadNanos, ScoringStats stats, int cacheHits, int cacheMisses) {}
 

@@ -1,35 +1,37 @@
 package org.hybridrerank.solr.rerank;
 
 import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.solr.common.MapWriter;
+import org.apache.solr.common.params.ShardParams;
+import org.apache.solr.handler.component.ResponseBuilder;
 import org.apache.solr.request.SolrQueryRequest;
+import org.apache.solr.request.SolrRequestInfo;
+import org.apache.solr.search.DocIterator;
+import org.apache.solr.search.DocList;
 import org.apache.solr.search.SolrIndexSearcher;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** Per request: the model score of each reranked doc, for doc transformers and for the SolrCloud coordinator. */
+/**
+ * Per request: the model score of each reranked doc, for doc transformers and for the SolrCloud coordinator.
+ * When the result came from the queryResultCache the rescorer did not run; the scores of the reranked docs on
+ * the page are then read back (score cache, else the model), once per request.
+ */
 public final class RerankScores {
+  private static final Logger log = LoggerFactory.getLogger(MethodHandles.lookup().lookupClass());
   private static final String KEY = RerankScores.class.getName();
-  private static final String WANTED = KEY + ".wanted";
+  private static final String READ_BACK = KEY + ".readBack";
   /** Shard response section: model scores of this shard's reranked docs, by unique key. */
   public static final String SHARD_SECTION = "rerank.modelScores";
 
   private RerankScores() {}
 
-  /**
-   * Called by a doc transformer that reads the scores (Solr builds transformers from fl before it parses rq):
-   * such a request must really rerank, since a result served from the cache has no per-doc scores.
-   */
-  public static void requireFor(SolrQueryRequest req) {
-    req.getContext().put(WANTED, Boolean.TRUE);
-  }
-
-  static boolean required(SolrQueryRequest req) {
-    return Boolean.TRUE.equals(req.getContext().get(WANTED));
-  }
-
-  static void register(SolrQueryRequest req, RerankRequestState state) {
-    req.getContext().put(KEY, state);
+  static void register(SolrQueryRequest req, CrossEncoderRerankQuery query) {
+    req.getContext().put(KEY, query);
   }
 
   /** Whether this request parsed a {@code {!crossencoder}} rank query. */
@@ -39,21 +41,53 @@ public final class RerankScores {
 
   /** The model score of a doc of this request's searcher, or null if it was not reranked. */
   public static Float modelScoreOf(SolrQueryRequest req, int docId) {
-    RerankRequestState state = (RerankRequestState) req.getContext().get(KEY);
-    RerankRequestState.DocScores scores = state == null ? null : state.scoresOf(docId);
-    return scores == null ? null : scores.model();
+    return modelScores(req).get(docId);
+  }
+
+  /** Model score by docid of every doc this request reranked (those of the page, on a cache hit). */
+  static Map<Integer, Float> modelScores(SolrQueryRequest req) {
+    CrossEncoderRerankQuery query = (CrossEncoderRerankQuery) req.getContext().get(KEY);
+    if (query == null) return Map.of();
+    if (query.state().attempted()) return query.state().modelScores();
+    @SuppressWarnings("unchecked")
+    Map<Integer, Float> readBack = (Map<Integer, Float>) req.getContext().get(READ_BACK);
+    if (readBack == null) {
+      readBack = readBack(req, query);
+      req.getContext().put(READ_BACK, readBack);
+    }
+    return readBack;
+  }
+
+  private static Map<Integer, Float> readBack(SolrQueryRequest req, CrossEncoderRerankQuery query) {
+    SolrRequestInfo info = SolrRequestInfo.getRequestInfo();
+    ResponseBuilder rb = info == null ? null : info.getResponseBuilder();
+    // a field-fetching shard request looks docs up by id: no ranking there to place them in
+    if (rb == null || rb.getResults() == null || rb.getResults().docList == null || req.getParams().get(ShardParams.IDS) != null) {
+      return Map.of();
+    }
+    DocList page = rb.getResults().docList;
+    int[] docs = new int[page.size()];
+    int[] positions = new int[page.size()];
+    DocIterator it = page.iterator();
+    for (int i = 0; it.hasNext(); i++) {
+      docs[i] = it.nextDoc();
+      positions[i] = page.offset() + i;
+    }
+    try {
+      return query.modelScoresServedFromCache(req.getSearcher(), docs, positions);
+    } catch (IOException | RuntimeException e) {
+      log.warn("cannot read back the model scores of a cached rerank: {}", e.toString());
+      return new HashMap<>();
+    }
   }
 
   /**
    * A response section, filled when the response is written (after the search): the model score of every
-   * doc this request reranked, by unique key. Shards send it so the coordinator knows which docs were
-   * reranked and by how much, whatever their final scores.
+   * doc this request reranked, by unique key, for the coordinator's [hybrid] fields.
    */
   public static MapWriter byKeySection(SolrQueryRequest req) {
     return writer -> {
-      RerankRequestState state = (RerankRequestState) req.getContext().get(KEY);
-      if (state == null) return;
-      for (Map.Entry<String, Float> e : byKey(req.getSearcher(), state.modelScores()).entrySet()) {
+      for (Map.Entry<String, Float> e : byKey(req.getSearcher(), modelScores(req)).entrySet()) {
         writer.put(e.getKey(), e.getValue());
       }
     };

@@ -18,7 +18,6 @@ import org.hybridrerank.solr.rerank.RerankScores;
 public class HybridTransformerFactory extends TransformerFactory {
   @Override
   public DocTransformer create(String field, SolrParams params, SolrQueryRequest req) {
-    RerankScores.requireFor(req);
     return new DocTransformer() {
       @Override
       public String getName() {

@@ -18,10 +18,10 @@ import org.junit.BeforeClass;
 import org.junit.Test;
 
 /**
- * DESIGN.md §4's acceptance test: the same ~500 SciFact docs in a 1-shard collection and in a
+ * SolrCloud gives the one-node answer: the same ~500 SciFact docs in a 1-shard collection and in a
  * 2-shard × 2-replica one answer 20 claims identically (ids, order, scores within 1e-5, the [hybrid]
- * explanation) in every mode — lexical, vector, rrf and rrf+ce — and K=50 reranking scores 50 pairs in all,
- * not 50 per shard.
+ * explanation) in every mode — lexical, vector, rrf and rrf+ce — with and without filters of every kind, and
+ * K=50 reranking scores 50 pairs in all, not 50 per shard.
  */
 public class CloudEquivalenceIT extends ExampleCloudTestCase {
   private static final String ONE = "one";
@@ -47,12 +47,22 @@ public class CloudEquivalenceIT extends ExampleCloudTestCase {
       if (docs.size() >= 500) break;
       if (!judged.contains(d.id())) docs.add(d);
     }
-    Beir.index(cluster.getSolrClient(ONE), docs, n -> {});
-    Beir.index(cluster.getSolrClient(TWO), docs, n -> {});
+    for (int i = 0; i < docs.size(); i += 7) EVERY_7TH.add(docs.get(i).id());
+    Beir.index(cluster.getSolrClient(ONE), docs, n -> {}, (d, doc) -> doc.addField("n_i", bucket(d.id())));
+    Beir.index(cluster.getSolrClient(TWO), docs, n -> {}, (d, doc) -> doc.addField("n_i", bucket(d.id())));
   }
 
-  private static QueryResponse hybrid(String collection, String claim, String mode, String rq, int start) throws Exception {
+  private static final List<String> EVERY_7TH = new ArrayList<>();
+
+  /** A number in 0..99 per doc, for range filters. */
+  private static int bucket(String id) {
+    return Math.floorMod(id.hashCode() * 31 + 7, 100);
+  }
+
+  private static QueryResponse hybrid(String collection, String claim, String mode, String rq, int start, String... more)
+      throws Exception {
     SolrQuery q = new SolrQuery(claim);
+    for (int i = 0; i < more.length; i += 2) q.add(more[i], more[i + 1]);
     q.set("hybrid.mode", mode);
     q.set("rq", rq);
     q.setFields("id", "score", "[hybrid]");
@@ -126,6 +136,63 @@ public class CloudEquivalenceIT extends ExampleCloudTestCase {
     for (int i = 0; i < sharded.getResults().size(); i++) {
       Object ce = ((NamedList<?>) sharded.getResults().get(i).get("[hybrid]")).get("ce_score");
       assertEquals("place " + (41 + i) + " reranked iff within K=50", 40 + i < 50, ce != null);
+    }
+  }
+
+  /** Filters of every kind: the lists of each shard are computed inside them, as on one node. */
+  private static Map<String, String[]> filters() {
+    Map<String, String[]> filters = new java.util.LinkedHashMap<>();
+    filters.put("every 7th id", new String[] {"fq", "{!terms f=id}" + String.join(",", EVERY_7TH)});
+    filters.put("range", new String[] {"fq", "n_i:[10 TO 40]"});
+    filters.put("negative", new String[] {"fq", "-n_i:[0 TO 59]"});
+    filters.put("tagged + range", new String[] {"fq", "{!tag=t1}n_i:[25 TO 90]", "fq", "-n_i:[30 TO 35]"});
+    filters.put("post filter", new String[] {"fq", "{!frange l=20 u=70 cache=false cost=200}n_i"});
+    return filters;
+  }
+
+  @Test
+  public void filteredRequestsGiveTheOneShardAnswerInEveryMode() throws Exception {
+    String off = "{!crossencoder enabled=false}";
+    String ce = "{!crossencoder reRankDocs=20 scoreCache=false}";
+    for (Map.Entry<String, String[]> filter : filters().entrySet()) {
+      for (String claim : CLAIMS.subList(0, 5)) {
+        long unfiltered = hybrid(ONE, claim, "rrf", off, 0).getResults().getNumFound();
+        for (String mode : List.of("lexical", "vector", "rrf", "rrf+ce")) {
+          String what = mode + " with fq " + filter.getKey() + " '" + claim + "'";
+          String fusion = mode.equals("rrf+ce") ? "rrf" : mode;
+          String rq = mode.equals("rrf+ce") ? ce : off;
+          QueryResponse one = hybrid(ONE, claim, fusion, rq, 0, filter.getValue());
+          QueryResponse two = hybrid(TWO, claim, fusion, rq, 0, filter.getValue());
+          assertFalse(what + ": no hits", one.getResults().isEmpty());
+          assertSameAnswer(what, one, two);
+          if (mode.equals("rrf")) {
+            assertTrue(what + ": the filter removes docs", one.getResults().getNumFound() < unfiltered);
+          }
+          if (mode.equals("rrf+ce")) assertEquals(what, "ok", two.getHeader().get("rerank.status"));
+          if (filter.getKey().equals("every 7th id")) {
+            for (var doc : two.getResults()) assertTrue(what + ": " + doc.get("id"), EVERY_7TH.contains(doc.get("id")));
+          }
+        }
+      }
+    }
+    // a filtered page across the K boundary
+    String[] range = filters().get("range");
+    assertSameAnswer(
+        "rrf+ce with fq, page 2",
+        hybrid(ONE, CLAIMS.get(1), "rrf", ce, 15, range),
+        hybrid(TWO, CLAIMS.get(1), "rrf", ce, 15, range));
+  }
+
+  @Test
+  public void collapsingFilterIsRefusedNamingFq() throws Exception {
+    for (String collection : List.of(ONE, TWO)) {
+      var e =
+          expectThrows(
+              org.apache.solr.common.SolrException.class,
+              () -> hybrid(collection, CLAIMS.get(0), "rrf", "{!crossencoder enabled=false}", 0, "fq", "{!collapse field=n_i}"));
+      assertEquals(collection, 400, e.code());
+      assertTrue(collection + ": " + e.getMessage(), e.getMessage().contains("'fq'"));
+      assertTrue(collection + ": " + e.getMessage(), e.getMessage().contains("collapse"));
     }
   }
 }

@@ -48,6 +48,16 @@ public final class Beir {
 
   /** Adds docs (id, title, text) in batches and commits; {@code progress} sees the running count. */
   public static void index(SolrClient solr, Collection<Dataset.Doc> docs, IntConsumer progress) throws Exception {
+    index(solr, docs, progress, (d, doc) -> {});
+  }
+
+  /** The same, with more fields set on each doc by {@code more}. */
+  public static void index(
+      SolrClient solr,
+      Collection<Dataset.Doc> docs,
+      IntConsumer progress,
+      java.util.function.BiConsumer<Dataset.Doc, SolrInputDocument> more)
+      throws Exception {
     List<SolrInputDocument> batch = new ArrayList<>();
     int added = 0;
     for (Dataset.Doc d : docs) {
@@ -55,6 +65,7 @@ public final class Beir {
       doc.addField("id", d.id());
       doc.addField("title", d.title());
       doc.addField("text", d.text());
+      more.accept(d, doc);
       batch.add(doc);
       if (batch.size() == 256) {
         solr.add(batch);
