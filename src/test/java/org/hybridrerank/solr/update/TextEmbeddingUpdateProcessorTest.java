@@ -95,6 +95,23 @@ public class TextEmbeddingUpdateProcessorTest extends ExampleCoreTestCase {
   }
 
   @Test
+  public void batchSizeIsRefusedAtCoreLoad() throws Exception {
+    Exception e =
+        expectThrows(
+            Exception.class,
+            () ->
+                createCore(
+                    "batched",
+                    (file, text) ->
+                        text.replace(
+                            // indented as in the update processor, not as in the search component
+                            "      <str name=\"vectorField\">vector</str>",
+                            "      <str name=\"vectorField\">vector</str><int name=\"batchSize\">32</int>")));
+    String all = messages(e);
+    assertTrue(all, all.contains("solrconfig.xml TextEmbeddingUpdateProcessorFactory") && all.contains("'batchSize'"));
+  }
+
+  @Test
   public void aFailingEmbeddingRejectsThatDocumentByIdAndKeepsTheOnesBefore() throws Exception {
     // a 16-dimension schema whose embedder only accepts 16-token texts
     String embedderPath = generated.resolve("fixed16").toString();
