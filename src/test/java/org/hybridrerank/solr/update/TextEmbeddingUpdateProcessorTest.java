@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -27,6 +28,7 @@ import org.hybridrerank.solr.testutil.ExampleCoreTestCase;
 import org.hybridrerank.solr.testutil.ExampleSolr;
 import org.hybridrerank.solr.testutil.OnnxGraphs;
 import org.hybridrerank.solr.testutil.SharedData;
+import org.junit.AfterClass;
 import org.junit.BeforeClass;
 import org.junit.Test;
 
@@ -62,7 +64,7 @@ public class TextEmbeddingUpdateProcessorTest extends ExampleCoreTestCase {
     OnnxGraphs.failsOnToken(generated.resolve("poisoned"), poisonIds[1]);
   }
 
-  @org.junit.AfterClass
+  @AfterClass
   public static void closeTokenizer() {
     if (tokenizer != null) tokenizer.close();
     tokenizer = null;
@@ -151,7 +153,7 @@ public class TextEmbeddingUpdateProcessorTest extends ExampleCoreTestCase {
   // ---- one document, one fate: 100 docs with 3 poisoned ones in one request ----
 
   private static String id(int i) {
-    return String.format(java.util.Locale.ROOT, "doc-%03d", i);
+    return String.format(Locale.ROOT, "doc-%03d", i);
   }
 
   private static String titleOf(int i) {
