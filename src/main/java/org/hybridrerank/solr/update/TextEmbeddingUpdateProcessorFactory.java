@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
+import org.apache.solr.common.SolrDocumentBase;
 import org.apache.solr.common.SolrException;
 import org.apache.solr.common.SolrInputDocument;
 import org.apache.solr.common.SolrInputField;
@@ -15,10 +17,6 @@ import org.apache.solr.response.SolrQueryResponse;
 import org.apache.solr.schema.DenseVectorField;
 import org.apache.solr.schema.SchemaField;
 import org.apache.solr.update.AddUpdateCommand;
-import org.apache.solr.update.CommitUpdateCommand;
-import org.apache.solr.update.DeleteUpdateCommand;
-import org.apache.solr.update.MergeIndexesCommand;
-import org.apache.solr.update.RollbackUpdateCommand;
 import org.apache.solr.update.processor.UpdateRequestProcessor;
 import org.apache.solr.update.processor.UpdateRequestProcessorFactory;
 import org.apache.solr.util.plugin.SolrCoreAware;
@@ -30,13 +28,19 @@ import org.hybridrerank.solr.model.TextEmbedder;
 
 /**
  * Fills a DenseVectorField from text fields at index time with the same embedder the search side uses.
- * Documents are collected in batches and embedded together; a document with no text gets no vector, one that
- * already has a vector keeps it, and one whose embedding fails is rejected with its id in the error.
+ * A document with no text gets no vector, one that already has a vector keeps it, and one whose embedding
+ * fails is rejected on its own, with its id, before the next document is read.
+ *
+ * <p>Each document is embedded inside its own {@code processAdd}: processors before this one (such as
+ * {@code TolerantUpdateProcessorFactory}) charge an exception to the command it was thrown for, so an embedding
+ * deferred to a later call would be charged to another document. Batching several documents would not be
+ * faster anyway: the embedder runs one text per inference call, so that a vector never depends on its
+ * batch-mates.
  *
  * <pre>
  * &lt;processor class="org.hybridrerank.solr.update.TextEmbeddingUpdateProcessorFactory"&gt;
  *   &lt;str name="fields"&gt;title,text&lt;/str&gt; &lt;str name="vectorField"&gt;vector&lt;/str&gt;
- *   &lt;str name="embedder"&gt;models/all-minilm-l6-v2-q&lt;/str&gt; &lt;int name="batchSize"&gt;32&lt;/int&gt;
+ *   &lt;str name="embedder"&gt;models/all-minilm-l6-v2-q&lt;/str&gt;
  * &lt;/processor&gt;
  * </pre>
  */
@@ -47,7 +51,6 @@ public class TextEmbeddingUpdateProcessorFactory extends UpdateRequestProcessorF
   private List<String> fields;
   private String vectorField;
   private String separator;
-  private int batchSize;
   private ModelRegistry.Lease<TextEmbedder> embedder;
 
   @Override
@@ -59,7 +62,12 @@ public class TextEmbeddingUpdateProcessorFactory extends UpdateRequestProcessorF
     vectorField = config.string("vectorField", null);
     if (vectorField == null || vectorField.isBlank()) throw config.error("'vectorField' is required: the DenseVectorField to fill");
     separator = config.string("separator", " ");
-    batchSize = config.intIn("batchSize", 32, 1, 10_000);
+    if (config.string("batchSize", null) != null) {
+      // a silently ignored tuning knob would mislead whoever set it
+      throw config.error(
+          "'batchSize' is no longer supported: every document is embedded on its own so that its failure is its"
+              + " own; remove it");
+    }
     if (config.string("embedder", null) == null) throw config.error("'embedder' is required: the embedding model directory");
   }
 
@@ -90,77 +98,49 @@ public class TextEmbeddingUpdateProcessorFactory extends UpdateRequestProcessorF
 
   @Override
   public UpdateRequestProcessor getInstance(SolrQueryRequest req, SolrQueryResponse rsp, UpdateRequestProcessor next) {
-    return new Processor(next, req);
+    return new Processor(next);
   }
 
   private final class Processor extends UpdateRequestProcessor {
-    private final SolrQueryRequest req;
-    private final List<AddUpdateCommand> pending = new ArrayList<>();
-
-    Processor(UpdateRequestProcessor next, SolrQueryRequest req) {
+    Processor(UpdateRequestProcessor next) {
       super(next);
-      this.req = req;
     }
 
+    /** Embeds the document in place and passes the same command on, so every other field of it is kept. */
     @Override
     public void processAdd(AddUpdateCommand cmd) throws IOException {
-      // loaders may reuse the command object for the next document, so keep a copy
-      AddUpdateCommand copy = new AddUpdateCommand(req);
-      copy.solrDoc = cmd.solrDoc.deepCopy();
-      copy.overwrite = cmd.overwrite;
-      copy.commitWithin = cmd.commitWithin;
-      copy.isLastDocInBatch = cmd.isLastDocInBatch;
-      pending.add(copy);
-      if (pending.size() >= batchSize) flush();
+      SolrInputDocument doc = cmd.getSolrInputDocument();
+      if (doc.getFieldValue(vectorField) == null) {
+        String text = textOf(cmd);
+        if (!text.isBlank()) doc.setField(vectorField, toList(embed(cmd, text)));
+      }
+      super.processAdd(cmd);
     }
 
-    private void flush() throws IOException {
-      if (pending.isEmpty()) return;
-      List<AddUpdateCommand> batch = new ArrayList<>(pending);
-      pending.clear();
-      List<SolrInputDocument> toEmbed = new ArrayList<>();
-      List<String> texts = new ArrayList<>();
-      for (AddUpdateCommand cmd : batch) {
-        String text = textOf(cmd.solrDoc);
-        if (cmd.solrDoc.getFieldValue(vectorField) == null && !text.isBlank()) {
-          toEmbed.add(cmd.solrDoc);
-          texts.add(text);
-        }
-      }
-      float[][] vectors = null;
-      if (!texts.isEmpty()) {
-        try {
-          vectors = embedder.model().embed(texts);
-        } catch (InferenceException e) {
-          vectors = null; // find the culprit below, one document at a time
-        }
-      }
-      int next = 0;
-      for (AddUpdateCommand cmd : batch) {
-        if (next < toEmbed.size() && toEmbed.get(next) == cmd.solrDoc) {
-          float[] vector = vectors != null ? vectors[next] : embedAlone(cmd, texts.get(next));
-          cmd.solrDoc.setField(vectorField, toList(vector));
-          next++;
-        }
-        super.processAdd(cmd);
-      }
-    }
-
-    private float[] embedAlone(AddUpdateCommand cmd, String text) {
+    private float[] embed(AddUpdateCommand cmd, String text) {
       try {
-        return embedder.model().embed(List.of(text))[0];
+        return embedder.model().embed(text);
       } catch (InferenceException e) {
         throw new SolrException(
             SolrException.ErrorCode.BAD_REQUEST,
-            "cannot embed document " + cmd.getPrintableId() + " into '" + vectorField + "': " + e.getMessage(), e);
+            "cannot embed document " + cmd.getPrintableId() + " from " + fields + " into '" + vectorField + "': "
+                + e.getMessage(),
+            e);
       }
     }
 
-    private String textOf(SolrInputDocument doc) {
+    private String textOf(AddUpdateCommand cmd) {
       List<String> parts = new ArrayList<>();
       for (String name : fields) {
-        SolrInputField field = doc.getField(name);
+        SolrInputField field = cmd.getSolrInputDocument().getField(name);
         if (field == null) continue;
+        if (field.getValue() instanceof Map && !(field.getValue() instanceof SolrDocumentBase)) {
+          // an atomic update: the merged text exists only further down the chain, after this processor
+          throw new SolrException(
+              SolrException.ErrorCode.BAD_REQUEST,
+              "cannot embed document " + cmd.getPrintableId() + ": atomic update of '" + name + "', one of the"
+                  + " embedded fields " + fields + "; send the whole document instead");
+        }
         Collection<Object> values = field.getValues();
         if (values == null) continue;
         for (Object value : values) {
@@ -175,36 +155,6 @@ public class TextEmbeddingUpdateProcessorFactory extends UpdateRequestProcessorF
       List<Float> out = new ArrayList<>(vector.length);
       for (float v : vector) out.add(v);
       return out;
-    }
-
-    @Override
-    public void processDelete(DeleteUpdateCommand cmd) throws IOException {
-      flush();
-      super.processDelete(cmd);
-    }
-
-    @Override
-    public void processCommit(CommitUpdateCommand cmd) throws IOException {
-      flush();
-      super.processCommit(cmd);
-    }
-
-    @Override
-    public void processMergeIndexes(MergeIndexesCommand cmd) throws IOException {
-      flush();
-      super.processMergeIndexes(cmd);
-    }
-
-    @Override
-    public void processRollback(RollbackUpdateCommand cmd) throws IOException {
-      pending.clear();
-      super.processRollback(cmd);
-    }
-
-    @Override
-    public void finish() throws IOException {
-      flush();
-      super.finish();
     }
   }
 }

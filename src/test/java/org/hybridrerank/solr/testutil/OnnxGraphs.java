@@ -8,8 +8,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 
 /**
- * Writes tiny ONNX graphs (raw protobuf, no ONNX library needed) that break the cross-encoder contract in
- * known ways, each into a model directory with the oracle's tokenizer.json beside it.
+ * Writes tiny ONNX graphs (raw protobuf, no ONNX library needed) that break the cross-encoder or embedder
+ * contract in known ways, each into a model directory with the oracle's tokenizer.json beside it.
  */
 public final class OnnxGraphs {
   private OnnxGraphs() {}
@@ -66,6 +66,31 @@ public final class OnnxGraphs {
     return writeModel(dir, graph);
   }
 
+  /**
+   * An embedder that fails in ONNX Runtime on any text holding the token {@code markerId} and embeds every
+   * other text: token {@code t} gets the vector {@code [sin t, cos t, 1]} (mean-pooled and normalised by the
+   * embedder, dimension 3). The failure is real: the marker turns a Gather index into 1 on a table of one row,
+   * which ONNX Runtime refuses as out of bounds.
+   */
+  public static Path failsOnToken(Path dir, long markerId) throws IOException {
+    byte[] graph =
+        graph(
+            "fails_on_token_" + markerId,
+            concat(
+                node("Equal", new String[] {"input_ids", "marker"}, "is_marker"),
+                node("Cast", new String[] {"is_marker"}, "row", intAttribute("to", INT64)),
+                node("Gather", new String[] {"one_row", "row"}, "ones", intAttribute("axis", 0)),
+                node("Unsqueeze", new String[] {"input_ids"}, "ids", intsAttribute("axes", 2)),
+                node("Cast", new String[] {"ids"}, "ids_float", intAttribute("to", FLOAT)),
+                node("Sin", new String[] {"ids_float"}, "sin"),
+                node("Cos", new String[] {"ids_float"}, "cos"),
+                node("Concat", new String[] {"sin", "cos", "ones"}, "token_embeddings", intAttribute("axis", 2))),
+            concat(int64Tensor("marker", markerId), floatTensor("one_row", new long[] {1, 1}, 1f)),
+            concat(valueInfo("input_ids", INT64, "batch", "sequence"), valueInfo("attention_mask", INT64, "batch", "sequence")),
+            valueInfo("token_embeddings", FLOAT, "batch", "sequence", 3));
+    return writeModel(dir, graph);
+  }
+
   /** Has input_ids but no attention_mask: must be refused at load. */
   public static Path withoutAttentionMask(Path dir) throws IOException {
     byte[] graph =
@@ -95,9 +120,14 @@ public final class OnnxGraphs {
   }
 
   private static byte[] graph(String name, byte[] nodes, byte[] inputs, byte[] outputs) {
+    return graph(name, nodes, new byte[0], inputs, outputs);
+  }
+
+  private static byte[] graph(String name, byte[] nodes, byte[] initializers, byte[] inputs, byte[] outputs) {
     ByteArrayOutputStream g = new ByteArrayOutputStream();
     g.writeBytes(nodes);
     stringField(g, 2, name);
+    g.writeBytes(initializers);
     g.writeBytes(inputs);
     // inputs were encoded as field 11, outputs need field 12
     g.writeBytes(retag(outputs, 11, 12));
@@ -131,10 +161,43 @@ public final class OnnxGraphs {
     return a.toByteArray();
   }
 
-  /** A graph input (field 11) of a rank-2 tensor; each dim is a name (symbolic) or a number. */
-  private static byte[] valueInfo(String name, int elemType, Object dim0, Object dim1) {
+  /** A graph initializer (field 5): a one-element int64 tensor. */
+  private static byte[] int64Tensor(String name, long value) {
+    ByteArrayOutputStream t = new ByteArrayOutputStream();
+    varintField(t, 1, 1); // dims: [1]
+    varintField(t, 2, INT64);
+    varintField(t, 7, value); // int64_data
+    stringField(t, 8, name);
+    ByteArrayOutputStream wrapped = new ByteArrayOutputStream();
+    bytesField(wrapped, 5, t.toByteArray());
+    return wrapped.toByteArray();
+  }
+
+  /** A graph initializer (field 5): a float tensor of {@code dims} filled with {@code value}. */
+  private static byte[] floatTensor(String name, long[] dims, float value) {
+    ByteArrayOutputStream t = new ByteArrayOutputStream();
+    long count = 1;
+    for (long d : dims) {
+      varintField(t, 1, d);
+      count *= d;
+    }
+    varintField(t, 2, FLOAT);
+    ByteArrayOutputStream raw = new ByteArrayOutputStream();
+    for (long i = 0; i < count; i++) {
+      int bits = Float.floatToIntBits(value);
+      for (int b = 0; b < 4; b++) raw.write((bits >>> (8 * b)) & 0xff); // little-endian
+    }
+    stringField(t, 8, name);
+    bytesField(t, 9, raw.toByteArray()); // raw_data
+    ByteArrayOutputStream wrapped = new ByteArrayOutputStream();
+    bytesField(wrapped, 5, t.toByteArray());
+    return wrapped.toByteArray();
+  }
+
+  /** A graph input (field 11) of a tensor; each dim is a name (symbolic) or a number. */
+  private static byte[] valueInfo(String name, int elemType, Object... dims) {
     ByteArrayOutputStream shape = new ByteArrayOutputStream();
-    for (Object dim : new Object[] {dim0, dim1}) {
+    for (Object dim : dims) {
       ByteArrayOutputStream d = new ByteArrayOutputStream();
       if (dim instanceof Integer size) varintField(d, 1, size);
       else stringField(d, 2, (String) dim);
