@@ -151,6 +151,16 @@ public class ModelFetchTest {
   }
 
   @Test
+  public void aCompletePartOfAnUnsizedFileIsCheckedAndInstalled() throws Exception {
+    Path installed = Files.createDirectories(dest.resolve(NAME));
+    Files.write(installed.resolve("tokenizer.json.part"), tokenizer);
+    Run run = fetch(NAME, "--base-url", server.baseUrl());
+    assertEquals(run.output(), 0, run.exit);
+    assertArrayEquals(tokenizer, Files.readAllBytes(installed.resolve("tokenizer.json")));
+    assertEquals(0, server.bodyBytesOf("/" + REPO + "/resolve/" + REV + "/tokenizer.json"));
+  }
+
+  @Test
   public void restartsAPartialDownloadWhenTheServerIgnoresRange() throws Exception {
     server.honourRange = false;
     Path installed = Files.createDirectories(dest.resolve(NAME));
