@@ -42,7 +42,7 @@ public final class Demo implements Callable<Integer> {
   @Option(names = "--collection", description = "core name (default: the dataset folder's name)")
   String collection;
 
-  @Option(names = "--models", description = "folder holding the cross-encoder (default: models under the shared folder)")
+  @Option(names = "--models", description = "folder holding the cross-encoder (default: models under the shared folder, then solr-conf/models where models/fetch installs)")
   Path models;
 
   @Option(names = "--cross-encoder", defaultValue = "scifact-minilm-l6-ce", description = "cross-encoder folder name inside --models (default ${DEFAULT-VALUE})")
@@ -94,10 +94,16 @@ public final class Demo implements Callable<Integer> {
     Path data = (dataset != null ? dataset : sharedDir().resolve("datasets").resolve("scifact")).toAbsolutePath().normalize();
     Dataset ds = Dataset.open(data);
     String core = collection != null ? collection : ds.name();
-    Path modelDir = (models != null ? models : sharedDir().resolve("models")).toAbsolutePath().normalize();
-    Path ce = modelDir.resolve(crossEncoder);
+    CrossEncoderLookup lookup =
+        CrossEncoderLookup.of(crossEncoder, models, sharedDir().resolve("models"), CrossEncoderLookup.FETCH_DEST);
+    Path ce = lookup.find().orElse(null);
+    if (ce == null) {
+      System.err.println(lookup.missingMessage(CrossEncoderLookup.pinnedNames(CrossEncoderLookup.PINS)));
+      return 2;
+    }
+    Path modelDir = ce.getParent();
     Path emb = embedder.toAbsolutePath().normalize();
-    for (Path required : List.of(jar, ce.resolve("model.onnx"), emb.resolve("model.onnx"))) {
+    for (Path required : List.of(jar, emb.resolve("model.onnx"))) {
       if (!Files.exists(required)) {
         System.err.println("missing " + required.toAbsolutePath() + (required == jar ? " (run: mvn -B -ntp package -DskipTests)" : ""));
         return 2;
