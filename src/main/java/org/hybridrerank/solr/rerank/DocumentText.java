@@ -9,6 +9,7 @@ import java.util.Set;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.index.IndexableField;
 import org.apache.solr.common.SolrDocument;
+import org.apache.solr.schema.FieldType;
 import org.apache.solr.schema.IndexSchema;
 import org.apache.solr.schema.SchemaField;
 import org.apache.solr.search.DocValuesIteratorCache;
@@ -53,17 +54,19 @@ public final class DocumentText {
         fromDocValues = new SolrDocument();
         fetcher.decorateDocValueFields(fromDocValues, docId, docValuesOnly, docValues);
       }
-      texts[i] = join(document, fromDocValues);
+      texts[i] = join(schema, document, fromDocValues);
     }
     return texts;
   }
 
-  private String join(Document document, SolrDocument fromDocValues) {
+  private String join(IndexSchema schema, Document document, SolrDocument fromDocValues) {
     List<String> parts = new ArrayList<>();
     for (String name : fields) {
       if (document != null && document.getField(name) != null) {
+        FieldType type = schema.getField(name).getType();
         for (IndexableField value : document.getFields(name)) {
-          String text = value.stringValue();
+          // the external form: a numeric field stores a number, whose stringValue() is null
+          String text = type.toExternal(value);
           if (text != null && !text.isEmpty()) parts.add(text);
         }
       } else if (fromDocValues != null) {
