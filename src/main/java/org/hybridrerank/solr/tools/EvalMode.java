@@ -32,6 +32,13 @@ public enum EvalMode {
     return rerank;
   }
 
+  /** The mode whose ranking this one reranks (itself for a first-stage mode). */
+  public EvalMode firstStage() {
+    if (!rerank) return this;
+    for (EvalMode m : values()) if (!m.rerank && m.hybridMode.equals(hybridMode)) return m;
+    throw new IllegalStateException("no first-stage mode for " + label);
+  }
+
   public static EvalMode parse(String value) {
     for (EvalMode m : values()) if (m.label.equals(value.trim().toLowerCase(Locale.ROOT))) return m;
     throw new IllegalArgumentException("unknown mode '" + value + "'; modes are lexical, vector, rrf, lexical+ce, rrf+ce");

@@ -23,7 +23,7 @@ import picocli.CommandLine.Option;
 /**
  * {@code bin/eval}: runs a test collection's queries through a running Solr with the plugin, in several modes,
  * and measures relevance (trec_eval's nDCG@10, MRR@10, Recall@K) and latency per mode and stage. Writes
- * results.json, TREC run files and an offline report.html; exits 1 when a {@code --fail-below} gate fails.
+ * results.json, TREC run files and an offline report.html; exits 1 when a gate ({@code --fail-below}, {@code --expect}, see {@link RelevanceGate}) fails.
  */
 @Command(name = "eval", mixinStandardHelpOptions = true, description = "Measure relevance and latency through Solr.")
 public final class Evaluate implements Callable<Integer> {
@@ -55,7 +55,14 @@ public final class Evaluate implements Callable<Integer> {
   Path out;
 
   @Option(names = "--fail-below", description = "MODE:METRIC:VALUE, e.g. rrf+ce:ndcg@10:0.6 (repeatable)")
-  List<String> gates = new ArrayList<>();
+  List<String> floors = new ArrayList<>();
+
+  @Option(
+      names = "--expect",
+      description = "MODE:METRIC:VALUE:TOLERANCE, fail outside VALUE±TOLERANCE, e.g. rrf+ce:ndcg@10:0.616:0.03 (repeatable)."
+          + " With any gate, each reranked mode must also answer rerank.status=ok on every query and change the top 10"
+          + " of its first-stage mode on most queries")
+  List<String> expectations = new ArrayList<>();
 
   public static void main(String[] args) {
     System.exit(new CommandLine(new Evaluate()).execute(args));
@@ -64,7 +71,11 @@ public final class Evaluate implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     List<EvalMode> evalModes = modes.stream().map(EvalMode::parse).toList();
-    List<Gate> parsedGates = gates.stream().map(Gate::parse).toList();
+    List<RelevanceGate.Band> bands = new ArrayList<>();
+    floors.forEach(f -> bands.add(RelevanceGate.Band.floor(f)));
+    expectations.forEach(e -> bands.add(RelevanceGate.Band.around(e)));
+    RelevanceGate gate = new RelevanceGate(bands);
+    gate.requireMeasured(evalModes);
     Dataset data = Dataset.open(dataset);
     String core = collection != null ? collection : data.name();
     Map<String, String> texts = data.queries();
@@ -116,14 +127,11 @@ public final class Evaluate implements Callable<Integer> {
     System.out.println(report.table());
     System.out.println("wrote " + out.resolve("results.json") + ", " + out.resolve("report.html") + " and TREC runs in " + out);
 
+    if (gate.isEmpty()) return 0;
     boolean failed = false;
-    for (Gate gate : parsedGates) {
-      ModeResults r = results.get(gate.mode());
-      if (r == null) throw new IllegalArgumentException("--fail-below names mode " + gate.mode().label() + ", which was not run");
-      double value = r.metric(gate.metric());
-      boolean ok = value >= gate.floor();
-      failed |= !ok;
-      System.out.printf(java.util.Locale.ROOT, "gate %s %s >= %.4f: %.4f %s%n", gate.mode().label(), gate.metric(), gate.floor(), value, ok ? "PASS" : "FAIL");
+    for (RelevanceGate.Verdict verdict : gate.check(results)) {
+      System.out.println(verdict);
+      failed |= !verdict.passed();
     }
     return failed ? 1 : 0;
   }
@@ -143,19 +151,5 @@ public final class Evaluate implements Callable<Integer> {
       }
     }
     return stages;
-  }
-
-  /** A regression gate: MODE:METRIC:VALUE. */
-  record Gate(EvalMode mode, String metric, double floor) {
-    static Gate parse(String raw) {
-      int last = raw.lastIndexOf(':');
-      int first = raw.indexOf(':');
-      if (first < 0 || first == last) throw new IllegalArgumentException("--fail-below must be MODE:METRIC:VALUE, got " + raw);
-      String metric = raw.substring(first + 1, last).toLowerCase(java.util.Locale.ROOT);
-      if (!ModeResults.METRICS.contains(metric)) {
-        throw new IllegalArgumentException("--fail-below metric must be one of " + ModeResults.METRICS + ", got " + metric);
-      }
-      return new Gate(EvalMode.parse(raw.substring(0, first)), metric, Double.parseDouble(raw.substring(last + 1)));
-    }
   }
 }

@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
+import java.util.regex.Pattern;
 import org.apache.solr.client.solrj.SolrRequest;
 import org.apache.solr.client.solrj.request.QueryRequest;
 import org.apache.solr.client.solrj.response.QueryResponse;
@@ -33,13 +34,23 @@ public class HostileInputIT extends ExampleCloudTestCase {
     for (String collection : COLLECTIONS) Beir.index(cluster.getSolrClient(collection), docs, n -> {});
   }
 
-  private record Case(String name, Map<String, String> params, String badParam, Predicate<QueryResponse> answer, String why) {}
+  private record Case(String name, Map<String, String> params, Pattern badParam, Predicate<QueryResponse> answer, String why) {}
 
   private static final List<Case> CASES = new ArrayList<>();
 
-  /** Must be a 400 whose message names {@code param}. */
+  /**
+   * Must be a 400 whose message names {@code param} in quotes, as the plugin's messages and Solr's own
+   * ("'rows' parameter cannot be negative") do. A bare contains(name) would be met by "q" or "rows" in almost any
+   * message.
+   */
   private static void bad(String name, String param, String... keyValues) {
-    CASES.add(new Case(name, requestParams(keyValues), param, null, "400 naming " + param));
+    CASES.add(new Case(name, requestParams(keyValues), Pattern.compile(Pattern.quote("'" + param + "'")), null, "400 naming '" + param + "'"));
+  }
+
+  /** Must be a 400 whose message names {@code param} unquoted, as a whole word (not inside another name). */
+  private static void badUnquoted(String name, String param, String... keyValues) {
+    CASES.add(new Case(name, requestParams(keyValues), Pattern.compile("(?<![\\w.'])" + Pattern.quote(param) + "(?![\\w.'])"),
+        null, "400 naming " + param));
   }
 
   /** Must be answered (200) and satisfy {@code answer}, described by {@code why}. */
@@ -70,7 +81,7 @@ public class HostileInputIT extends ExampleCloudTestCase {
   }
 
   private static final Predicate<QueryResponse> HITS = rsp -> rsp.getResults().getNumFound() > 0;
-  private static final Predicate<QueryResponse> ANSWERED = rsp -> rsp.getResults() != null;
+  private static final Predicate<QueryResponse> RERANKED_HITS = HITS.and(status("ok"));
 
   static {
     String big = "vitamin ".repeat(131_072); // 1 MB
@@ -106,7 +117,7 @@ public class HostileInputIT extends ExampleCloudTestCase {
     bad("non-boolean enabled", "enabled", "rq", rq("enabled=maybe"));
     bad("non-boolean scoreCache", "scoreCache", "rq", rq("scoreCache=perhaps"));
     bad("unbalanced rq", "rq", "rq", "{!crossencoder reRankDocs=5");
-    bad("rq that is not a rank query", "rq", "rq", "title:vitamin");
+    badUnquoted("rq that is not a rank query", "rq", "rq", "title:vitamin"); // Solr: "rq parameter must be a RankQuery"
     // hybrid.* request params
     bad("unknown mode", "hybrid.mode", "hybrid.mode", "fusion");
     bad("zero rrf.k", "hybrid.rrf.k", "hybrid.rrf.k", "0");
@@ -136,8 +147,9 @@ public class HostileInputIT extends ExampleCloudTestCase {
     bad("no q", "q", "q", null);
     bad("forged shard candidates", "hybrid.shard.candidates", "hybrid.shard.candidates", "[1,2");
     // Solr's own params next to rq
-    bad("rq with group=true", "group", "group", "true", "group.field", "id");
-    bad("rq with cursorMark", "cursorMark", "cursorMark", "*", "sort", "score desc,id asc");
+    // the parser's messages say "cannot be combined with group=true" and "... with cursorMark"
+    badUnquoted("rq with group=true", "group", "group", "true", "group.field", "id");
+    badUnquoted("rq with cursorMark", "cursorMark", "cursorMark", "*", "sort", "score desc,id asc");
     bad("rq with a field sort", "sort", "sort", "id asc");
     bad("negative start", "start", "start", "-1");
     bad("negative rows", "rows", "rows", "-1");
@@ -148,13 +160,13 @@ public class HostileInputIT extends ExampleCloudTestCase {
     ok("score sort with a tie-break", "reranked", status("ok"), "sort", "score desc, id asc");
     ok("grouping with the rerank off", "grouped, not reranked", rsp -> rsp.getGroupResponse() != null,
         "rq", rq("enabled=false"), "group", "true", "group.field", "id");
-    ok("1 MB q", "answered; the model sees the first 64 query tokens", ANSWERED, "q", big, "rq", rq("reRankDocs=5"));
+    ok("1 MB q", "reranked; the model sees the first 64 query tokens", status("ok"), "q", big, "rq", rq("reRankDocs=5"));
     ok("1 MB reRankText", "reranked; the query side is capped at 64 tokens", status("ok"),
         "rq", rq("reRankDocs=5 reRankText=$rt"), "rt", big);
     ok("control characters in q", "answered, reranked", status("ok"), "q", "vitamin\u0000\u0007\u001b d\u0008");
     ok("unicode in q", "answered, reranked", status("ok"), "q", "vitamin D 💊 维生素 فيتامين \u0301\u202e");
-    ok("only punctuation in q", "answered from the vector list", ANSWERED, "q", "?!?");
-    ok("huge rows", "all candidates", HITS, "rows", "1000000");
+    ok("only punctuation in q", "answered from the vector list, reranked", RERANKED_HITS, "q", "?!?");
+    ok("huge rows", "all candidates, the top K reranked", RERANKED_HITS, "rows", "1000000");
     ok("start past the end", "no docs, numFound kept", rsp -> rsp.getResults().isEmpty() && rsp.getResults().getNumFound() > 0,
         "start", "100000");
     ok("rows=0", "counted, nothing reranked", rsp -> rsp.getResults().isEmpty() && "skipped".equals(rsp.getHeader().get("rerank.status")),
@@ -167,17 +179,26 @@ public class HostileInputIT extends ExampleCloudTestCase {
     ok("tiny timeout", "answered; reranked or first-stage order with status timeout",
         rsp -> List.of("ok", "timeout").contains(rsp.getHeader().get("rerank.status")), "rq", rq("timeout=1"));
     ok("reRankDocs from a param reference", "reranked", status("ok"), "rq", rq("reRankDocs=$k"), "k", "5");
-    ok("explicit vector in lexical mode", "vector ignored", HITS, "hybrid.mode", "lexical", "hybrid.vector", "[1]");
-    ok("valid explicit vector", "answered", HITS, "hybrid.vector", vector(384, "0.05"));
+    ok("explicit vector in lexical mode", "vector ignored, reranked", RERANKED_HITS, "hybrid.mode", "lexical", "hybrid.vector", "[1]");
+    ok("valid explicit vector", "reranked", RERANKED_HITS, "hybrid.vector", vector(384, "0.05"));
     bad("vector whose norm overflows a float", "hybrid.vector", "hybrid.vector", vector(384, "3e38"));
-    ok("large vector with a finite norm", "answered (cosine normalises)", HITS, "hybrid.vector", vector(384, "1e17"));
-    ok("debug=true", "explained", rsp -> rsp.getDebugMap() != null, "debug", "true");
-    ok("threshold above every score", "no docs", rsp -> rsp.getResults().getNumFound() == 0, "rq", rq("threshold=2"));
+    ok("large vector with a finite norm", "reranked (cosine normalises)", RERANKED_HITS, "hybrid.vector", vector(384, "1e17"));
+    ok("debug=true", "reranked, with the debug.hybrid and debug.rerank sections and an explain per doc",
+        RERANKED_HITS.and(rsp -> rsp.getDebugMap() != null && rsp.getDebugMap().get("hybrid") != null
+            && rsp.getDebugMap().get("rerank") != null && rsp.getExplainMap() != null
+            && rsp.getExplainMap().size() == rsp.getResults().size()),
+        "debug", "true");
+    ok("debug=timing", "reranked, with the stage timers in debug.hybrid and debug.rerank",
+        RERANKED_HITS.and(rsp -> rsp.getDebugMap() != null && rsp.getDebugMap().get("hybrid") != null
+            && rsp.getDebugMap().get("rerank") != null),
+        "debug", "timing");
+    ok("threshold above every score", "reranked, no docs left", status("ok").and(rsp -> rsp.getResults().getNumFound() == 0),
+        "rq", rq("threshold=2"));
   }
 
   @Test
   public void everyHostileRequestGetsA400NamingTheParameterOrACorrectAnswer() throws Exception {
-    assertTrue("at least 60 cases: " + CASES.size(), CASES.size() >= 60);
+    assertEquals("the cases the README counts", 87, CASES.size());
     List<String> failures = new ArrayList<>();
     for (String collection : COLLECTIONS) {
       for (Case c : CASES) {
@@ -188,6 +209,17 @@ public class HostileInputIT extends ExampleCloudTestCase {
     assertTrue(failures.size() + " of " + 2 * CASES.size() + " failed:\n" + String.join("\n", failures), failures.isEmpty());
   }
 
+  /** A page holds min(rows, numFound - start) docs (rows defaults to the handler's 10); grouped answers have none. */
+  private static String wrongPageSize(Case c, QueryResponse rsp) {
+    if (rsp.getResults() == null) return rsp.getGroupResponse() != null ? null : "no results";
+    long rows = Long.parseLong(c.params().getOrDefault("rows", "10"));
+    long start = Long.parseLong(c.params().getOrDefault("start", "0"));
+    long expected = Math.max(0, Math.min(rows, rsp.getResults().getNumFound() - start));
+    return rsp.getResults().size() == expected
+        ? null
+        : rsp.getResults().size() + " docs for rows=" + rows + ", start=" + start + ", numFound=" + rsp.getResults().getNumFound();
+  }
+
   private static String run(String collection, Case c) {
     ModifiableSolrParams params = new ModifiableSolrParams();
     c.params().forEach(params::set);
@@ -196,11 +228,13 @@ public class HostileInputIT extends ExampleCloudTestCase {
     try {
       QueryResponse rsp = request.process(http, collection);
       if (c.badParam() != null) return "answered 200 instead";
+      String wrongPage = wrongPageSize(c, rsp);
+      if (wrongPage != null) return wrongPage;
       return c.answer().test(rsp) ? null : "wrong answer: header " + rsp.getHeader() + ", numFound " + (rsp.getResults() == null ? null : rsp.getResults().getNumFound());
     } catch (SolrException e) {
       if (c.badParam() == null) return "HTTP " + e.code() + ": " + e.getMessage();
       if (e.code() != 400) return "HTTP " + e.code() + " instead of 400: " + e.getMessage();
-      return e.getMessage().contains(c.badParam()) ? null : "400 without naming '" + c.badParam() + "': " + e.getMessage();
+      return c.badParam().matcher(e.getMessage()).find() ? null : "400 without " + c.why() + ": " + e.getMessage();
     } catch (Exception e) {
       return e.getClass().getSimpleName() + ": " + e.getMessage();
     }

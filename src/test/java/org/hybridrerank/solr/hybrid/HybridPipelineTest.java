@@ -1,27 +1,38 @@
 package org.hybridrerank.solr.hybrid;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.apache.solr.client.solrj.SolrQuery;
 import org.apache.solr.client.solrj.request.QueryRequest;
 import org.apache.solr.client.solrj.response.QueryResponse;
 import org.apache.solr.common.SolrDocument;
+import org.hybridrerank.solr.model.CrossEncoder;
+import org.hybridrerank.solr.model.CrossEncoderSettings;
+import org.hybridrerank.solr.model.Deadline;
+import org.hybridrerank.solr.model.ModelDirectory;
+import org.hybridrerank.solr.model.ScoringOptions;
 import org.hybridrerank.solr.testutil.Beir;
 import org.hybridrerank.solr.testutil.ExampleCoreTestCase;
 import org.hybridrerank.solr.testutil.SharedData;
 import org.hybridrerank.solr.tools.Dataset;
+import org.junit.AfterClass;
 import org.junit.BeforeClass;
 import org.junit.Test;
 
 /**
  * The whole pipeline of the example configset's /hybrid handler on a 300-doc SciFact slice: embeddings at
- * index time, BM25 + kNN fused with RRF, the trained cross-encoder on the fused top 30.
+ * index time, BM25 + kNN fused with RRF, the trained cross-encoder on the fused top 30, compared with the same
+ * request with the stage off and with the model's own scores computed without Solr.
  */
 public class HybridPipelineTest extends ExampleCoreTestCase {
   static final List<String[]> CLAIMS = new ArrayList<>(); // {claim, judged doc id}
+  static final Map<String, Dataset.Doc> DOCS = new HashMap<>();
 
   @BeforeClass
   public static void beforeClass() throws Exception {
@@ -39,7 +50,98 @@ public class HybridPipelineTest extends ExampleCoreTestCase {
       if (docs.size() >= 300) break;
       if (!judged.contains(d.id())) docs.add(d);
     }
+    for (Dataset.Doc d : docs) DOCS.put(d.id(), d);
     Beir.index(solr, docs, added -> {});
+  }
+
+  @AfterClass
+  public static void afterClass() {
+    CLAIMS.clear();
+    DOCS.clear();
+  }
+
+  private static QueryResponse hybrid(String claim, String rq, int rows) throws Exception {
+    SolrQuery q = new SolrQuery(claim);
+    q.set("rq", rq);
+    q.setRows(rows);
+    q.setFields("id", "score", "[hybrid]");
+    QueryRequest request = new QueryRequest(q);
+    request.setPath("/hybrid");
+    return request.process(solr);
+  }
+
+  private static List<String> ids(QueryResponse rsp) {
+    List<String> ids = new ArrayList<>();
+    for (SolrDocument d : rsp.getResults()) ids.add((String) d.getFieldValue("id"));
+    return ids;
+  }
+
+  /**
+   * Against the same request with the stage switched off: the rerank must reorder the fused top 30 of every
+   * claim, and lift the judged abstract on most claims where the fused list has it below rank 1 (the fusion
+   * already ranks it first on some claims of this slice), and on average. A constant or first-stage model score
+   * leaves the order as it was; a random one moves the judged abstracts down more often than up.
+   */
+  @Test
+  public void theCrossEncoderReordersTheFusedListAndLiftsTheJudgedAbstract() throws Exception {
+    int candidates = 0;
+    int liftable = 0;
+    int lifted = 0;
+    int dropped = 0;
+    double rankBefore = 0;
+    double rankAfter = 0;
+    StringBuilder report = new StringBuilder();
+    for (String[] claim : CLAIMS) {
+      QueryResponse off = hybrid(claim[0], "{!crossencoder enabled=false}", 30);
+      QueryResponse on = hybrid(claim[0], "{!crossencoder reRankDocs=30}", 30);
+      assertEquals("skipped", off.getHeader().get("rerank.status"));
+      assertEquals("ok", on.getHeader().get("rerank.status"));
+      List<String> fused = ids(off);
+      List<String> reranked = ids(on);
+      assertEquals("the same 30 candidates, reordered", new HashSet<>(fused), new HashSet<>(reranked));
+      assertNotEquals("top 10 reordered for '" + claim[0] + "'", fused.subList(0, 10), reranked.subList(0, 10));
+      int before = fused.indexOf(claim[1]) + 1;
+      int after = reranked.indexOf(claim[1]) + 1;
+      report.append(before).append(" -> ").append(after).append('\n');
+      if (before == 0) continue; // not among the fused top 30: nothing to lift
+      candidates++;
+      if (before > 1) liftable++;
+      rankBefore += before;
+      rankAfter += after;
+      if (after < before) lifted++;
+      if (after > before) dropped++;
+    }
+    assertTrue("judged abstract among the fused top 30 for " + candidates + " of 6 claims\n" + report, candidates >= 4);
+    assertTrue("lifted " + lifted + " of " + liftable + " below rank 1, dropped " + dropped + "\n" + report,
+        lifted >= 1 && lifted * 2 > liftable && lifted > dropped);
+    assertTrue("mean rank " + rankBefore / candidates + " -> " + rankAfter / candidates + "\n" + report, rankAfter < rankBefore);
+  }
+
+  /**
+   * ce_score is the model's score of (claim, title + " " + text): the example configset reranks
+   * {@code fields=title,text} joined by the default separator, a single space, skipping empty values. Scored
+   * here straight through the model classes with the configset's maxLength and batchSize, without Solr.
+   */
+  @Test
+  public void ceScoreIsTheModelsScoreOfTitleAndText() throws Exception {
+    ModelDirectory dir = ModelDirectory.open(SharedData.model("scifact-minilm-l6-ce"));
+    try (CrossEncoder model = CrossEncoder.load(dir, CrossEncoderSettings.defaultsFor(dir).maxLength(256).batchSize(4).build())) {
+      for (String[] claim : CLAIMS.subList(0, 3)) {
+        QueryResponse rsp = hybrid(claim[0], "{!crossencoder reRankDocs=10}", 10);
+        assertEquals("ok", rsp.getHeader().get("rerank.status"));
+        List<String> texts = new ArrayList<>();
+        for (String id : ids(rsp)) {
+          Dataset.Doc doc = DOCS.get(id);
+          texts.add(Stream.of(doc.title(), doc.text()).filter(t -> t != null && !t.isEmpty()).collect(Collectors.joining(" ")));
+        }
+        float[] expected = model.score(claim[0], texts, ScoringOptions.DEFAULT, Deadline.none()).scores();
+        for (int i = 0; i < expected.length; i++) {
+          SolrDocument d = rsp.getResults().get(i);
+          float ce = (Float) HybridSearchTest.info(d, "ce_score");
+          assertEquals("ce_score of " + d.getFieldValue("id") + " for '" + claim[0] + "'", expected[i], ce, 1e-4f);
+        }
+      }
+    }
   }
 
   @Test

@@ -108,4 +108,50 @@ public class CrossEncoderConfigTest extends RerankCoreTestCase {
     Path outside = SharedData.sharedDir().getParent().resolve("somewhere-else");
     assertContains(loadFailure("outside", model(outside.toString())), "allowed paths", outside.toString());
   }
+
+  /** A model entry with extra settings next to its path. */
+  private static String modelWith(String path, String settingsXml) {
+    return "<lst name=\"models\"><lst name=\"m\"><str name=\"path\">" + path + "</str>" + settingsXml + "</lst></lst>"
+        + "<str name=\"fields\">title</str>";
+  }
+
+  /** The load error names the setting as a word (not as part of another name), the file, and the model. */
+  private static void assertNamesSetting(String failure, String setting) {
+    assertTrue("setting " + setting + " not named in: " + failure,
+        java.util.regex.Pattern.compile("(?<![A-Za-z])'?" + setting + "'?(?![A-Za-z])").matcher(failure).find());
+    assertContains(failure, "solrconfig.xml", "model 'm'");
+  }
+
+  /**
+   * Each guard of the model settings, by a core that loads with one wrong value. The cross-setting guards
+   * (maxQueryLength and windowOverlap against maxLength) pass the per-value range check and are caught when the
+   * settings are built; those also name the model directory.
+   */
+  @Test
+  public void modelSettingsOutOfRangeFailTheCoreLoad() throws Exception {
+    String oracle = OverlapOracle.dir().toString();
+    String f;
+    f = loadFailure("maxlen7", modelWith(oracle, "<int name=\"maxLength\">7</int>"));
+    assertNamesSetting(f, "maxLength");
+    assertContains(f, "got 7");
+    // maxLength 64 leaves room for at most 64 - 5 = 59 query tokens
+    f = loadFailure("longquery", modelWith(oracle, "<int name=\"maxLength\">64</int><int name=\"maxQueryLength\">60</int>"));
+    assertNamesSetting(f, "maxQueryLength");
+    assertContains(f, "[1, 59]", "got 60", oracle);
+    f = loadFailure("zeroquery", modelWith(oracle, "<int name=\"maxQueryLength\">0</int>"));
+    assertNamesSetting(f, "maxQueryLength");
+    // maxLength 64, maxQueryLength 16: passage room 64 - 16 - 4 = 44, so the overlap must be below 44
+    f = loadFailure("overlap", modelWith(oracle,
+        "<int name=\"maxLength\">64</int><int name=\"maxQueryLength\">16</int><int name=\"windowOverlap\">44</int>"));
+    assertNamesSetting(f, "windowOverlap");
+    assertContains(f, "[0, 43]", "got 44", oracle);
+    f = loadFailure("negoverlap", modelWith(oracle, "<int name=\"windowOverlap\">-1</int>"));
+    assertNamesSetting(f, "windowOverlap");
+    f = loadFailure("batch0", modelWith(oracle, "<int name=\"batchSize\">0</int>"));
+    assertNamesSetting(f, "batchSize");
+    assertContains(f, "got 0");
+    f = loadFailure("threadsneg", modelWith(oracle, "<int name=\"threads\">-1</int>"));
+    assertNamesSetting(f, "threads");
+    assertContains(f, "got -1");
+  }
 }

@@ -20,9 +20,17 @@ import org.junit.Test;
 
 /**
  * The trained SciFact cross-encoder, wired through Solr: for a dozen test claims, the BM25 top 10 of a
- * 500-doc SciFact slice is shuffled so that the judged abstract starts low, and reranking must lift it. The
- * wrong text (wrong fields, wrong query) would leave it where it was; pair order and token types are pinned
- * exactly by the oracle tests, since this model barely uses token types.
+ * 500-doc SciFact slice is shuffled with the judged abstract placed in the middle (rank 5 or 6), and reranking
+ * must bring it near the top. The wrong text (wrong fields, wrong query) would leave it anywhere; pair order and
+ * token types are pinned exactly by the oracle tests, since this model barely uses token types.
+ *
+ * <p>The bar, and why no broken order passes it. The statistic is the sum over the 12 claims of the judged
+ * abstract's rank after reranking, which must be at most 35 (a mean rank of 2.92 of 10). A model ignoring the
+ * text puts the judged doc at a rank uniform on 1..10, independently per claim; the sum of 12 such ranks is at
+ * most 35 with probability sum_{s<=35} P(S=s) = 7.7e-4, computed exactly by convolving 12 uniform
+ * distributions on 1..10 (mean 66, sd 9.9; a sum of 36 would already be 1.1e-3). The first-pass order (a
+ * constant score, or a rerank that did not run) leaves every judged doc at rank 5 or 6: sum >= 60; the reversed
+ * order puts it at 6 or 5: sum >= 60 again. Both fail with certainty, not only probably.
  */
 public class ScifactWiringTest extends RerankCoreTestCase {
   static final List<String[]> CASES = new ArrayList<>(); // {query id, query text, judged doc id}
@@ -69,12 +77,12 @@ public class ScifactWiringTest extends RerankCoreTestCase {
       bm25.setFields("id");
       List<String> top = CrossEncoderRerankTest.ids(solr.query(bm25));
       if (!top.contains(c[2])) top.set(top.size() - 1, c[2]); // make sure the judged doc is a candidate
-      // shuffled first pass, judged doc somewhere in the lower half
+      assertEquals("BM25 top 10 for q" + c[0], 10, top.size());
+      // shuffled first pass, judged doc in the middle: rank 5 or 6, which the reversed order keeps in the middle
       List<String> order = new ArrayList<>(top);
       order.remove(c[2]);
       Collections.shuffle(order, random);
-      int start = order.size() / 2 + random.nextInt(order.size() - order.size() / 2 + 1);
-      order.add(start, c[2]);
+      order.add(4 + random.nextInt(2), c[2]);
 
       StringBuilder boosts = new StringBuilder();
       for (int i = 0; i < order.size(); i++) {
@@ -97,7 +105,7 @@ public class ScifactWiringTest extends RerankCoreTestCase {
       if (after < before) lifted++;
     }
     assertEquals(12, tested);
-    assertTrue("lifted for " + lifted + " of 12:\n" + report, lifted >= 9);
-    assertTrue("mean rank " + rankBefore / tested + " -> " + rankAfter / tested + "\n" + report, rankAfter < rankBefore / 2);
+    assertTrue("sum of ranks after reranking " + rankAfter + " > 35 (lifted for " + lifted + " of 12, mean rank "
+        + rankBefore / tested + " -> " + rankAfter / tested + "):\n" + report, rankAfter <= 35);
   }
 }

@@ -47,15 +47,4 @@ public class DatasetTest {
     assertEquals(5183, count[0]);
     assertThrows(IllegalArgumentException.class, () -> ds.qrels("dev"));
   }
-
-  @Test
-  public void gatesNameModeMetricAndFloor() {
-    Evaluate.Gate gate = Evaluate.Gate.parse("rrf+ce:ndcg@10:0.61");
-    assertEquals(EvalMode.RRF_CE, gate.mode());
-    assertEquals("ndcg@10", gate.metric());
-    assertEquals(0.61, gate.floor(), 0);
-    assertThrows(IllegalArgumentException.class, () -> Evaluate.Gate.parse("rrf:precision@5:0.5"));
-    assertThrows(IllegalArgumentException.class, () -> Evaluate.Gate.parse("bm25:ndcg@10:0.5"));
-    assertThrows(IllegalArgumentException.class, () -> Evaluate.Gate.parse("rrf:0.5"));
-  }
 }
