@@ -56,15 +56,29 @@ final class LocalLists {
     return run(rb, query, hybrid.vectorTopN());
   }
 
+  /**
+   * The best {@code topN} hits, ties at the N-th place cut by unique key: the searcher cuts them by docid,
+   * which differs between one index and the shards of a collection, so the list is read past the N-th place
+   * until the score drops (one extra hit, as a rule).
+   */
   private static RankedList run(ResponseBuilder rb, Query query, int topN) throws IOException {
     SolrIndexSearcher searcher = rb.req.getSearcher();
-    DocList list = searcher.getDocList(query, filters(rb), null, 0, topN, SolrIndexSearcher.GET_SCORES);
-    int[] docs = new int[list.size()];
-    float[] scores = new float[list.size()];
-    DocIterator it = list.iterator();
-    for (int i = 0; it.hasNext(); i++) {
-      docs[i] = it.nextDoc();
-      scores[i] = it.score();
+    List<Query> filters = filters(rb);
+    int fetch = topN + 1;
+    int[] docs;
+    float[] scores;
+    while (true) {
+      DocList list = searcher.getDocList(query, filters, null, 0, fetch, SolrIndexSearcher.GET_SCORES);
+      docs = new int[list.size()];
+      scores = new float[list.size()];
+      DocIterator it = list.iterator();
+      for (int i = 0; it.hasNext(); i++) {
+        docs[i] = it.nextDoc();
+        scores[i] = it.score();
+      }
+      boolean allRead = docs.length < fetch || fetch >= searcher.maxDoc();
+      if (allRead || docs.length <= topN || scores[docs.length - 1] < scores[topN - 1]) break;
+      fetch = (int) Math.min((long) fetch * 2, searcher.maxDoc());
     }
     String[] keys = UniqueKeys.of(searcher, docs);
     List<RankedList.Hit> hits = new ArrayList<>(docs.length);
