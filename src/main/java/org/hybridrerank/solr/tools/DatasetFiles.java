@@ -6,6 +6,7 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileVisitOption;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -43,9 +44,12 @@ final class DatasetFiles {
 
   private DatasetFiles() {}
 
-  /** Every regular file under {@code dir}, nested folders included, hidden ones ({@code .git}…) left out. */
+  /**
+   * Every regular file under {@code dir}, nested folders included, hidden ones ({@code .git}…) left out.
+   * Links are followed: datasets are often linked into place rather than copied.
+   */
   static List<Path> under(Path dir) throws IOException {
-    try (Stream<Path> files = Files.walk(dir)) {
+    try (Stream<Path> files = Files.walk(dir, FileVisitOption.FOLLOW_LINKS)) {
       return files
           .filter(Files::isRegularFile)
           .filter(f -> !hidden(dir.relativize(f)))

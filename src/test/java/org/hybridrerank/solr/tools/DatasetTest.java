@@ -98,6 +98,16 @@ public class DatasetTest {
   }
 
   @Test
+  public void followsLinkedFolders() throws Exception {
+    Path root = tmp.newFolder("linked").toPath();
+    Files.createSymbolicLink(root.resolve("collection"), fixture("trec-nested"));
+    Dataset viaLinkedChild = Dataset.open(root);
+    Dataset viaLinkedRoot = Dataset.open(root.resolve("collection"));
+    assertEquals(3, DatasetCheck.documents(viaLinkedChild));
+    assertEquals(3, DatasetCheck.documents(viaLinkedRoot));
+  }
+
+  @Test
   public void topicFieldChoosesTitleDescriptionOrBothAndKeepsUpperCaseOperatorWordsAsText() throws Exception {
     Dataset ds = Dataset.open(fixture("trec-nested"));
     Map<String, String> titles = new LinkedHashMap<>();
