@@ -1,9 +1,9 @@
 package org.hybridrerank.solr.tools;
 
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.io.PrintWriter;
 import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.Callable;
