@@ -1,14 +1,13 @@
 package org.hybridrerank.solr.tools;
 
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
@@ -19,25 +18,31 @@ import org.apache.solr.client.solrj.SolrQuery;
 import org.apache.solr.client.solrj.impl.Http2SolrClient;
 import org.apache.solr.client.solrj.request.QueryRequest;
 import org.apache.solr.client.solrj.response.QueryResponse;
-import org.apache.solr.common.SolrInputDocument;
 import org.apache.solr.embedded.JettyConfig;
 import org.apache.solr.embedded.JettySolrRunner;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code bin/demo}: a real Solr over HTTP on localhost with the plugin jar in its lib/ and the example
  * configset, a BEIR or TREC dataset indexed with embeddings (once; a second start reuses the index), example
- * requests printed, then serving until stopped.
+ * requests printed, then serving until stopped. The dataset is read and checked before Solr starts; a dataset
+ * without documents, or documents Solr rejects, end the demo with a non-zero exit.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true, description = "Serve Solr with hybrid retrieval and reranking on a dataset.")
 public final class Demo implements Callable<Integer> {
   @Option(names = "--port", defaultValue = "8983", description = "HTTP port (default ${DEFAULT-VALUE})")
   int port;
 
-  @Option(names = "--dataset", description = "BEIR or TREC folder (default: SciFact under the shared folder)")
+  @Option(names = "--dataset", description = "BEIR or TREC folder, nested folders and .gz files included (default: SciFact under the shared folder)")
   Path dataset;
+
+  @Option(names = "--topic-field", defaultValue = "title", converter = TopicField.Converter.class,
+      description = "part of a TREC topic used as the example query: title, desc or title+desc (default ${DEFAULT-VALUE})")
+  TopicField topicField;
 
   @Option(names = "--collection", description = "core name (default: the dataset folder's name)")
   String collection;
@@ -78,6 +83,8 @@ public final class Demo implements Callable<Integer> {
   @Option(names = "--exit-when-ready", description = "stop after indexing and printing the examples (for scripts)", hidden = true)
   boolean exitWhenReady;
 
+  @Spec CommandSpec spec;
+
   public static void main(String[] args) {
     int code = new CommandLine(new Demo()).execute(args);
     if (code != 0) System.exit(code);
@@ -92,7 +99,19 @@ public final class Demo implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Path data = (dataset != null ? dataset : sharedDir().resolve("datasets").resolve("scifact")).toAbsolutePath().normalize();
-    Dataset ds = Dataset.open(data);
+    PrintWriter err = spec.commandLine().getErr();
+    Dataset ds;
+    long documents;
+    try {
+      // read before Solr starts: a dataset without documents must not become an empty index
+      ds = Dataset.open(data);
+      documents = DatasetCheck.documents(ds);
+    } catch (DatasetProblem e) {
+      err.println(e.getMessage());
+      err.flush();
+      return 2;
+    }
+    System.out.println("read " + documents + " documents (" + ds.format() + ") from " + data);
     String core = collection != null ? collection : ds.name();
     CrossEncoderLookup lookup =
         CrossEncoderLookup.of(crossEncoder, models, sharedDir().resolve("models"), CrossEncoderLookup.FETCH_DEST);
@@ -112,10 +131,10 @@ public final class Demo implements Callable<Integer> {
     System.setProperty("hybrid.crossencoder.dir", ce.toString());
     System.setProperty("hybrid.embedder.dir", emb.toString());
     System.setProperty("solr.allowPaths", modelDir + "," + emb);
-    return cloud ? serveCloud(core, ds) : serveOneNode(core, ds);
+    return cloud ? serveCloud(core, ds, documents) : serveOneNode(core, ds, documents);
   }
 
-  private int serveOneNode(String core, Dataset ds) throws Exception {
+  private int serveOneNode(String core, Dataset ds, long documents) throws Exception {
     prepareHome(core);
     JettySolrRunner jetty = new JettySolrRunner(home.toAbsolutePath().toString(), JettyConfig.builder().setPort(port).build());
     jetty.start();
@@ -123,9 +142,13 @@ public final class Demo implements Callable<Integer> {
     try (SolrClient solr = new Http2SolrClient.Builder(base).withDefaultCollection(core).build()) {
       long indexed = solr.query(new SolrQuery("*:*").setRows(0)).getResults().getNumFound();
       if (reindex || indexed == 0) {
-        index(solr, ds);
+        if (!index(solr, ds, documents)) {
+          jetty.stop();
+          return 1;
+        }
       } else {
-        System.out.println("reusing the index of " + core + ": " + indexed + " documents (--reindex to rebuild)");
+        System.out.println("reusing the index of " + core + ": " + indexed + " documents, the dataset has " + documents
+            + " (--reindex to rebuild)");
       }
       printExamples(base, core, ds);
     }
@@ -133,7 +156,7 @@ public final class Demo implements Callable<Integer> {
     return serveUntilStopped(base, jetty::stop);
   }
 
-  private int serveCloud(String core, Dataset ds) throws Exception {
+  private int serveCloud(String core, Dataset ds, long documents) throws Exception {
     if (shards < 1 || replicas < 1 || nodes < 1) {
       System.err.println("--shards, --replicas and --nodes must be at least 1");
       return 2;
@@ -142,7 +165,10 @@ public final class Demo implements Callable<Integer> {
         + replicas + " replicas…");
     LocalCloud local = LocalCloud.start(home.toAbsolutePath().resolveSibling("cloud"), jar, port, nodes, core, shards, replicas);
     System.out.println("nodes: " + local.nodes());
-    index(local.client(), ds);
+    if (!index(local.client(), ds, documents)) {
+      local.close();
+      return 1;
+    }
     printExamples(local.baseUrl(), core, ds);
     if (checkRequest) checkRequest(local.baseUrl(), core, ds);
     return serveUntilStopped(local.baseUrl(), local::close);
@@ -191,46 +217,32 @@ public final class Demo implements Callable<Integer> {
     }
   }
 
-  private static void index(SolrClient solr, Dataset ds) throws Exception {
-    solr.deleteByQuery("*:*");
-    AtomicLong count = new AtomicLong();
-    ds.documents(d -> count.incrementAndGet());
-    List<SolrInputDocument> batch = new ArrayList<>();
+  /** Indexes the dataset and reports read vs indexed; false when Solr rejected any document. */
+  private boolean index(SolrClient solr, Dataset ds, long documents) throws Exception {
+    DatasetIndexer.Report report;
     try (ProgressBar bar =
         new ProgressBarBuilder()
             .setTaskName("indexing " + ds.name())
-            .setInitialMax(count.get())
+            .setInitialMax(documents)
             .setStyle(ProgressBarStyle.ASCII)
             .setConsumer(new ConsoleProgressBarConsumer(System.err))
             .setUnit(" docs", 1)
             .showSpeed()
             .build()) {
-      ds.documents(d -> {
-        SolrInputDocument doc = new SolrInputDocument();
-        doc.addField("id", d.id());
-        doc.addField("title", d.title());
-        doc.addField("text", d.text());
-        batch.add(doc);
-        if (batch.size() == 64) flush(solr, batch, bar);
-      });
-      flush(solr, batch, bar);
+      report = new DatasetIndexer(solr, bar::stepBy).index(ds);
     }
-    solr.commit();
+    System.out.println(report.summary());
+    if (report.rejected() == 0) return true;
+    PrintWriter err = spec.commandLine().getErr();
+    err.println("Solr rejected " + report.rejected() + " of " + report.read() + " documents read; the first:");
+    for (DatasetIndexer.Rejection r : report.firstRejections()) err.println("  " + r);
+    err.println("stopping: fix the dataset and run again with --reindex");
+    err.flush();
+    return false;
   }
 
-  private static void flush(SolrClient solr, List<SolrInputDocument> batch, ProgressBar bar) {
-    if (batch.isEmpty()) return;
-    try {
-      solr.add(batch);
-    } catch (Exception e) {
-      throw new IllegalStateException("indexing failed: " + e.getMessage(), e);
-    }
-    bar.stepBy(batch.size());
-    batch.clear();
-  }
-
-  private static void printExamples(String base, String core, Dataset ds) throws Exception {
-    String q = ds.queries().values().stream().findFirst().orElse("vitamin d deficiency");
+  private void printExamples(String base, String core, Dataset ds) throws Exception {
+    String q = ds.queries(topicField).values().stream().findFirst().orElse("vitamin d deficiency");
     String url = base + "/" + core;
     System.out.println();
     System.out.println("Ready. Try (hybrid BM25 + kNN, RRF, cross-encoder on the fused top 100):");
@@ -249,8 +261,8 @@ public final class Demo implements Callable<Integer> {
   }
 
   /** One request over HTTP, the way the first printed example sends it. */
-  private static void checkRequest(String base, String core, Dataset ds) throws Exception {
-    String q = ds.queries().values().stream().findFirst().orElse("vitamin d deficiency");
+  private void checkRequest(String base, String core, Dataset ds) throws Exception {
+    String q = ds.queries(topicField).values().stream().findFirst().orElse("vitamin d deficiency");
     try (SolrClient client = new Http2SolrClient.Builder(base).withDefaultCollection(core).build()) {
       QueryRequest request = new QueryRequest(new SolrQuery(q));
       request.setPath("/hybrid");

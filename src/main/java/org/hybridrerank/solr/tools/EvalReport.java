@@ -64,10 +64,31 @@ final class EvalReport {
       });
       m.put("segments", segments);
       m.put("rerank_status", r.statuses());
+      List<String> empty = r.noResults();
+      m.put("no_results", Map.of("queries", empty.size(), "ids", empty));
       modes.put(r.mode().label(), m);
     }
     root.put("modes", modes);
     return root;
+  }
+
+  /** One line per mode that left judged queries without any result, naming them; "" when none did. */
+  String noResultsSummary() {
+    StringBuilder sb = new StringBuilder();
+    for (ModeResults r : results.values()) {
+      List<String> empty = r.noResults();
+      if (empty.isEmpty()) continue;
+      sb.append(String.format(Locale.ROOT, "%s: %d of %d judged queries returned no results: %s%n", r.mode().label(), empty.size(),
+          r.queries().size(), firstIds(empty)));
+    }
+    return sb.toString();
+  }
+
+  /** Up to 20 ids, then how many more. */
+  static String firstIds(List<String> ids) {
+    int shown = Math.min(20, ids.size());
+    String listed = String.join(", ", ids.subList(0, shown));
+    return ids.size() > shown ? listed + " … and " + (ids.size() - shown) + " more" : listed;
   }
 
   void writeJson(Path file) throws IOException {

@@ -1,5 +1,6 @@
 package org.hybridrerank.solr.tools;
 
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -18,7 +19,9 @@ import org.apache.solr.common.SolrDocument;
 import org.apache.solr.common.util.NamedList;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code bin/eval}: runs a test collection's queries through a running Solr with the plugin, in several modes,
@@ -33,8 +36,12 @@ public final class Evaluate implements Callable<Integer> {
   @Option(names = "--collection", description = "collection or core (default: the dataset folder's name)")
   String collection;
 
-  @Option(names = "--dataset", required = true, description = "BEIR folder (corpus.jsonl, queries.jsonl, qrels/) or TREC files")
+  @Option(names = "--dataset", required = true, description = "BEIR folder (corpus.jsonl, queries.jsonl, qrels/) or TREC files, nested folders and .gz included")
   Path dataset;
+
+  @Option(names = "--topic-field", defaultValue = "title", converter = TopicField.Converter.class,
+      description = "part of a TREC topic sent as the query: title, desc or title+desc (default ${DEFAULT-VALUE})")
+  TopicField topicField;
 
   @Option(names = "--split", defaultValue = "test", description = "qrels split of a BEIR dataset (default ${DEFAULT-VALUE})")
   String split;
@@ -64,6 +71,8 @@ public final class Evaluate implements Callable<Integer> {
           + " of its first-stage mode on most queries")
   List<String> expectations = new ArrayList<>();
 
+  @Spec CommandSpec spec;
+
   public static void main(String[] args) {
     System.exit(new CommandLine(new Evaluate()).execute(args));
   }
@@ -76,16 +85,27 @@ public final class Evaluate implements Callable<Integer> {
     expectations.forEach(e -> bands.add(RelevanceGate.Band.around(e)));
     RelevanceGate gate = new RelevanceGate(bands);
     gate.requireMeasured(evalModes);
-    Dataset data = Dataset.open(dataset);
-    String core = collection != null ? collection : data.name();
-    Map<String, String> texts = data.queries();
-    Map<String, Map<String, Integer>> qrels = data.qrels(split);
-    List<String> ids = new ArrayList<>();
-    for (String qid : qrels.keySet()) {
-      if (texts.containsKey(qid) && qrels.get(qid).values().stream().anyMatch(g -> g > 0)) ids.add(qid);
+    PrintWriter err = spec.commandLine().getErr();
+    Dataset data;
+    DatasetCheck.JudgedQueries judged;
+    try {
+      data = Dataset.open(dataset);
+      judged = DatasetCheck.judgedQueries(data, split, topicField);
+    } catch (DatasetProblem e) {
+      err.println(e.getMessage());
+      err.flush();
+      return 2;
     }
+    if (!judged.withoutText().isEmpty()) {
+      err.println(judged.withoutText().size() + " judged queries have no topic text (--topic-field " + topicField.label()
+          + ") and are left out: " + EvalReport.firstIds(judged.withoutText()));
+      err.flush();
+    }
+    String core = collection != null ? collection : data.name();
+    Map<String, String> texts = judged.texts();
+    Map<String, Map<String, Integer>> qrels = judged.qrels();
+    List<String> ids = judged.ids();
     if (queries != null) ids = ids.subList(0, Math.min(queries, ids.size()));
-    if (ids.isEmpty()) throw new IllegalArgumentException("no judged queries in " + dataset);
 
     Map<EvalMode, ModeResults> results = new LinkedHashMap<>();
     for (EvalMode m : evalModes) results.put(m, new ModeResults(m));
@@ -125,6 +145,7 @@ public final class Evaluate implements Callable<Integer> {
     report.writeRuns(out);
     report.writeHtml(out.resolve("report.html"));
     System.out.println(report.table());
+    System.out.print(report.noResultsSummary());
     System.out.println("wrote " + out.resolve("results.json") + ", " + out.resolve("report.html") + " and TREC runs in " + out);
 
     if (gate.isEmpty()) return 0;

@@ -63,6 +63,11 @@ public final class ModeResults {
     return new double[] {Arrays.stream(values).average().orElse(Double.NaN), values.length};
   }
 
+  /** Ids of the judged queries this mode returned no document for, in the order they ran. */
+  List<String> noResults() {
+    return queries.stream().filter(q -> q.ranking().isEmpty()).map(QueryResult::id).toList();
+  }
+
   double[] latencies() {
     return queries.stream().mapToDouble(QueryResult::latencyMs).sorted().toArray();
   }
