@@ -73,7 +73,7 @@ public class CloudEquivalenceIT extends ExampleCloudTestCase {
     return request.process(cluster.getSolrClient(collection));
   }
 
-  private static void assertSameAnswer(String what, QueryResponse one, QueryResponse two) {
+  static void assertSameAnswer(String what, QueryResponse one, QueryResponse two) {
     SolrDocumentList a = one.getResults();
     SolrDocumentList b = two.getResults();
     assertEquals(what + ": numFound", a.getNumFound(), b.getNumFound());
