@@ -1,5 +1,6 @@
 package org.hybridrerank.solr.config;
 
+import java.lang.invoke.MethodHandles;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.apache.solr.common.SolrException;
@@ -9,10 +10,15 @@ import org.hybridrerank.solr.model.EmbedderSettings;
 import org.hybridrerank.solr.model.ModelDirectory;
 import org.hybridrerank.solr.model.ModelLoadException;
 import org.hybridrerank.solr.model.ModelRegistry;
+import org.hybridrerank.solr.model.OnnxRuntimeEnvironment;
 import org.hybridrerank.solr.model.TextEmbedder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Where solrconfig.xml's model paths point, and loading the shared models found there. */
 public final class ModelLocator {
+  private static final Logger log = LoggerFactory.getLogger(MethodHandles.lookup().lookupClass());
+
   private ModelLocator() {}
 
   /** Relative paths are under the core's conf directory; any path must be inside Solr's allowed paths. */
@@ -36,16 +42,29 @@ public final class ModelLocator {
     return path;
   }
 
-  /** The shared embedder at {@code rawPath}; a broken one fails with the path and {@code context}. */
+  /**
+   * The shared embedder at {@code rawPath}; a broken one fails with the path and {@code context}.
+   *
+   * @param threads the deprecated per-component thread setting: ignored (with a warning when set), since all
+   *     sessions share {@link OnnxRuntimeEnvironment}'s pool
+   */
   public static ModelRegistry.Lease<TextEmbedder> acquireEmbedder(
       String rawPath, int threads, SolrResourceLoader loader, ParamReader reader) {
+    if (threads != 0) warnThreadsIgnored(reader.context(), "embedderThreads");
     Path dir = resolve(rawPath, loader, reader);
     try {
       ModelDirectory directory = ModelDirectory.open(dir);
-      EmbedderSettings settings = EmbedderSettings.defaultsFor(directory).withThreads(threads);
+      EmbedderSettings settings = EmbedderSettings.defaultsFor(directory);
       return ModelRegistry.shared().acquire(directory, settings, d -> TextEmbedder.load(d, settings));
     } catch (ModelLoadException e) {
       throw reader.error("embedder: " + e.getMessage());
     }
+  }
+
+  /** Per-model thread settings predate the JVM-wide pool; they are still accepted so that old configs load. */
+  public static void warnThreadsIgnored(String context, String setting) {
+    log.warn(
+        "{}: '{}' is ignored: all ONNX Runtime sessions share one thread pool, sized by the system property {}",
+        context, setting, OnnxRuntimeEnvironment.THREADS_PROPERTY);
   }
 }

@@ -32,6 +32,11 @@ public final class ParamReader {
     return new ParamReader(params, SolrException.ErrorCode.SERVER_ERROR, context);
   }
 
+  /** Where the parameters come from, as error messages name it. */
+  public String context() {
+    return context;
+  }
+
   public SolrParams params() {
     return params;
   }

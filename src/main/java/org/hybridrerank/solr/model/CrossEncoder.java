@@ -4,7 +4,7 @@ import ai.onnxruntime.OrtException;
 import java.util.List;
 
 /**
- * Scores (query, passage) pairs with an ONNX cross-encoder: tokenizes every pair, batches sequences of
+ * Scores (query, passage) pairs with an ONNX cross-encoder: tokenizes the query once and every passage, batches sequences of
  * similar length, runs the graph once per batch and, in window mode, pools window scores per passage.
  * Thread-safe: one instance serves concurrent requests.
  */
@@ -128,10 +128,6 @@ public final class CrossEncoder implements AutoCloseable {
 
   @Override
   public void close() {
-    try {
-      encoder.close();
-    } finally {
-      graph.close();
-    }
+    Closeables.closeAll("cross-encoder " + directory, List.of(encoder, graph));
   }
 }

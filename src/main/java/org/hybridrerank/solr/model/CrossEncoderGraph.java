@@ -16,7 +16,7 @@ public final class CrossEncoderGraph implements AutoCloseable {
   private final int scoreColumn;
 
   public CrossEncoderGraph(Path modelFile, CrossEncoderSettings settings) {
-    this.model = new OnnxModel(modelFile, settings.threads());
+    this.model = new OnnxModel(modelFile);
     try {
       this.outputName = settings.outputName() != null ? settings.outputName() : model.outputNames().iterator().next();
       this.scoreColumn = scoreColumn(modelFile, model.output(outputName), settings.relevantColumn());
@@ -39,10 +39,6 @@ public final class CrossEncoderGraph implements AutoCloseable {
           file + ": relevant column " + relevantColumn + " is outside output shape " + Arrays.toString(shape));
     }
     return shape[1] > 1 ? relevantColumn : 0;
-  }
-
-  public boolean feedsTokenTypes() {
-    return model.feedsTokenTypes();
   }
 
   /** One score per row of the batch. */

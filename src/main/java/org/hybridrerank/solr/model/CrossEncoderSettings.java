@@ -2,11 +2,12 @@ package org.hybridrerank.solr.model;
 
 /**
  * How a cross-encoder is run. Defaults come from the model's config.json, then from the constants here.
+ * Inference threads are not a per-model setting: every session runs on {@link OnnxRuntimeEnvironment}'s
+ * JVM-wide pool.
  *
  * @param maxLength tokens per (query, passage) sequence, special tokens included
  * @param maxQueryLength tokens kept of the query before pairing; the passage is what gets truncated
  * @param batchSize sequences per inference call; on CPU small batches are as fast and bound latency
- * @param threads ONNX Runtime intra-op threads; 0 lets ONNX Runtime decide
  * @param windowOverlap tokens shared by neighbouring windows in {@link LongDocs#WINDOW} mode
  * @param outputName graph output holding the scores; null picks the graph's only (or first) output
  * @param relevantColumn column of a {@code [batch, 2]} output that means "relevant"
@@ -15,7 +16,6 @@ public record CrossEncoderSettings(
     int maxLength,
     int maxQueryLength,
     int batchSize,
-    int threads,
     int windowOverlap,
     String outputName,
     int relevantColumn) {
@@ -35,7 +35,6 @@ public record CrossEncoderSettings(
               + (maxLength - SPECIAL_TOKEN_ROOM - 1) + "], got " + maxQueryLength);
     }
     if (batchSize < 1) throw new IllegalArgumentException("batchSize must be >= 1, got " + batchSize);
-    if (threads < 0) throw new IllegalArgumentException("threads must be >= 0, got " + threads);
     int passageRoom = maxLength - maxQueryLength - SPECIAL_TOKEN_ROOM;
     if (windowOverlap < 0 || windowOverlap >= passageRoom) {
       throw new IllegalArgumentException(
@@ -61,7 +60,6 @@ public record CrossEncoderSettings(
     private int maxLength = DEFAULT_MAX_LENGTH;
     private int maxQueryLength = DEFAULT_MAX_QUERY_LENGTH;
     private int batchSize = DEFAULT_BATCH_SIZE;
-    private int threads = 0;
     /** -1: {@link #DEFAULT_WINDOW_OVERLAP}, or a quarter of the passage room if that is smaller. */
     private int windowOverlap = -1;
     private String outputName;
@@ -79,11 +77,6 @@ public record CrossEncoderSettings(
 
     public Builder batchSize(int v) {
       batchSize = v;
-      return this;
-    }
-
-    public Builder threads(int v) {
-      threads = v;
       return this;
     }
 
@@ -108,7 +101,7 @@ public record CrossEncoderSettings(
               ? windowOverlap
               : Math.max(0, Math.min(DEFAULT_WINDOW_OVERLAP, (maxLength - maxQueryLength - SPECIAL_TOKEN_ROOM) / 4));
       return new CrossEncoderSettings(
-          maxLength, maxQueryLength, batchSize, threads, overlap, outputName, relevantColumn);
+          maxLength, maxQueryLength, batchSize, overlap, outputName, relevantColumn);
     }
   }
 }

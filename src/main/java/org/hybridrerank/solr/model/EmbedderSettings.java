@@ -2,10 +2,11 @@ package org.hybridrerank.solr.model;
 
 /**
  * How a bi-encoder is run. Defaults come from the model's config.json ({@code max_length}, {@code pooling},
- * {@code normalize}, {@code output}), then from the constants here.
+ * {@code normalize}, {@code output}), then from the constants here. Inference threads are not a per-model
+ * setting: every session runs on {@link OnnxRuntimeEnvironment}'s JVM-wide pool.
  */
 public record EmbedderSettings(
-    int maxLength, int batchSize, int threads, Pooling pooling, boolean normalize, String outputName) {
+    int maxLength, int batchSize, Pooling pooling, boolean normalize, String outputName) {
   public static final int DEFAULT_MAX_LENGTH = 256;
   /**
    * One text per inference call by default: in a dynamically quantized graph (like the default embedder) the
@@ -17,7 +18,6 @@ public record EmbedderSettings(
   public EmbedderSettings {
     if (maxLength < 4) throw new IllegalArgumentException("maxLength must be >= 4, got " + maxLength);
     if (batchSize < 1) throw new IllegalArgumentException("batchSize must be >= 1, got " + batchSize);
-    if (threads < 0) throw new IllegalArgumentException("threads must be >= 0, got " + threads);
   }
 
   public static EmbedderSettings defaultsFor(ModelDirectory dir) {
@@ -31,17 +31,12 @@ public record EmbedderSettings(
     return new EmbedderSettings(
         dir.configInt("max_length", DEFAULT_MAX_LENGTH),
         DEFAULT_BATCH_SIZE,
-        0,
         parsed,
         !"false".equalsIgnoreCase(dir.configString("normalize", "true")),
         dir.configString("output", null));
   }
 
   public EmbedderSettings withBatchSize(int value) {
-    return new EmbedderSettings(maxLength, value, threads, pooling, normalize, outputName);
-  }
-
-  public EmbedderSettings withThreads(int value) {
-    return new EmbedderSettings(maxLength, batchSize, value, pooling, normalize, outputName);
+    return new EmbedderSettings(maxLength, value, pooling, normalize, outputName);
   }
 }

@@ -9,10 +9,6 @@ public enum LongDocs {
   /** Score overlapping windows over the whole passage and pool their scores. */
   WINDOW;
 
-  public static LongDocs parse(String value) {
-    return valueOf(value.trim().toUpperCase(Locale.ROOT));
-  }
-
   public String label() {
     return name().toLowerCase(Locale.ROOT);
   }

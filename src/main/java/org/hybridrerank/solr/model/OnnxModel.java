@@ -35,14 +35,11 @@ final class OnnxModel implements AutoCloseable {
   private final OrtSession session;
   private final boolean feedsTokenTypes;
 
-  OnnxModel(Path file, int threads) {
+  OnnxModel(Path file) {
     this.file = file;
-    this.env = OrtEnvironment.getEnvironment();
-    try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
-      options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-      options.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
-      if (threads > 0) options.setIntraOpNumThreads(threads);
-      options.setInterOpNumThreads(1);
+    OnnxRuntimeEnvironment runtime = OnnxRuntimeEnvironment.get();
+    this.env = runtime.env();
+    try (OrtSession.SessionOptions options = runtime.sessionOptions()) {
       this.session = env.createSession(file.toString(), options);
       OPEN_SESSIONS.incrementAndGet();
     } catch (OrtException | RuntimeException e) {
@@ -82,10 +79,6 @@ final class OnnxModel implements AutoCloseable {
 
   Path file() {
     return file;
-  }
-
-  boolean feedsTokenTypes() {
-    return feedsTokenTypes;
   }
 
   /** The named output, or the first one when {@code name} is null; fails naming the file otherwise. */

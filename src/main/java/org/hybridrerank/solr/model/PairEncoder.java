@@ -3,89 +3,94 @@ package org.hybridrerank.solr.model;
 import ai.djl.huggingface.tokenizers.Encoding;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import ai.djl.huggingface.tokenizers.jni.CharSpan;
-import ai.djl.util.PairList;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 
 /**
- * Turns a query and passages into model input with the model's own tokenizer: the tokenizer's post-processor
- * builds the pair ({@code [CLS] q [SEP] p [SEP]} for BERT, its own template for other families), only the
- * passage is truncated, and the query is first capped at {@code maxQueryLength} tokens. Whatever truncation
- * or padding tokenizer.json carries is overridden: sequences come out unpadded.
- *
- * <p>The tokenizer library aborts the whole JVM when a pair cannot be truncated to fit (a Rust panic), so
- * the invariant "capped query + special tokens + window overlap &lt; maxLength" is enforced by
- * {@link CrossEncoderSettings} and by {@link #capQuery} before any pair reaches it.
+ * Turns a query and passages into model input with the model's own tokenizer. The query is tokenized once per
+ * call, not once per passage: its characters are first capped (see {@link TextCap}), then its tokens at
+ * {@code maxQueryLength}. Each passage is tokenized alone, and pairs are assembled with the tokenizer's own
+ * pair template ({@link PairTemplate}); only the passage is truncated, or split into overlapping windows.
+ * The result is token for token what the tokenizer's pair encoding with "truncate the second sequence only"
+ * gives for the capped query. Whatever truncation or padding tokenizer.json carries is overridden: sequences
+ * come out unpadded.
  */
 public final class PairEncoder implements AutoCloseable {
-  private final HuggingFaceTokenizer queryTokenizer;
-  private final HuggingFaceTokenizer truncatingTokenizer;
-  private final HuggingFaceTokenizer windowingTokenizer;
+  private final HuggingFaceTokenizer tokenizer;
+  private final PairTemplate template;
+  private final int maxLength;
   private final int maxQueryLength;
+  private final int windowOverlap;
 
   public PairEncoder(Path tokenizerFile, CrossEncoderSettings settings) {
+    this.maxLength = settings.maxLength();
     this.maxQueryLength = settings.maxQueryLength();
+    this.windowOverlap = settings.windowOverlap();
+    NativeLibraryLogging.quietCudaProbe();
+    HuggingFaceTokenizer plain = null;
     try {
-      queryTokenizer =
-          HuggingFaceTokenizer.builder()
-              .optTokenizerPath(tokenizerFile)
-              .optAddSpecialTokens(false)
-              .optTruncation(false)
-              .optPadding(false)
-              .build();
-      // DJL silently caps maxLength at modelMaxLength (512 unless told): tell it the configured length
-      Map<String, String> lengths = Map.of("modelMaxLength", Integer.toString(settings.maxLength()));
-      truncatingTokenizer = pairTokenizer(tokenizerFile, lengths, settings).build();
-      windowingTokenizer =
-          pairTokenizer(tokenizerFile, lengths, settings)
-              .optStride(settings.windowOverlap())
-              .optWithOverflowingTokens(true)
-              .build();
+      plain = builder(tokenizerFile).optAddSpecialTokens(false).build();
+      try (HuggingFaceTokenizer withSpecials = builder(tokenizerFile).optAddSpecialTokens(true).build()) {
+        this.template = PairTemplate.learn(plain, withSpecials, tokenizerFile);
+      }
     } catch (IOException | RuntimeException e) {
+      if (plain != null) plain.close();
+      if (e instanceof ModelLoadException m) throw m;
       throw new ModelLoadException("cannot load tokenizer " + tokenizerFile + ": " + e.getMessage(), e);
     }
-  }
-
-  private static HuggingFaceTokenizer.Builder pairTokenizer(
-      Path tokenizerFile, Map<String, String> lengths, CrossEncoderSettings settings) {
-    return HuggingFaceTokenizer.builder(lengths)
-        .optTokenizerPath(tokenizerFile)
-        .optAddSpecialTokens(true)
-        .optPadding(false)
-        .optTruncateSecondOnly()
-        .optMaxLength(settings.maxLength());
-  }
-
-  /** The query cut after its {@code maxQueryLength}-th token, at a character boundary the tokenizer chose. */
-  public String capQuery(String query) {
-    Encoding encoding = queryTokenizer.encode(query, false, false);
-    long[] ids = encoding.getIds();
-    if (ids.length <= maxQueryLength) {
-      return query;
+    this.tokenizer = plain;
+    int room = maxLength - maxQueryLength - template.specialTokens();
+    if (room <= windowOverlap) {
+      plain.close();
+      throw new ModelLoadException(
+          tokenizerFile + ": its pair template adds " + template.specialTokens() + " special tokens, which leaves "
+              + room + " passage tokens with maxLength " + maxLength + " and maxQueryLength " + maxQueryLength
+              + "; the window overlap (" + windowOverlap + ") must be smaller");
     }
+  }
+
+  private static HuggingFaceTokenizer.Builder builder(Path tokenizerFile) {
+    return HuggingFaceTokenizer.builder().optTokenizerPath(tokenizerFile).optTruncation(false).optPadding(false);
+  }
+
+  /** The query's token ids as the model sees them: characters capped, then at most {@code maxQueryLength}. */
+  public long[] queryIds(String query) {
+    long[] ids = tokenizer.encode(TextCap.forTokens(query, maxQueryLength), false, false).getIds();
+    return ids.length <= maxQueryLength ? ids : Arrays.copyOf(ids, maxQueryLength);
+  }
+
+  /** The query cut after its {@code maxQueryLength}-th token, at the character boundary the tokenizer chose. */
+  public String capQuery(String query) {
+    String capped = TextCap.forTokens(query, maxQueryLength);
+    Encoding encoding = tokenizer.encode(capped, false, false);
+    if (encoding.getIds().length <= maxQueryLength) return capped;
     CharSpan last = encoding.getCharTokenSpans()[maxQueryLength - 1];
-    return query.substring(0, last.getEnd());
+    return capped.substring(0, last.getEnd());
   }
 
   /** One sequence per passage (truncate) or one per window (window), in passage order. */
   public List<EncodedSequence> encode(String query, List<String> passages, LongDocs longDocs) {
-    String cappedQuery = capQuery(query);
-    PairList<String, String> pairs = new PairList<>(passages.size());
-    for (String passage : passages) {
-      pairs.add(cappedQuery, passage);
-    }
-    boolean windows = longDocs == LongDocs.WINDOW;
-    HuggingFaceTokenizer tokenizer = windows ? windowingTokenizer : truncatingTokenizer;
-    Encoding[] encodings = tokenizer.batchEncode(pairs, true, windows);
-    List<EncodedSequence> out = new ArrayList<>(encodings.length);
-    for (int p = 0; p < encodings.length; p++) {
-      out.add(new EncodedSequence(p, encodings[p].getIds(), encodings[p].getTypeIds()));
-      if (windows) {
-        for (Encoding window : encodings[p].getOverflowing()) {
-          out.add(new EncodedSequence(p, window.getIds(), window.getTypeIds()));
+    long[] queryIds = queryIds(query);
+    int room = maxLength - template.specialTokens() - queryIds.length;
+    Encoding[] encoded = tokenizer.batchEncode(passages, false, false);
+    List<EncodedSequence> out = new ArrayList<>(encoded.length);
+    for (int p = 0; p < encoded.length; p++) {
+      long[] passage = encoded[p].getIds();
+      if (passage.length <= room) {
+        out.add(template.pair(p, queryIds, passage, 0, passage.length));
+      } else if (longDocs == LongDocs.TRUNCATE) {
+        out.add(template.pair(p, queryIds, passage, 0, room));
+      } else {
+        // windows of `room` tokens, each starting `room - overlap` after the previous, the last one ending at
+        // the passage's end: the tokenizer's own overflow with a stride
+        int step = room - windowOverlap;
+        for (int from = 0; ; from += step) {
+          int to = Math.min(from + room, passage.length);
+          out.add(template.pair(p, queryIds, passage, from, to));
+          if (to == passage.length) break;
         }
       }
     }
@@ -94,8 +99,6 @@ public final class PairEncoder implements AutoCloseable {
 
   @Override
   public void close() {
-    queryTokenizer.close();
-    truncatingTokenizer.close();
-    windowingTokenizer.close();
+    tokenizer.close();
   }
 }

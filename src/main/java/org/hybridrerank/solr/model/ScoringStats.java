@@ -15,8 +15,4 @@ public record ScoringStats(
 
   /** Nothing scored (every score came from a cache). */
   public static final ScoringStats NONE = new ScoringStats(0, 0, 0, 0, 0, 0, 0);
-
-  public double paddingRatio() {
-    return realTokens == 0 ? 1.0 : (double) paddedTokens / realTokens;
-  }
 }

@@ -28,7 +28,7 @@ public final class TextEmbedder implements AutoCloseable {
   private TextEmbedder(ModelDirectory directory, EmbedderSettings settings) {
     this.directory = directory;
     this.settings = settings;
-    this.model = new OnnxModel(directory.modelFile(), settings.threads());
+    this.model = new OnnxModel(directory.modelFile());
     try {
       this.outputName = settings.outputName() != null ? settings.outputName() : model.outputNames().iterator().next();
       long[] shape = model.output(outputName).getShape();
@@ -38,6 +38,7 @@ public final class TextEmbedder implements AutoCloseable {
                 + Arrays.toString(shape));
       }
       this.tokenVectors = shape.length == 3;
+      NativeLibraryLogging.quietCudaProbe();
       this.tokenizer =
           HuggingFaceTokenizer.builder(Map.of("modelMaxLength", Integer.toString(settings.maxLength())))
               .optTokenizerPath(directory.tokenizerFile())
@@ -71,11 +72,17 @@ public final class TextEmbedder implements AutoCloseable {
     return embed(List.of(text))[0];
   }
 
-  /** One vector per text, in input order. */
+  /**
+   * One vector per text, in input order. Texts are cut at {@code maxLength} × {@link TextCap#CHARS_PER_TOKEN}
+   * characters before tokenizing: the model reads only {@code maxLength} tokens, and a huge text would cost
+   * tokenizer time in proportion to its length.
+   */
   public float[][] embed(List<String> texts) {
+    List<String> capped = new ArrayList<>(texts.size());
+    for (String text : texts) capped.add(TextCap.forTokens(text, settings.maxLength()));
     Encoding[] encodings;
     try {
-      encodings = tokenizer.batchEncode(texts, true, false);
+      encodings = tokenizer.batchEncode(capped, true, false);
     } catch (RuntimeException e) {
       throw new InferenceException("tokenization failed: " + e.getMessage(), e);
     }

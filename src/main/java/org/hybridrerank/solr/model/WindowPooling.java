@@ -23,10 +23,6 @@ public enum WindowPooling {
 
   abstract float pool(float[] windowScores, int from, int to);
 
-  public static WindowPooling parse(String value) {
-    return valueOf(value.trim().toUpperCase(Locale.ROOT));
-  }
-
   public String label() {
     return name().toLowerCase(Locale.ROOT);
   }

@@ -17,6 +17,7 @@ import org.apache.solr.metrics.SolrMetricsContext;
 import org.apache.solr.request.SolrQueryRequest;
 import org.apache.solr.search.QParser;
 import org.apache.solr.search.QParserPlugin;
+import org.hybridrerank.solr.model.Closeables;
 import org.hybridrerank.solr.model.CrossEncoder;
 import org.hybridrerank.solr.model.CrossEncoderSettings;
 import org.hybridrerank.solr.model.ModelDirectory;
@@ -145,7 +146,7 @@ public class CrossEncoderQParserPlugin extends QParserPlugin implements Resource
       settings.maxLength(reader.intIn("maxLength", directory.configInt("max_length", CrossEncoderSettings.DEFAULT_MAX_LENGTH), 8, 8192));
       settings.maxQueryLength(reader.intIn("maxQueryLength", CrossEncoderSettings.DEFAULT_MAX_QUERY_LENGTH, 1, 8192));
       settings.batchSize(reader.intIn("batchSize", CrossEncoderSettings.DEFAULT_BATCH_SIZE, 1, 4096));
-      settings.threads(reader.intIn("threads", 0, 0, 1024));
+      if (reader.intIn("threads", 0, 0, 1024) != 0) ModelLocator.warnThreadsIgnored(context, "threads");
       if (spec.get("windowOverlap") != null) settings.windowOverlap(reader.intIn("windowOverlap", 0, 0, 8192));
       if (spec.get("output") != null) settings.outputName(reader.string("output", null));
       if (spec.get("relevantColumn") != null) settings.relevantColumn(reader.intIn("relevantColumn", 1, 0, 1024));
@@ -223,8 +224,12 @@ public class CrossEncoderQParserPlugin extends QParserPlugin implements Resource
 
   @Override
   public void close() {
-    for (ModelRegistry.Lease<CrossEncoder> lease : leases.values()) lease.close();
+    List<ModelRegistry.Lease<CrossEncoder>> held = new ArrayList<>(leases.values());
     leases.clear();
-    if (metricsContext != null) metricsContext.unregister();
+    try {
+      Closeables.closeAll(CONTEXT + " models", held);
+    } finally {
+      if (metricsContext != null) metricsContext.unregister();
+    }
   }
 }

@@ -31,6 +31,7 @@ import org.slf4j.LoggerFactory;
  */
 final class CrossEncoderRescorer extends Rescorer {
   private static final Logger log = LoggerFactory.getLogger(MethodHandles.lookup().lookupClass());
+  private static final FailureLog failures = new FailureLog(log);
 
   private final CrossEncoder model;
   private final RerankParams params;
@@ -96,7 +97,10 @@ final class CrossEncoderRescorer extends Rescorer {
       fail(RerankStatus.TIMEOUT, e.getMessage());
       throw new IncompleteRerankingException();
     } catch (IOException | RuntimeException e) {
-      log.warn("crossencoder rerank failed with model '{}'; returning first-pass order", params.model(), e);
+      failures.warn(
+          params.model() + "/" + e.getClass().getName(),
+          "crossencoder rerank failed with model '" + params.model() + "'; returning first-pass order",
+          e);
       metrics.errors.inc();
       fail(RerankStatus.ERROR, e.getClass().getSimpleName() + ": " + e.getMessage());
       throw new IncompleteRerankingException();

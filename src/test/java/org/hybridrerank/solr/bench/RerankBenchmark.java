@@ -61,7 +61,7 @@ public final class RerankBenchmark {
 
       ModelDirectory dir = ModelDirectory.open(SharedData.model(modelName.equals("minilm") ? "scifact-minilm-l6-ce" : modelName));
       // the same settings as the test configset's "minilm" entry, so the registry hands back Solr's instance
-      CrossEncoderSettings settings = CrossEncoderSettings.defaultsFor(dir).batchSize(4).threads(2).build();
+      CrossEncoderSettings settings = CrossEncoderSettings.defaultsFor(dir).batchSize(4).build();
       try (ModelRegistry.Lease<CrossEncoder> lease = ModelRegistry.shared().acquire(dir, settings, d -> CrossEncoder.load(d, settings))) {
         CrossEncoder model = lease.model();
         Map<String, String> texts = Beir.queries(scifact);
@@ -122,8 +122,8 @@ public final class RerankBenchmark {
         double rq = request.stream().mapToDouble(Double::doubleValue).sum();
         double rw = raw.stream().mapToDouble(Double::doubleValue).sum();
         double pd = padded.stream().mapToDouble(Double::doubleValue).sum();
-        System.out.printf(Locale.ROOT, "%nmodel %s, batchSize %d, threads %d, %d queries x %d repeats (medians per query, summed)%n",
-            modelName, settings.batchSize(), settings.threads(), queries, repeats);
+        System.out.printf(Locale.ROOT, "%nmodel %s, batchSize %d, %d ONNX Runtime threads, %d queries x %d repeats (medians per query, summed)%n",
+            modelName, settings.batchSize(), org.hybridrerank.solr.model.OnnxRuntimeEnvironment.get().threads(), queries, repeats);
         System.out.printf(Locale.ROOT, "rerank stage (plugin timers)      %8.0f ms  = %.3f x raw ONNX Runtime%n", st, st / rw);
         System.out.printf(Locale.ROOT, "request with rq - request without %8.0f ms  = %.3f x raw ONNX Runtime%n", rq, rq / rw);
         System.out.printf(Locale.ROOT, "raw ONNX Runtime, bucketed batches %7.0f ms%n", rw);
@@ -180,7 +180,7 @@ public final class RerankBenchmark {
 
   /** 1, 2 and 4 HTTP clients sending BM25 + rerank (K=20) requests: throughput, p50, p95. Bounded: 12 per client. */
   private static void concurrentClients(SolrClient solr, Map<String, String> texts, List<String> ids) throws Exception {
-    System.out.printf(Locale.ROOT, "%nconcurrent HTTP clients, BM25 top 20 reranked (fp32, batchSize 4, 2 threads), 12 requests per client%n");
+    System.out.printf(Locale.ROOT, "%nconcurrent HTTP clients, BM25 top 20 reranked (fp32, batchSize 4), 12 requests per client%n");
     System.out.println("clients  requests  throughput_rps  p50_ms  p95_ms  errors");
     int offset = 0; // every request of every level asks a claim no earlier request asked: no cache hits
     for (int clients : new int[] {1, 2, 4}) {
