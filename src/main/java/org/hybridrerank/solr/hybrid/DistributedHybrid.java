@@ -26,7 +26,7 @@ import org.hybridrerank.solr.rerank.CrossEncoderRerankQuery;
 import org.hybridrerank.solr.rerank.RerankScores;
 
 /**
- * The hybrid first stage on a SolrCloud coordinator (DESIGN.md §4), so that a sharded collection gives the
+ * The hybrid first stage on a SolrCloud coordinator, so that a sharded collection gives the
  * one-node answer:
  *
  * <ol>

@@ -22,7 +22,6 @@ import org.apache.solr.core.SolrCore;
 import org.apache.solr.handler.component.ResponseBuilder;
 import org.apache.solr.handler.component.SearchComponent;
 import org.apache.solr.handler.component.ShardRequest;
-import org.apache.solr.handler.component.ShardResponse;
 import org.apache.solr.metrics.SolrMetricsContext;
 import org.apache.solr.request.SolrQueryRequest;
 import org.apache.solr.schema.DenseVectorField;
@@ -36,7 +35,6 @@ import org.hybridrerank.solr.model.InferenceException;
 import org.hybridrerank.solr.model.ModelRegistry;
 import org.hybridrerank.solr.model.TextEmbedder;
 import org.hybridrerank.solr.rerank.RerankScores;
-import org.hybridrerank.solr.rerank.ShardRerankStatuses;
 import org.hybridrerank.solr.rerank.UniqueKeys;
 
 /**
@@ -51,7 +49,6 @@ public class HybridSearchComponent extends SearchComponent implements SolrCoreAw
   public static final String NAME = "hybrid";
   static final String CONTEXT = "solrconfig.xml <searchComponent name=\"hybrid\">";
   private static final String PARAMS_KEY = HybridSearchComponent.class.getName() + ".params";
-  private static final String STATUSES_KEY = HybridSearchComponent.class.getName() + ".shardStatuses";
   private static final Set<String> OWN_KEYS = Set.of("embedder", "embedderThreads", "maxTopN");
 
   private NamedList<?> args = new NamedList<>();
@@ -291,28 +288,15 @@ public class HybridSearchComponent extends SearchComponent implements SolrCoreAw
       return;
     }
     if ((sreq.purpose & ShardRequest.PURPOSE_GET_TOP_IDS) == 0) return;
-    if (RerankScores.present(rb.req)) {
-      ShardRerankStatuses statuses = statuses(rb);
-      for (ShardResponse srsp : sreq.responses) {
-        NamedList<Object> response = DistributedHybrid.responseOf(srsp);
-        if (response != null) statuses.add(srsp.getShard(), (NamedList<?>) response.get("responseHeader"));
-      }
-    }
     if (state != null) state.collectTopIds(rb, sreq);
   }
 
   @Override
   public void finishStage(ResponseBuilder rb) {
     if (rb.stage != ResponseBuilder.STAGE_EXECUTE_QUERY) return;
-    ShardRerankStatuses statuses = (ShardRerankStatuses) rb.req.getContext().get(STATUSES_KEY);
-    if (statuses != null) statuses.report();
     DistributedHybrid state = DistributedHybrid.of(rb);
     boolean scoreOrder = rb.getSortSpec().getSort() == null || rb.getSortSpec().getSort().equals(Sort.RELEVANCE);
     if (state != null && RerankScores.present(rb.req) && scoreOrder) state.reorderPage(rb);
-  }
-
-  private static ShardRerankStatuses statuses(ResponseBuilder rb) {
-    return (ShardRerankStatuses) rb.req.getContext().computeIfAbsent(STATUSES_KEY, k -> new ShardRerankStatuses());
   }
 
   private static String describe(HybridParams hybrid) {

@@ -10,6 +10,7 @@ import org.apache.lucene.search.Query;
 import org.apache.lucene.search.ScoreDoc;
 import org.apache.lucene.search.TopDocsCollector;
 import org.apache.lucene.util.BytesRef;
+import org.apache.solr.handler.component.MergeStrategy;
 import org.apache.solr.handler.component.QueryElevationComponent;
 import org.apache.solr.request.SolrRequestInfo;
 import org.apache.solr.search.AbstractReRankQuery;
@@ -104,6 +105,11 @@ public final class CrossEncoderRerankQuery extends AbstractReRankQuery {
     for (int i = 0; i < docs.length; i++) if (positions[i] < window) reranked[inWindow++] = docs[i];
     if (inWindow == 0) return Map.of();
     return ((CrossEncoderRescorer) reRankQueryRescorer).modelScores(searcher, Arrays.copyOf(reranked, inWindow));
+  }
+
+  @Override
+  public MergeStrategy getMergeStrategy() {
+    return new ShardStatusMerge();
   }
 
   @Override
