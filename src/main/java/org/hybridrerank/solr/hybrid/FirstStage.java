@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The first stage's final ranking, from the lexical and the vector list, whatever the mode: RRF over both,
+ * The first stage's final ranking, from the lexical and the vector list, whatever the mode: fused (RRF or linear) from both,
  * or one list with its own scores. The same function runs on a single node and on a SolrCloud coordinator.
  */
 final class FirstStage {
@@ -19,9 +19,11 @@ final class FirstStage {
    */
   static List<FusedCandidate> rank(HybridParams hybrid, RankedList lexical, RankedList vector) {
     List<FusedCandidate> ranked =
-        hybrid.mode() == HybridParams.Mode.RRF
-            ? ReciprocalRankFusion.fuse(lexical, vector, hybrid.rrfK(), hybrid.lexicalWeight(), hybrid.vectorWeight())
-            : single(hybrid.mode() == HybridParams.Mode.LEXICAL, hybrid.mode() == HybridParams.Mode.LEXICAL ? lexical : vector);
+        switch (hybrid.mode()) {
+          case RRF, LINEAR -> ListFusion.fuse(lexical, vector, hybrid.fusion(), hybrid.lexicalWeight(), hybrid.vectorWeight());
+          case LEXICAL -> single(true, lexical);
+          case VECTOR -> single(false, vector);
+        };
     return strictlyDecreasing(ranked);
   }
 

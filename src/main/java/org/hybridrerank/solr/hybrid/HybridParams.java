@@ -10,6 +10,8 @@ import org.apache.solr.schema.DenseVectorField;
 import org.apache.solr.schema.IndexSchema;
 import org.apache.solr.schema.SchemaField;
 import org.hybridrerank.solr.config.ParamReader;
+import org.hybridrerank.solr.fusion.Fusion;
+import org.hybridrerank.solr.fusion.Normalization;
 
 /** The first stage of one request, validated: which lists, how long, how fused, and the query vector. */
 public record HybridParams(
@@ -20,13 +22,18 @@ public record HybridParams(
     int vectorTopN,
     int vectorExactMaxDocs,
     int rrfK,
+    Normalization normalization,
     double lexicalWeight,
     double vectorWeight,
     float[] vector) {
 
-  /** {@code rrf} fuses both lists; {@code lexical} and {@code vector} keep one, with its own scores. */
+  /**
+   * {@code rrf} and {@code linear} fuse both lists (Reciprocal Rank Fusion; linear combination after
+   * per-query normalization); {@code lexical} and {@code vector} keep one, with its own scores.
+   */
   public enum Mode {
     RRF,
+    LINEAR,
     LEXICAL,
     VECTOR;
 
@@ -51,6 +58,7 @@ public record HybridParams(
   public static final String VECTOR_TOP_N = "hybrid.vector.topN";
   public static final String VECTOR_EXACT_MAX_DOCS = "hybrid.vector.exactMaxDocs";
   public static final String RRF_K = "hybrid.rrf.k";
+  public static final String NORMALIZATION = "hybrid.normalization";
   public static final String WEIGHTS = "hybrid.weights";
   public static final String VECTOR = "hybrid.vector";
 
@@ -64,6 +72,7 @@ public record HybridParams(
           "vectorTopN", VECTOR_TOP_N,
           "vectorExactMaxDocs", VECTOR_EXACT_MAX_DOCS,
           "rrfK", RRF_K,
+          "normalization", NORMALIZATION,
           "weights", WEIGHTS);
 
   /** Exact decimals, rounded once to float: a vector written with Float.toString reads back bit for bit. */
@@ -80,6 +89,11 @@ public record HybridParams(
    */
   public static final int DEFAULT_VECTOR_EXACT_MAX_DOCS = 10_000;
 
+  /** How the two lists are fused in the {@code rrf} and {@code linear} modes. */
+  public Fusion fusion() {
+    return Fusion.of(mode == Mode.LINEAR ? Fusion.Method.LINEAR : Fusion.Method.RRF, rrfK, normalization);
+  }
+
   /**
    * @param queryText the request's q
    * @param schema checks the vector field and gives its dimension
@@ -94,6 +108,7 @@ public record HybridParams(
     int vectorTopN = reader.intIn(VECTOR_TOP_N, DEFAULT_TOP_N, 1, maxTopN);
     int vectorExactMaxDocs = reader.intIn(VECTOR_EXACT_MAX_DOCS, DEFAULT_VECTOR_EXACT_MAX_DOCS, 0, Integer.MAX_VALUE);
     int rrfK = reader.intIn(RRF_K, DEFAULT_RRF_K, 1, 1_000_000);
+    Normalization normalization = reader.oneOf(NORMALIZATION, Normalization.MINMAX, Normalization.class);
     double[] weights = parseWeights(reader);
 
     String vectorField = reader.string(VECTOR_FIELD, null);
@@ -109,7 +124,7 @@ public record HybridParams(
               + (mode.usesVector() ? " (or give the query vector in '" + VECTOR + "')" : ""));
     }
     return new HybridParams(
-        mode, qf, lexicalTopN, vectorField, vectorTopN, vectorExactMaxDocs, rrfK, weights[0], weights[1], vector);
+        mode, qf, lexicalTopN, vectorField, vectorTopN, vectorExactMaxDocs, rrfK, normalization, weights[0], weights[1], vector);
   }
 
   private static DenseVectorField vectorField(ParamReader reader, String name, IndexSchema schema) {
@@ -200,6 +215,7 @@ public record HybridParams(
         && vectorTopN == p.vectorTopN
         && vectorExactMaxDocs == p.vectorExactMaxDocs
         && rrfK == p.rrfK
+        && normalization == p.normalization
         && lexicalWeight == p.lexicalWeight
         && vectorWeight == p.vectorWeight
         && java.util.Arrays.equals(vector, p.vector);
@@ -207,7 +223,7 @@ public record HybridParams(
 
   @Override
   public int hashCode() {
-    return java.util.Objects.hash(mode, qf, lexicalTopN, vectorField, vectorTopN, vectorExactMaxDocs, rrfK, lexicalWeight, vectorWeight)
+    return java.util.Objects.hash(mode, qf, lexicalTopN, vectorField, vectorTopN, vectorExactMaxDocs, rrfK, normalization, lexicalWeight, vectorWeight)
         * 31 + java.util.Arrays.hashCode(vector);
   }
 }

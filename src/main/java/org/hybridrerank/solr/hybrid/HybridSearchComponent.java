@@ -31,6 +31,7 @@ import org.apache.solr.search.stats.StatsCache;
 import org.apache.solr.util.plugin.SolrCoreAware;
 import org.hybridrerank.solr.config.ModelLocator;
 import org.hybridrerank.solr.config.ParamReader;
+import org.hybridrerank.solr.fusion.FirstStageLists;
 import org.hybridrerank.solr.model.InferenceException;
 import org.hybridrerank.solr.model.ModelRegistry;
 import org.hybridrerank.solr.model.TextEmbedder;
@@ -208,6 +209,7 @@ public class HybridSearchComponent extends SearchComponent implements SolrCoreAw
     }
     rb.setQuery(new FusedCandidatesQuery(docs, scores, describe(hybrid), rerankWindow));
     HybridResult.store(rb.req, byDoc, modelScores);
+    FirstStageLists.store(rb.req.getContext(), new CandidateLists(hybrid, Map.copyOf(byDoc)));
   }
 
   /** SolrCloud shard, step 1: this shard's two lists, BM25 with the global statistics sent along. */
@@ -301,7 +303,7 @@ public class HybridSearchComponent extends SearchComponent implements SolrCoreAw
 
   private static String describe(HybridParams hybrid) {
     return switch (hybrid.mode()) {
-      case RRF -> "rrf k=" + hybrid.rrfK() + " lexical:" + hybrid.lexicalWeight() + ",vector:" + hybrid.vectorWeight();
+      case RRF, LINEAR -> hybrid.fusion().describe() + " lexical:" + hybrid.lexicalWeight() + ",vector:" + hybrid.vectorWeight();
       case LEXICAL -> "lexical";
       case VECTOR -> "vector";
     };

@@ -8,6 +8,8 @@ import org.hybridrerank.solr.model.LongDocs;
 import org.hybridrerank.solr.model.ScoringOptions;
 import org.hybridrerank.solr.model.WindowPooling;
 import org.hybridrerank.solr.config.ParamReader;
+import org.hybridrerank.solr.fusion.Fusion;
+import org.hybridrerank.solr.fusion.Normalization;
 import org.apache.solr.schema.IndexSchema;
 import org.apache.solr.schema.SchemaField;
 import org.apache.solr.search.ReRankOperator;
@@ -28,6 +30,7 @@ public record RerankParams(
     long timeoutMillis,
     String reRankText,
     ScoreBlender blender,
+    WindowFusion fusion,
     ScoringOptions scoring,
     boolean scoreCache) {
 
@@ -48,12 +51,24 @@ public record RerankParams(
   public static final String LONG_DOCS = "longDocs";
   public static final String WINDOW_POOLING = "windowPooling";
   public static final String SCORE_CACHE = "scoreCache";
+  public static final String FUSION = "fusion";
+  public static final String RRF_K = "rrfK";
+  public static final String NORMALIZATION = "normalization";
+  public static final String MODEL_WEIGHT = "modelWeight";
+
+  /** {@code replace} hands the window to the blend (reRankOperator); the others fuse (see WindowFusion). */
+  public enum FusionMethod {
+    REPLACE,
+    RRF,
+    LINEAR
+  }
 
   /** Every request parameter, which solrconfig.xml may also set as a default. */
   public static final java.util.Set<String> NAMES =
       java.util.Set.of(
           ENABLED, MODEL, RERANK_DOCS, FIELDS, FIELD_SEPARATOR, THRESHOLD, SCORE, TIMEOUT, RERANK_TEXT, RERANK_OPERATOR,
-          RERANK_WEIGHT, RERANK_SCALE, RERANK_MAIN_SCALE, LONG_DOCS, WINDOW_POOLING, SCORE_CACHE);
+          RERANK_WEIGHT, RERANK_SCALE, RERANK_MAIN_SCALE, LONG_DOCS, WINDOW_POOLING, SCORE_CACHE, FUSION, RRF_K,
+          NORMALIZATION, MODEL_WEIGHT);
 
   public static final int DEFAULT_RERANK_DOCS = 100;
   public static final int DEFAULT_MAX_RERANK_DOCS = 1000;
@@ -103,6 +118,18 @@ public record RerankParams(
     ScoreBlender.ScaleRange modelScale = reader.parsed(RERANK_SCALE, null, RerankParams::parseScale);
     ScoreBlender.ScaleRange mainScale = reader.parsed(RERANK_MAIN_SCALE, null, RerankParams::parseScale);
 
+    FusionMethod method = reader.oneOf(FUSION, FusionMethod.REPLACE, FusionMethod.class);
+    int rrfK = reader.intIn(RRF_K, 60, 1, 1_000_000);
+    Normalization normalization = reader.oneOf(NORMALIZATION, Normalization.MINMAX, Normalization.class);
+    double modelWeight = reader.finiteDouble(MODEL_WEIGHT, 1.0);
+    if (modelWeight < 0) throw reader.error("parameter '" + MODEL_WEIGHT + "' must be a finite number >= 0, got " + modelWeight);
+    WindowFusion fusion =
+        method == FusionMethod.REPLACE
+            ? null
+            : new WindowFusion(
+                Fusion.of(method == FusionMethod.RRF ? Fusion.Method.RRF : Fusion.Method.LINEAR, rrfK, normalization),
+                modelWeight);
+
     LongDocs longDocs = reader.oneOf(LONG_DOCS, LongDocs.TRUNCATE, LongDocs.class);
     WindowPooling pooling = reader.oneOf(WINDOW_POOLING, WindowPooling.MAX, WindowPooling.class);
     boolean scoreCache = reader.bool(SCORE_CACHE, true);
@@ -119,8 +146,19 @@ public record RerankParams(
         timeout,
         text,
         new ScoreBlender(operator, weight, mainScale, modelScale),
+        fusion,
         new ScoringOptions(longDocs, pooling),
         scoreCache);
+  }
+
+  /**
+   * Final scores of the window's docs (in first-pass order): fused with the first stage's lists, or blended
+   * with the first-pass scores. The one function a single node and a SolrCloud coordinator both apply.
+   *
+   * @param firstStage the first stage's lists over the window (empty when no first stage stored any)
+   */
+  public float[] finalScores(float[] firstPass, float[] model, List<org.hybridrerank.solr.fusion.RankedScores> firstStage) {
+    return fusion == null ? blender.blend(firstPass, model) : fusion.finalScores(firstPass, model, firstStage);
   }
 
   /** Fields are checked against the schema per request; configuration may leave them to the request. */

@@ -7,7 +7,7 @@ import java.util.List;
 import org.junit.Test;
 
 /** RRF against numbers worked out by hand. */
-public class ReciprocalRankFusionTest {
+public class ListFusionTest {
   /** A list in the given order (scores descending, so the order is the rank order). */
   private static RankedList list(int... docs) {
     List<RankedList.Hit> hits = new ArrayList<>();
@@ -22,7 +22,7 @@ public class ReciprocalRankFusionTest {
   @Test
   public void sumsReciprocalRanksAndSkipsMissingLists() {
     // lexical: 10, 20, 30   vector: 30, 40
-    List<FusedCandidate> fused = ReciprocalRankFusion.fuse(list(10, 20, 30), list(30, 40), 60, 1.0, 1.0);
+    List<FusedCandidate> fused = ListFusion.fuse(list(10, 20, 30), list(30, 40), 60, 1.0, 1.0);
     // 30: 1/63 + 1/61 = 0.032266; 10: 1/61 = 0.016393; 20: 1/62; 40: 1/62 (tie, lexical first)
     assertEquals(List.of(30, 10, 20, 40), order(fused));
     assertEquals(1.0 / 63 + 1.0 / 61, fused.get(0).fusedScore(), 1e-7);
@@ -35,18 +35,18 @@ public class ReciprocalRankFusionTest {
   @Test
   public void tiesGoToTheBetterBestRankThenLexicalThenKey() {
     // 9 (lexical 1) and 8 (vector 1) tie at 1/61 with the same best rank: lexical first
-    assertEquals(List.of(9, 8), order(ReciprocalRankFusion.fuse(list(9), list(8), 60, 1.0, 1.0)));
+    assertEquals(List.of(9, 8), order(ListFusion.fuse(list(9), list(8), 60, 1.0, 1.0)));
     // with lexical weight 0, 4 and 3 tie at 0 and keep lexical order; vector-only 7 comes first
-    assertEquals(List.of(7, 4, 3), order(ReciprocalRankFusion.fuse(list(4, 3), list(7), 60, 0.0, 1.0)));
+    assertEquals(List.of(7, 4, 3), order(ListFusion.fuse(list(4, 3), list(7), 60, 0.0, 1.0)));
     // vector ranks decide between vector-only docs, whatever their keys
-    assertEquals(List.of(2, 1), order(ReciprocalRankFusion.fuse(list(), list(2, 1), 60, 1.0, 1.0)));
+    assertEquals(List.of(2, 1), order(ListFusion.fuse(list(), list(2, 1), 60, 1.0, 1.0)));
     // with both weights 0 everything ties at 0 with best rank 1 and no lexical rank for 5: keys decide
-    assertEquals(List.of(6, 5), order(ReciprocalRankFusion.fuse(list(6), list(5), 60, 0.0, 0.0)));
+    assertEquals(List.of(6, 5), order(ListFusion.fuse(list(6), list(5), 60, 0.0, 0.0)));
   }
 
   @Test
   public void weightsScaleEachList() {
-    List<FusedCandidate> fused = ReciprocalRankFusion.fuse(list(1, 2), list(2, 1), 10, 1.0, 0.5);
+    List<FusedCandidate> fused = ListFusion.fuse(list(1, 2), list(2, 1), 10, 1.0, 0.5);
     // 1: 1/11 + 0.5/12 = 0.131818   2: 1/12 + 0.5/11 = 0.128788
     assertEquals(List.of(1, 2), order(fused));
     assertEquals(1.0 / 11 + 0.5 / 12, fused.get(0).fusedScore(), 1e-7);
