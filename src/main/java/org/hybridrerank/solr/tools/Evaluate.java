@@ -145,8 +145,7 @@ public final class Evaluate implements Callable<Integer> {
       for (String qid : ids) {
         String text = texts.get(qid);
         for (EvalMode mode : evalModes) {
-          QueryRequest request = new QueryRequest(mode.request(text, k, overrides));
-          request.setPath(handler);
+          QueryRequest request = request(mode, text, overrides);
           long start = System.nanoTime();
           QueryResponse rsp = request.process(solr);
           double ms = (System.nanoTime() - start) / 1e6;
@@ -180,6 +179,13 @@ public final class Evaluate implements Callable<Integer> {
       failed |= !verdict.passed();
     }
     return failed ? 1 : 0;
+  }
+
+  /** What is sent for one query in one mode: the mode's parameters with --set's in their place, to --handler. */
+  QueryRequest request(EvalMode mode, String text, RequestOverrides overrides) {
+    QueryRequest request = new QueryRequest(mode.request(text, k, overrides));
+    request.setPath(handler);
+    return request;
   }
 
   /** --compare: reads the earlier runs and writes the comparison; exit 2 naming the folder when one is unreadable. */

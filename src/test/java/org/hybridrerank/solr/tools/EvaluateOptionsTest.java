@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.solr.client.solrj.SolrQuery;
+import org.apache.solr.client.solrj.request.QueryRequest;
 import org.junit.Rule;
 import org.junit.Test;
 import org.junit.rules.TemporaryFolder;
@@ -65,6 +66,17 @@ public class EvaluateOptionsTest {
     SolrQuery plain = EvalMode.RRF_CE.request("tidal power", 100, new RequestOverrides(List.of()));
     assertNull(plain.get("hybrid.rrf.k"));
     assertEquals("{!crossencoder reRankDocs=100 scoreCache=false}", plain.get("rq"));
+  }
+
+  @Test
+  public void theRequestEvalSendsCarriesTheSetParameters() {
+    Evaluate eval = parsed("--dataset", "d", "--handler", "/other", "--k", "30", "--set", "hybrid.rrf.k=20", "--set", "fq=lang:en");
+    QueryRequest request = eval.request(EvalMode.RRF_CE, "tidal power", new RequestOverrides(eval.settings));
+    assertEquals("/other", request.getPath());
+    assertEquals("20", request.getParams().get("hybrid.rrf.k"));
+    assertEquals("lang:en", request.getParams().get("fq"));
+    assertEquals("{!crossencoder reRankDocs=30 scoreCache=false}", request.getParams().get("rq"));
+    assertEquals("tidal power", request.getParams().get("q"));
   }
 
   @Test
