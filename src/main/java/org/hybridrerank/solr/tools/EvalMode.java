@@ -44,6 +44,11 @@ public enum EvalMode {
     throw new IllegalArgumentException("unknown mode '" + value + "'; modes are lexical, vector, rrf, lexical+ce, rrf+ce");
   }
 
+  /** The request with the run's --set parameters in place of the mode's own values for the same names. */
+  SolrQuery request(String text, int k, RequestOverrides overrides) {
+    return overrides.applyTo(request(text, k));
+  }
+
   /** The request: first-stage depth 500 without reranking, K reranked and 100 rows with it. */
   public SolrQuery request(String text, int k) {
     SolrQuery q = new SolrQuery(text);

@@ -14,14 +14,14 @@ import java.util.Map;
 import org.knowm.xchart.BoxChart;
 import org.knowm.xchart.BoxChartBuilder;
 import org.knowm.xchart.CategoryChart;
-import org.knowm.xchart.CategoryChartBuilder;
-import org.knowm.xchart.VectorGraphicsEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.internal.chartpart.Chart;
 
 /** Writes what bin/eval measured: results.json, one TREC run file per mode, and report.html (inline SVG). */
 final class EvalReport {
+  private final String label;
+  private final RequestOverrides overrides;
   private final String collection;
   private final Dataset dataset;
   private final String split;
@@ -29,7 +29,11 @@ final class EvalReport {
   private final int queries;
   private final Map<EvalMode, ModeResults> results;
 
-  EvalReport(String collection, Dataset dataset, String split, int k, int queries, Map<EvalMode, ModeResults> results) {
+  EvalReport(
+      String label, RequestOverrides overrides, String collection, Dataset dataset, String split, int k, int queries,
+      Map<EvalMode, ModeResults> results) {
+    this.label = label;
+    this.overrides = overrides;
     this.collection = collection;
     this.dataset = dataset;
     this.split = split;
@@ -40,12 +44,14 @@ final class EvalReport {
 
   Map<String, Object> summary() {
     Map<String, Object> root = new LinkedHashMap<>();
+    root.put("label", label);
     root.put("collection", collection);
     root.put("dataset", dataset.name());
     root.put("format", dataset.format());
     root.put("split", split);
     root.put("queries", queries);
     root.put("k", k);
+    root.put("set", overrides.describe());
     Map<String, Object> modes = new LinkedHashMap<>();
     for (ModeResults r : results.values()) {
       Map<String, Object> m = new LinkedHashMap<>();
@@ -66,6 +72,8 @@ final class EvalReport {
       m.put("rerank_status", r.statuses());
       List<String> empty = r.noResults();
       m.put("no_results", Map.of("queries", empty.size(), "ids", empty));
+      // what each request of this mode carried besides its query text, so runs can be compared parameter by parameter
+      m.put("params", RequestOverrides.describe(r.mode().request("", k, overrides)));
       modes.put(r.mode().label(), m);
     }
     root.put("modes", modes);
@@ -123,13 +131,11 @@ final class EvalReport {
 
   void writeHtml(Path file) throws IOException {
     StringBuilder html = new StringBuilder();
-    html.append("<!doctype html><html><head><meta charset=\"utf-8\"><title>solr-hybrid-rerank evaluation</title>")
-        .append("<style>body{font-family:sans-serif;margin:2em;max-width:1100px}table{border-collapse:collapse}")
-        .append("td,th{border:1px solid #ccc;padding:4px 8px;text-align:right}th:first-child,td:first-child{text-align:left}")
-        .append("figure{margin:1.5em 0}</style></head><body>");
-    html.append("<h1>Evaluation: ").append(escape(collection)).append("</h1><p>")
+    html.append(ReportHtml.pageStart(label + " — solr-hybrid-rerank evaluation"));
+    html.append("<h1>Evaluation: ").append(escape(label)).append("</h1><p>Collection ").append(escape(collection)).append(", ")
         .append(escape(dataset.name())).append(" (").append(dataset.format()).append("), split ").append(escape(split))
         .append(", ").append(queries).append(" queries, cross-encoder K=").append(k).append(".</p>");
+    if (!overrides.isEmpty()) html.append("<p>--set ").append(escape(overrides.describe().toString())).append("</p>");
     html.append("<h2>Metrics</h2><pre>").append(escape(table())).append("</pre>");
     html.append("<h2>Per query length</h2><table><tr><th>mode</th>");
     ModeResults.SEGMENTS.keySet().forEach(s -> html.append("<th>").append(escape(s)).append(" nDCG@10</th>"));
@@ -165,12 +171,10 @@ final class EvalReport {
   }
 
   private CategoryChart metricBars() {
-    CategoryChart chart = new CategoryChartBuilder().width(900).height(420).xAxisTitle("metric").yAxisTitle("value").build();
     List<String> names = List.of("ndcg@10", "mrr@10", "recall@100");
-    for (ModeResults r : results.values()) {
-      chart.addSeries(r.mode().label(), names, names.stream().map(r::metric).toList());
-    }
-    return chart;
+    Map<String, List<Double>> series = new LinkedHashMap<>();
+    for (ModeResults r : results.values()) series.put(r.mode().label(), names.stream().map(r::metric).toList());
+    return ReportHtml.bars("metric", "value", names, series);
   }
 
   private BoxChart latencyBoxes() {
@@ -182,25 +186,15 @@ final class EvalReport {
     return chart;
   }
 
-  private static String svg(Chart<?, ?> chart) throws IOException {
-    Path tmp = Files.createTempFile("chart", ".svg");
-    try {
-      VectorGraphicsEncoder.saveVectorGraphic(chart, tmp.toString(), VectorGraphicsEncoder.VectorGraphicsFormat.SVG);
-      Path written = Files.exists(Path.of(tmp + ".svg")) ? Path.of(tmp + ".svg") : tmp;
-      String svg = Files.readString(written);
-      Files.deleteIfExists(written);
-      int start = svg.indexOf("<svg");
-      return start >= 0 ? svg.substring(start) : svg;
-    } finally {
-      Files.deleteIfExists(tmp);
-    }
-  }
-
   private static double round(double v) {
     return Double.isNaN(v) ? v : Math.round(v * 10000.0) / 10000.0;
   }
 
+  private static String svg(Chart<?, ?> chart) throws IOException {
+    return ReportHtml.svg(chart);
+  }
+
   private static String escape(String s) {
-    return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
+    return ReportHtml.escape(s);
   }
 }

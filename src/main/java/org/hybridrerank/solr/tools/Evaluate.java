@@ -36,7 +36,7 @@ public final class Evaluate implements Callable<Integer> {
   @Option(names = "--collection", description = "collection or core (default: the dataset folder's name)")
   String collection;
 
-  @Option(names = "--dataset", required = true, description = "BEIR folder (corpus.jsonl, queries.jsonl, qrels/) or TREC files, nested folders and .gz included")
+  @Option(names = "--dataset", description = "required unless --compare: BEIR folder (corpus.jsonl, queries.jsonl, qrels/) or TREC files, nested folders and .gz included")
   Path dataset;
 
   @Option(names = "--topic-field", defaultValue = "title", converter = TopicField.Converter.class,
@@ -71,6 +71,27 @@ public final class Evaluate implements Callable<Integer> {
           + " of its first-stage mode on most queries")
   List<String> expectations = new ArrayList<>();
 
+  @Option(
+      names = "--set",
+      paramLabel = "NAME=VALUE",
+      converter = RequestOverrides.Converter.class,
+      description = "request parameter sent in every request of every mode, replacing the mode's own value (e.g. hybrid.rrf.k=20,"
+          + " 'rq={!crossencoder reRankDocs=30}'); repeat for more, or for several values of one name. q, hybrid.mode and fl are"
+          + " bin/eval's own and refused (choose modes with --modes)")
+  List<RequestOverrides.Setting> settings = new ArrayList<>();
+
+  @Option(names = "--label", description = "name of the run in results.json, report.html and comparisons (default: the --out folder's name);"
+      + " with --compare, the comparison's title")
+  String label;
+
+  @Option(
+      names = "--compare",
+      arity = "1..*",
+      paramLabel = "DIR",
+      description = "earlier --out folders (each with results.json): write compare.html and compare.json into --out, side by side,"
+          + " with the parameters that differ; Solr is not contacted")
+  List<Path> compare = new ArrayList<>();
+
   @Spec CommandSpec spec;
 
   public static void main(String[] args) {
@@ -79,6 +100,9 @@ public final class Evaluate implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    if (!compare.isEmpty()) return compareRuns();
+    if (dataset == null) throw new CommandLine.ParameterException(spec.commandLine(), "Missing required option: '--dataset=<dataset>'");
+    RequestOverrides overrides = new RequestOverrides(settings);
     List<EvalMode> evalModes = modes.stream().map(EvalMode::parse).toList();
     List<RelevanceGate.Band> bands = new ArrayList<>();
     floors.forEach(f -> bands.add(RelevanceGate.Band.floor(f)));
@@ -121,8 +145,7 @@ public final class Evaluate implements Callable<Integer> {
       for (String qid : ids) {
         String text = texts.get(qid);
         for (EvalMode mode : evalModes) {
-          QueryRequest request = new QueryRequest(mode.request(text, k));
-          request.setPath(handler);
+          QueryRequest request = request(mode, text, overrides);
           long start = System.nanoTime();
           QueryResponse rsp = request.process(solr);
           double ms = (System.nanoTime() - start) / 1e6;
@@ -140,7 +163,8 @@ public final class Evaluate implements Callable<Integer> {
     }
 
     Files.createDirectories(out);
-    EvalReport report = new EvalReport(core, data, split, k, ids.size(), results);
+    String runLabel = label != null ? label : out.toAbsolutePath().normalize().getFileName().toString();
+    EvalReport report = new EvalReport(runLabel, overrides, core, data, split, k, ids.size(), results);
     report.writeJson(out.resolve("results.json"));
     report.writeRuns(out);
     report.writeHtml(out.resolve("report.html"));
@@ -155,6 +179,38 @@ public final class Evaluate implements Callable<Integer> {
       failed |= !verdict.passed();
     }
     return failed ? 1 : 0;
+  }
+
+  /** What is sent for one query in one mode: the mode's parameters with --set's in their place, to --handler. */
+  QueryRequest request(EvalMode mode, String text, RequestOverrides overrides) {
+    QueryRequest request = new QueryRequest(mode.request(text, k, overrides));
+    request.setPath(handler);
+    return request;
+  }
+
+  /** --compare: reads the earlier runs and writes the comparison; exit 2 naming the folder when one is unreadable. */
+  private int compareRuns() throws java.io.IOException {
+    if (dataset != null || !settings.isEmpty() || !floors.isEmpty() || !expectations.isEmpty()) {
+      throw new CommandLine.ParameterException(spec.commandLine(),
+          "--compare reads finished runs; --dataset, --set, --fail-below and --expect belong to a new run");
+    }
+    EvalComparison comparison;
+    try {
+      comparison = EvalComparison.read(label, compare);
+    } catch (EvalComparison.UnreadableRun e) {
+      PrintWriter err = spec.commandLine().getErr();
+      err.println(e.getMessage());
+      err.flush();
+      return 2;
+    }
+    Files.createDirectories(out);
+    comparison.writeJson(out.resolve("compare.json"));
+    comparison.writeHtml(out.resolve("compare.html"));
+    PrintWriter stdout = spec.commandLine().getOut();
+    stdout.print(comparison.table());
+    stdout.println("wrote " + out.resolve("compare.html") + " and " + out.resolve("compare.json"));
+    stdout.flush();
+    return 0;
   }
 
   /** Per-stage milliseconds from debug.hybrid and debug.rerank. */

@@ -229,7 +229,7 @@ public class DatasetTest {
     Map<EvalMode, ModeResults> results = new LinkedHashMap<>();
     results.put(EvalMode.LEXICAL, lexical);
     results.put(EvalMode.RRF, rrf);
-    EvalReport report = new EvalReport("mini", Dataset.open(fixture("trec-nested")), "test", 100, 2, results);
+    EvalReport report = new EvalReport("mini", new RequestOverrides(List.of()), "mini", Dataset.open(fixture("trec-nested")), "test", 100, 2, results);
     assertEquals("lexical: 1 of 2 judged queries returned no results: 102" + System.lineSeparator(), report.noResultsSummary());
     @SuppressWarnings("unchecked")
     Map<String, Map<String, Object>> modes = (Map<String, Map<String, Object>>) report.summary().get("modes");
