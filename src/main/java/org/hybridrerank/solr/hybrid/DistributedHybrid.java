@@ -150,6 +150,13 @@ final class DistributedHybrid {
     if ((sreq.purpose & ShardRequest.PURPOSE_GET_FIELDS) != 0 && !modelScores.isEmpty()) {
       sreq.params.set(ShardMessages.MODEL_SCORES, ShardMessages.encodeScores(modelScores));
     }
+    int window = rerankWindow(rb);
+    if ((sreq.purpose & ShardRequest.PURPOSE_GET_TOP_IDS) != 0 && window > 0) {
+      // every shard returns all its docs of the window, whatever the page: their final scores are set here,
+      // over the whole window (model ranks and normalizations are global)
+      int rows = sreq.params.getInt(CommonParams.ROWS, 0);
+      sreq.params.set(CommonParams.ROWS, Math.max(rows, window));
+    }
     if ((sreq.purpose & ShardRequest.PURPOSE_GET_TOP_IDS) != 0 && rb.onePassDistributedQuery) {
       // the page is reordered after the merge (step 4), so fields are fetched for the final page
       sreq.purpose &= ~ShardRequest.PURPOSE_GET_FIELDS;
@@ -199,6 +206,30 @@ final class DistributedHybrid {
   }
 
   /**
+   * The final scores of the window's docs as one node computes them, over the whole global window: a fusion
+   * ranks the model scores of all K docs, and a blend may scale over all K, which no shard sees alone. Empty
+   * when some window doc has no model score (a shard's rerank failed): the shards' own scores then stand.
+   */
+  private Map<String, Float> windowFinalScores(ResponseBuilder rb) {
+    if (!(rb.getRankQuery() instanceof CrossEncoderRerankQuery crossEncoder) || !crossEncoder.params().enabled()) {
+      return Map.of();
+    }
+    List<FusedCandidate> window = candidates.subList(0, Math.min(crossEncoder.params().reRankDocs(), candidates.size()));
+    float[] firstPass = new float[window.size()];
+    float[] model = new float[window.size()];
+    for (int i = 0; i < window.size(); i++) {
+      Float score = modelScores.get(window.get(i).key());
+      if (score == null) return Map.of();
+      firstPass[i] = window.get(i).fusedScore();
+      model[i] = score;
+    }
+    float[] finals = crossEncoder.params().finalScores(firstPass, model, CandidateLists.inputs(hybrid, window));
+    Map<String, Float> byKey = new HashMap<>(window.size() * 2);
+    for (int i = 0; i < window.size(); i++) byKey.put(window.get(i).key(), finals[i]);
+    return byKey;
+  }
+
+  /**
    * Step 4b: the page as one node orders it. Each shard's docs arrive in that order already (its reranked
    * docs are exactly its part of the global top K), so the union of the shards' top start+rows holds the
    * page; only the interleaving across shards needs this rule.
@@ -208,6 +239,10 @@ final class DistributedHybrid {
     if (merged == null || rb.resultIds == null) return;
     Map<Object, ShardDoc> unique = new LinkedHashMap<>();
     for (ShardDoc doc : shardDocs) unique.putIfAbsent(doc.id.toString(), doc);
+    windowFinalScores(rb).forEach((key, score) -> {
+      ShardDoc doc = unique.get(key);
+      if (doc != null) doc.score = score;
+    });
     List<ShardDoc> ordered = new ArrayList<>(unique.values());
     ordered.sort(
         Comparator.comparingInt((ShardDoc d) -> modelScores.containsKey(d.id.toString()) ? 0 : 1)

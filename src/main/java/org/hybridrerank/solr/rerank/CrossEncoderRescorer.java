@@ -16,6 +16,8 @@ import org.apache.solr.request.SolrRequestInfo;
 import org.apache.solr.search.IncompleteRerankingException;
 import org.apache.solr.search.QueryLimits;
 import org.apache.solr.search.SolrIndexSearcher;
+import org.hybridrerank.solr.fusion.FirstStageLists;
+import org.hybridrerank.solr.fusion.RankedScores;
 import org.hybridrerank.solr.model.CrossEncoder;
 import org.hybridrerank.solr.model.Deadline;
 import org.hybridrerank.solr.model.DeadlineExceededException;
@@ -74,7 +76,7 @@ final class CrossEncoderRescorer extends Rescorer {
 
       float[] modelScores = new float[n];
       for (int i = 0; i < n; i++) modelScores[i] = params.score().apply(rawScores[i]);
-      float[] finalScores = params.blender().blend(firstScores, modelScores);
+      float[] finalScores = params.finalScores(firstScores, modelScores, firstStageLists(docIds));
 
       Integer[] order = new Integer[n];
       for (int i = 0; i < n; i++) order[i] = i;
@@ -117,6 +119,13 @@ final class CrossEncoderRescorer extends Rescorer {
     Map<Integer, Float> out = new HashMap<>(docIds.length * 2);
     for (int i = 0; i < docIds.length; i++) out.put(docIds[i], params.score().apply(raw[i]));
     return out;
+  }
+
+  /** The first stage's lists over the window, when the request's first stage stored them. */
+  private static List<RankedScores> firstStageLists(int[] docIds) {
+    SolrRequestInfo info = SolrRequestInfo.getRequestInfo();
+    FirstStageLists lists = info == null ? null : FirstStageLists.of(info.getReq().getContext());
+    return lists == null ? List.of() : lists.over(docIds);
   }
 
   /** What producing the raw scores cost: text loading, scoring, and how many came from the score cache. */
@@ -179,10 +188,13 @@ final class CrossEncoderRescorer extends Rescorer {
     }
     ScoreBlender blender = params.blender();
     String how =
-        "crossencoder rerank, model=" + params.model() + ", reRankOperator="
-            + blender.operator().toLower() + ", reRankWeight=" + blender.weight()
-            + (blender.modelScale() != null ? ", reRankScale=" + blender.modelScale() : "")
-            + (blender.mainScale() != null ? ", reRankMainScale=" + blender.mainScale() : "");
+        params.fusion() != null
+            ? "crossencoder rerank, model=" + params.model() + ", fusion=" + params.fusion().describe()
+                + " (the model's ranking of the window fused with the first-stage lists)"
+            : "crossencoder rerank, model=" + params.model() + ", reRankOperator="
+                + blender.operator().toLower() + ", reRankWeight=" + blender.weight()
+                + (blender.modelScale() != null ? ", reRankScale=" + blender.modelScale() : "")
+                + (blender.mainScale() != null ? ", reRankMainScale=" + blender.mainScale() : "");
     return Explanation.match(
         scores.fin(),
         how,
