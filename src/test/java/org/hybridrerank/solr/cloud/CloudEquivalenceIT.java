@@ -195,4 +195,32 @@ public class CloudEquivalenceIT extends ExampleCloudTestCase {
       assertTrue(collection + ": " + e.getMessage(), e.getMessage().contains("collapse"));
     }
   }
+
+  @Test
+  public void everyFusionMethodGivesTheOneShardAnswer() throws Exception {
+    String off = "{!crossencoder enabled=false}";
+    Map<String, String[]> variants = new java.util.LinkedHashMap<>();
+    for (String norm : List.of("minmax", "l2", "zscore")) {
+      variants.put("linear first stage, " + norm, new String[] {"linear", off, "hybrid.normalization", norm});
+    }
+    variants.put("window rrf", new String[] {"rrf", "{!crossencoder reRankDocs=30 fusion=rrf rrfK=20 modelWeight=2}"});
+    variants.put("window linear zscore", new String[] {"rrf", "{!crossencoder reRankDocs=30 fusion=linear normalization=zscore modelWeight=0.5}"});
+    variants.put("linear first stage + window linear l2", new String[] {"linear", "{!crossencoder reRankDocs=30 fusion=linear normalization=l2}"});
+    variants.put(
+        "blend scaled over the window",
+        new String[] {"rrf", "{!crossencoder reRankDocs=30 reRankOperator=add reRankScale=0-1 reRankMainScale=0-1 reRankWeight=0.5}"});
+    for (Map.Entry<String, String[]> variant : variants.entrySet()) {
+      String[] v = variant.getValue();
+      String[] more = java.util.Arrays.copyOfRange(v, 2, v.length);
+      for (String claim : CLAIMS.subList(0, 5)) {
+        for (int start : new int[] {0, 10}) {
+          String what = variant.getKey() + " '" + claim + "' start=" + start;
+          QueryResponse one = hybrid(ONE, claim, v[0], v[1], start, more);
+          QueryResponse two = hybrid(TWO, claim, v[0], v[1], start, more);
+          assertFalse(what + ": no hits", one.getResults().isEmpty());
+          assertSameAnswer(what, one, two);
+        }
+      }
+    }
+  }
 }

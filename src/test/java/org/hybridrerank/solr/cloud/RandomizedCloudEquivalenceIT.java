@@ -81,9 +81,19 @@ public class RandomizedCloudEquivalenceIT extends ExampleCloudTestCase {
     StringBuilder text = new StringBuilder();
     for (int w = 0, n = 2 + r.nextInt(5); w < n; w++) text.append(w == 0 ? "" : " ").append(words[r.nextInt(words.length)]);
     add(p, "q", text.toString().isBlank() ? "protein" : text.toString().toLowerCase(Locale.ROOT));
-    String mode = List.of("lexical", "vector", "rrf", "rrf+ce").get(r.nextInt(4));
-    add(p, "hybrid.mode", mode.equals("rrf+ce") ? "rrf" : mode);
-    add(p, "rq", mode.equals("rrf+ce") ? "{!crossencoder reRankDocs=" + (1 + r.nextInt(40)) + "}" : "{!crossencoder enabled=false}");
+    String mode = List.of("lexical", "vector", "rrf", "linear", "rrf+ce", "linear+ce").get(r.nextInt(6));
+    add(p, "hybrid.mode", mode.replace("+ce", ""));
+    add(p, "hybrid.normalization", List.of("minmax", "l2", "zscore").get(r.nextInt(3)));
+    String window =
+        switch (r.nextInt(4)) {
+          case 0 -> "";
+          case 1 -> " fusion=rrf rrfK=" + (1 + r.nextInt(100)) + " modelWeight=" + r.nextInt(4) / 2.0;
+          case 2 -> " fusion=linear normalization=" + List.of("minmax", "l2", "zscore").get(r.nextInt(3))
+              + " modelWeight=" + r.nextInt(4) / 2.0;
+          default -> " reRankOperator=" + List.of("add", "multiply").get(r.nextInt(2)) + " reRankScale=0-1"
+              + (r.nextBoolean() ? " reRankMainScale=0-1" : "");
+        };
+    add(p, "rq", mode.endsWith("+ce") ? "{!crossencoder reRankDocs=" + (1 + r.nextInt(40)) + window + "}" : "{!crossencoder enabled=false}");
     add(p, "hybrid.lexical.topN", Integer.toString(5 + r.nextInt(60)));
     add(p, "hybrid.vector.topN", Integer.toString(5 + r.nextInt(60)));
     add(p, "hybrid.rrf.k", Integer.toString(1 + r.nextInt(100)));
