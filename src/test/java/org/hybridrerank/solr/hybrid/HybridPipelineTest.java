@@ -149,7 +149,7 @@ public class HybridPipelineTest extends ExampleCoreTestCase {
     int found = 0;
     for (String[] claim : CLAIMS) {
       SolrQuery q = new SolrQuery(claim[0]);
-      q.set("rq", "{!crossencoder reRankDocs=30}");
+      q.set("rq", "{!crossencoder reRankDocs=30 fusion=replace}");
       q.setFields("id", "score", "[hybrid]");
       QueryRequest request = new QueryRequest(q);
       request.setPath("/hybrid");
