@@ -141,11 +141,14 @@ final class DistributedHybrid {
   }
 
   /**
-   * Step 3: every query-phase request (top ids, facet refinement, field fetching) carries the global
-   * candidates; field fetching also the model scores, for the [hybrid] transformer.
+   * Step 3: the query-phase requests (top ids, facet refinement) carry the global candidates; field fetching
+   * only for the [hybrid] transformer, with the model scores.
    */
   void addCandidates(ResponseBuilder rb, ShardRequest sreq) {
     if (!listsMerged || (sreq.purpose & ShardRequest.PURPOSE_PRIVATE) != 0) return;
+    boolean fieldsOnly =
+        (sreq.purpose & ShardRequest.PURPOSE_GET_FIELDS) != 0 && (sreq.purpose & ShardRequest.PURPOSE_GET_TOP_IDS) == 0;
+    if (fieldsOnly && !HybridResult.wanted(rb.req)) return; // fetching fields by id needs no first stage
     sreq.params.set(ShardMessages.CANDIDATES, ShardMessages.encodeCandidates(candidates, rerankWindow(rb)));
     if ((sreq.purpose & ShardRequest.PURPOSE_GET_FIELDS) != 0 && !modelScores.isEmpty()) {
       sreq.params.set(ShardMessages.MODEL_SCORES, ShardMessages.encodeScores(modelScores));

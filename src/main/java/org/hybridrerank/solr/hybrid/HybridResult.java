@@ -9,6 +9,7 @@ import org.apache.solr.request.SolrQueryRequest;
  */
 public final class HybridResult {
   private static final String KEY = HybridResult.class.getName();
+  private static final String WANTED = KEY + ".wanted";
 
   private record Stored(Map<Integer, FusedCandidate> byDoc, Map<Integer, Float> modelScores) {}
 
@@ -16,6 +17,15 @@ public final class HybridResult {
 
   static void store(SolrQueryRequest req, Map<Integer, FusedCandidate> byDoc, Map<Integer, Float> modelScores) {
     req.getContext().put(KEY, new Stored(Map.copyOf(byDoc), Map.copyOf(modelScores)));
+  }
+
+  /** The request asks for [hybrid] fields (so the fields phase of a distributed search needs the candidates). */
+  public static void markWanted(SolrQueryRequest req) {
+    req.getContext().put(WANTED, Boolean.TRUE);
+  }
+
+  static boolean wanted(SolrQueryRequest req) {
+    return Boolean.TRUE.equals(req.getContext().get(WANTED));
   }
 
   /** The candidate record of a doc of this request's searcher, or null. */

@@ -124,24 +124,14 @@ public class HybridSearchComponent extends SearchComponent implements SolrCoreAw
 
   @Override
   public void process(ResponseBuilder rb) throws IOException {
-    SolrQueryRequest req = rb.req;
-    SolrParams params = req.getParams();
-    int purpose = params.getInt(ShardParams.SHARDS_PURPOSE, ShardRequest.PURPOSE_GET_TOP_IDS);
-    HybridParams hybrid = (HybridParams) req.getContext().get(PARAMS_KEY);
+    HybridParams hybrid = (HybridParams) rb.req.getContext().get(PARAMS_KEY);
     if (hybrid == null) return;
-    if (params.getBool(ShardMessages.LISTS_PHASE, false)) {
-      returnShardLists(rb, hybrid, purpose);
-    } else if (params.get(ShardMessages.CANDIDATES) != null) {
-      useGlobalCandidates(rb, hybrid);
-      if ((purpose & ShardRequest.PURPOSE_GET_TOP_IDS) != 0 && RerankScores.present(req)) {
-        // the coordinator orders the page and fills [hybrid] from these (read when the response is written)
-        rb.rsp.add(RerankScores.SHARD_SECTION, RerankScores.byKeySection(req));
-      }
-    } else if ((purpose & ShardRequest.PURPOSE_GET_TERM_STATS) != 0) {
-      // the coordinator gathers term statistics from the main query: make it cover the lexical subquery
-      rb.setQuery(statsQuery(rb, hybrid));
-    } else {
-      searchOneNode(rb, hybrid);
+    switch (ShardPhase.of(rb.req.getParams())) {
+      case ONE_NODE -> searchOneNode(rb, hybrid);
+      case LISTS -> ShardSide.lists(rb, hybrid, (b, h) -> runLists(b, h, new SimpleOrderedMap<>()));
+      case CANDIDATES -> ShardSide.candidates(rb, hybrid);
+      case TERM_STATS -> ShardSide.termStats(rb, hybrid);
+      case NOTHING -> {}
     }
   }
 
@@ -150,7 +140,7 @@ public class HybridSearchComponent extends SearchComponent implements SolrCoreAw
     RankedList[] lists = runLists(rb, hybrid, timings);
     long start = System.nanoTime();
     List<FusedCandidate> candidates = FirstStage.rank(hybrid, lists[0], lists[1]);
-    install(rb, hybrid, candidates, -1, Map.of());
+    CandidatesInstall.install(rb, hybrid, candidates, -1, Map.of());
     HybridMetrics.time(metrics.fuse, start, timings, "fuse");
     metrics.requests.inc();
     if (rb.isDebug()) {
@@ -194,62 +184,6 @@ public class HybridSearchComponent extends SearchComponent implements SolrCoreAw
     } finally {
       HybridMetrics.time(metrics.embed, start, timings, "embed");
     }
-  }
-
-  /** The candidates become the main query (docids of this searcher) and feed the [hybrid] transformer. */
-  private static void install(
-      ResponseBuilder rb, HybridParams hybrid, List<FusedCandidate> candidates, int rerankWindow, Map<Integer, Float> modelScores) {
-    int[] docs = new int[candidates.size()];
-    float[] scores = new float[candidates.size()];
-    Map<Integer, FusedCandidate> byDoc = new HashMap<>(candidates.size() * 2);
-    for (int i = 0; i < docs.length; i++) {
-      docs[i] = candidates.get(i).doc();
-      scores[i] = candidates.get(i).fusedScore();
-      byDoc.put(docs[i], candidates.get(i));
-    }
-    rb.setQuery(new FusedCandidatesQuery(docs, scores, describe(hybrid), rerankWindow));
-    HybridResult.store(rb.req, byDoc, modelScores);
-    FirstStageLists.store(rb.req.getContext(), new CandidateLists(hybrid, Map.copyOf(byDoc)));
-  }
-
-  /** SolrCloud shard, step 1: this shard's two lists, BM25 with the global statistics sent along. */
-  private void returnShardLists(ResponseBuilder rb, HybridParams hybrid, int purpose) throws IOException {
-    StatsCache statsCache = rb.req.getSearcher().getStatsCache();
-    if ((purpose & ShardRequest.PURPOSE_SET_TERM_STATS) != 0) statsCache.receiveGlobalStats(rb.req);
-    rb.req.getContext().put(SolrIndexSearcher.STATS_SOURCE, statsCache.get(rb.req));
-    RankedList[] lists = runLists(rb, hybrid, new SimpleOrderedMap<>());
-    rb.rsp.add(ShardMessages.LISTS_SECTION, ShardMessages.listsSection(lists[0], lists[1]));
-  }
-
-  /** SolrCloud shard, step 3: the coordinator's global candidates that this shard holds. */
-  private static void useGlobalCandidates(ResponseBuilder rb, HybridParams hybrid) throws IOException {
-    SolrParams params = rb.req.getParams();
-    ShardMessages.Candidates global = ShardMessages.decodeCandidates(params.get(ShardMessages.CANDIDATES));
-    String forwarded = params.get(ShardMessages.MODEL_SCORES);
-    Map<String, Float> modelScoresByKey = forwarded == null ? Map.of() : ShardMessages.decodeScores(forwarded);
-    SolrIndexSearcher searcher = rb.req.getSearcher();
-    SchemaField keyField = UniqueKeys.field(searcher);
-    List<FusedCandidate> own = new ArrayList<>();
-    Map<Integer, Float> modelScores = new HashMap<>();
-    int inWindow = 0;
-    for (int rank = 0; rank < global.ranked().size(); rank++) {
-      FusedCandidate candidate = global.ranked().get(rank);
-      int doc = UniqueKeys.docOf(searcher, keyField, candidate.key());
-      if (doc < 0) continue;
-      own.add(candidate.withDoc(doc));
-      if (rank < global.rerankWindow()) inWindow++;
-      Float modelScore = modelScoresByKey.get(candidate.key());
-      if (modelScore != null) modelScores.put(doc, modelScore);
-    }
-    install(rb, hybrid, own, global.rerankWindow() < 0 ? -1 : inWindow, modelScores);
-  }
-
-  private static Query statsQuery(ResponseBuilder rb, HybridParams hybrid) {
-    if (!hybrid.mode().usesLexical()) return rb.getQuery();
-    BooleanQuery.Builder both = new BooleanQuery.Builder();
-    if (rb.getQuery() != null) both.add(rb.getQuery(), BooleanClause.Occur.SHOULD);
-    both.add(LocalLists.lexicalQuery(rb, hybrid, rb.req.getParams().get(CommonParams.Q)), BooleanClause.Occur.SHOULD);
-    return both.build();
   }
 
   // ---- SolrCloud coordinator (see DistributedHybrid) ----
@@ -299,14 +233,6 @@ public class HybridSearchComponent extends SearchComponent implements SolrCoreAw
     DistributedHybrid state = DistributedHybrid.of(rb);
     boolean scoreOrder = rb.getSortSpec().getSort() == null || rb.getSortSpec().getSort().equals(Sort.RELEVANCE);
     if (state != null && RerankScores.present(rb.req) && scoreOrder) state.reorderPage(rb);
-  }
-
-  private static String describe(HybridParams hybrid) {
-    return switch (hybrid.mode()) {
-      case RRF, LINEAR -> hybrid.fusion().describe() + " lexical:" + hybrid.lexicalWeight() + ",vector:" + hybrid.vectorWeight();
-      case LEXICAL -> "lexical";
-      case VECTOR -> "vector";
-    };
   }
 
   @Override

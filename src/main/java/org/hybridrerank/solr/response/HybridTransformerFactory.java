@@ -18,6 +18,7 @@ import org.hybridrerank.solr.rerank.RerankScores;
 public class HybridTransformerFactory extends TransformerFactory {
   @Override
   public DocTransformer create(String field, SolrParams params, SolrQueryRequest req) {
+    HybridResult.markWanted(req);
     return new DocTransformer() {
       @Override
       public String getName() {
