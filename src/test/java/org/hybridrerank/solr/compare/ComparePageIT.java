@@ -66,7 +66,7 @@ public class ComparePageIT {
 
   @BeforeClass
   public static void startDemoAndBrowser() throws Exception {
-    Path work = Files.createTempDirectory("compare-it");
+    Path work = Files.createTempDirectory(Path.of(System.getProperty("java.io.tmpdir")), "compare-it");
     Path dataset = sciFactSlice(work.resolve("scifact-slice"));
     int port;
     try (ServerSocket free = new ServerSocket(0)) {
@@ -170,6 +170,7 @@ public class ComparePageIT {
     assertEquals("ok", column("rrf+ce").getAttribute("data-rerank-status"));
     assertFalse("the reranked column times inference",
         column("rrf+ce").findElements(By.cssSelector(".timings .bar[data-stage=inference]")).isEmpty());
+    assertNoHorizontalScroll();
     screenshot("compare-page-1280.png");
 
     // K goes into the reranked column's request, and the first-stage ranks are those of rrf's top K
@@ -212,9 +213,20 @@ public class ComparePageIT {
     List<Integer> lefts = new ArrayList<>();
     for (String stage : STAGES) lefts.add(column(stage).getRect().getX());
     assertEquals("one column per row at 390 px: " + lefts, 1, new LinkedHashSet<>(lefts).size());
+    assertNoHorizontalScroll();
     screenshot("compare-page-390.png");
 
     assertNoConsoleErrors();
+  }
+
+  /** Readable at this width: nothing sticks out sideways. */
+  private void assertNoHorizontalScroll() {
+    JavascriptExecutor js = (JavascriptExecutor) browser;
+    Object overflow = js.executeScript("return document.documentElement.scrollWidth - document.documentElement.clientWidth");
+    Object wide = js.executeScript(
+        "const w = document.documentElement.clientWidth; return [...document.querySelectorAll('body *')]"
+            + ".filter(e => e.getBoundingClientRect().right > w + 0.5 || e.scrollWidth > e.clientWidth + 1).map(e => e.tagName + '#' + e.id + '.' + e.className).join(' ')");
+    assertEquals("page wider than the window by (px), sticking out: " + wide, 0L, ((Number) overflow).longValue());
   }
 
   private void assertEveryControlHasALabel() {
