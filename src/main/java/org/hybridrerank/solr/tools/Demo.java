@@ -1,10 +1,12 @@
 package org.hybridrerank.solr.tools;
 
 import java.io.PrintWriter;
+import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -20,6 +22,9 @@ import org.apache.solr.client.solrj.request.QueryRequest;
 import org.apache.solr.client.solrj.response.QueryResponse;
 import org.apache.solr.embedded.JettyConfig;
 import org.apache.solr.embedded.JettySolrRunner;
+import org.hybridrerank.solr.tools.compare.ComparePage;
+import org.hybridrerank.solr.tools.compare.CompareJettySolrRunner;
+import org.hybridrerank.solr.tools.compare.JudgmentsJson;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -62,6 +67,9 @@ public final class Demo implements Callable<Integer> {
   @Option(names = "--home", defaultValue = "demo-data/solr-home", description = "Solr home (default ${DEFAULT-VALUE})")
   Path home;
 
+  @Option(names = "--split", defaultValue = "test", description = "qrels split whose judged queries the compare page offers (default ${DEFAULT-VALUE})")
+  String split;
+
   @Option(names = "--reindex", description = "drop the index and index the dataset again")
   boolean reindex;
 
@@ -98,6 +106,26 @@ public final class Demo implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    Running running = start();
+    return running == null ? failure : serveUntilStopped(running);
+  }
+
+  /** A demo serving: Solr's base URL, the compare page's URL, and how to stop it. */
+  public record Running(String solrUrl, String compareUrl, StopAction stop) implements AutoCloseable {
+    @Override
+    public void close() throws Exception {
+      stop.run();
+    }
+  }
+
+  /** The exit code of a start that returned null. */
+  private int failure;
+
+  /**
+   * Reads the dataset, starts Solr, indexes and prints the examples; null (with {@link #failure} set and the
+   * reason printed) when the dataset, the models or the indexing fail. Tests call it to keep the demo serving.
+   */
+  public Running start() throws Exception {
     Path data = (dataset != null ? dataset : sharedDir().resolve("datasets").resolve("scifact")).toAbsolutePath().normalize();
     PrintWriter err = spec.commandLine().getErr();
     Dataset ds;
@@ -109,7 +137,7 @@ public final class Demo implements Callable<Integer> {
     } catch (DatasetProblem e) {
       err.println(e.getMessage());
       err.flush();
-      return 2;
+      return failed(2);
     }
     System.out.println("read " + documents + " documents (" + ds.format() + ") from " + data);
     String core = collection != null ? collection : ds.name();
@@ -118,14 +146,14 @@ public final class Demo implements Callable<Integer> {
     Path ce = lookup.find().orElse(null);
     if (ce == null) {
       System.err.println(lookup.missingMessage(CrossEncoderLookup.pinnedNames(CrossEncoderLookup.PINS)));
-      return 2;
+      return failed(2);
     }
     Path modelDir = ce.getParent();
     Path emb = embedder.toAbsolutePath().normalize();
     for (Path required : List.of(jar, emb.resolve("model.onnx"))) {
       if (!Files.exists(required)) {
         System.err.println("missing " + required.toAbsolutePath() + (required == jar ? " (run: mvn -B -ntp package -DskipTests)" : ""));
-        return 2;
+        return failed(2);
       }
     }
     System.setProperty("hybrid.crossencoder.dir", ce.toString());
@@ -134,17 +162,24 @@ public final class Demo implements Callable<Integer> {
     return cloud ? serveCloud(core, ds, documents) : serveOneNode(core, ds, documents);
   }
 
-  private int serveOneNode(String core, Dataset ds, long documents) throws Exception {
+  private Running failed(int code) {
+    failure = code;
+    return null;
+  }
+
+  private Running serveOneNode(String core, Dataset ds, long documents) throws Exception {
     prepareHome(core);
-    JettySolrRunner jetty = new JettySolrRunner(home.toAbsolutePath().toString(), JettyConfig.builder().setPort(port).build());
+    CompareJettySolrRunner jetty =
+        new CompareJettySolrRunner(home.toAbsolutePath().toString(), JettyConfig.builder().setPort(port).build());
     jetty.start();
     String base = jetty.getBaseUrl().toString();
+    serveComparePage(jetty.comparePage(), core, ds);
     try (SolrClient solr = new Http2SolrClient.Builder(base).withDefaultCollection(core).build()) {
       long indexed = solr.query(new SolrQuery("*:*").setRows(0)).getResults().getNumFound();
       if (reindex || indexed == 0) {
         if (!index(solr, ds, documents)) {
           jetty.stop();
-          return 1;
+          return failed(1);
         }
       } else {
         System.out.println("reusing the index of " + core + ": " + indexed + " documents, the dataset has " + documents
@@ -153,29 +188,48 @@ public final class Demo implements Callable<Integer> {
       printExamples(base, core, ds);
     }
     if (checkRequest) checkRequest(base, core, ds);
-    return serveUntilStopped(base, jetty::stop);
+    return new Running(base, compareUrl(jetty), jetty::stop);
   }
 
-  private int serveCloud(String core, Dataset ds, long documents) throws Exception {
+  private Running serveCloud(String core, Dataset ds, long documents) throws Exception {
     if (shards < 1 || replicas < 1 || nodes < 1) {
       System.err.println("--shards, --replicas and --nodes must be at least 1");
-      return 2;
+      return failed(2);
     }
     System.out.println("starting SolrCloud: " + nodes + " nodes, collection " + core + " with " + shards + " shards x "
         + replicas + " replicas…");
     LocalCloud local = LocalCloud.start(home.toAbsolutePath().resolveSibling("cloud"), jar, port, nodes, core, shards, replicas);
     System.out.println("nodes: " + local.nodes());
+    serveComparePage(local.comparePage(), core, ds);
     if (!index(local.client(), ds, documents)) {
       local.close();
-      return 1;
+      return failed(1);
     }
     printExamples(local.baseUrl(), core, ds);
     if (checkRequest) checkRequest(local.baseUrl(), core, ds);
-    return serveUntilStopped(local.baseUrl(), local::close);
+    return new Running(local.baseUrl(), compareUrl(local.firstNode()), local::close);
+  }
+
+  /** The page queries this collection; the dataset's judged queries (of --split) feed its query picker. */
+  private void serveComparePage(ComparePage page, String core, Dataset ds) throws Exception {
+    page.config(JudgmentsJson.config(core, "/solr"));
+    Map<String, Map<String, Integer>> qrels;
+    try {
+      qrels = ds.qrels(split);
+    } catch (DatasetProblem noJudgments) {
+      return; // plain search: the picker stays hidden
+    }
+    page.judgments(JudgmentsJson.of(ds.queries(topicField), qrels));
+  }
+
+  private static String compareUrl(JettySolrRunner node) {
+    URL solr = node.getBaseUrl();
+    return solr.getProtocol() + "://" + solr.getHost() + ":" + solr.getPort() + "/compare/";
   }
 
   /** Serves until Ctrl-C (or returns at once with --exit-when-ready), then stops Solr. */
-  private int serveUntilStopped(String base, StopAction stop) throws Exception {
+  private int serveUntilStopped(Running running) throws Exception {
+    StopAction stop = running.stop();
     if (exitWhenReady) {
       stop.run();
       return 0;
@@ -189,13 +243,14 @@ public final class Demo implements Callable<Integer> {
       }
       stopped.countDown();
     }));
-    System.out.println("Solr is serving at " + base + " — Ctrl-C to stop.");
+    System.out.println("Solr is serving at " + running.solrUrl() + " — Ctrl-C to stop.");
+    System.out.println("Compare the stages side by side: " + running.compareUrl());
     stopped.await();
     return 0;
   }
 
   @FunctionalInterface
-  private interface StopAction {
+  public interface StopAction {
     void run() throws Exception;
   }
 

@@ -28,6 +28,9 @@ final class EvalReport {
   private final int k;
   private final int queries;
   private final Map<EvalMode, ModeResults> results;
+  /** The compare page to link each judged query to, and the query texts; null: no per-query links. */
+  private String compareUrl;
+  private Map<String, String> queryTexts = Map.of();
 
   EvalReport(
       String label, RequestOverrides overrides, String collection, Dataset dataset, String split, int k, int queries,
@@ -134,9 +137,9 @@ final class EvalReport {
     html.append(ReportHtml.pageStart(label + " — solr-hybrid-rerank evaluation"));
     html.append("<h1>Evaluation: ").append(escape(label)).append("</h1><p>Collection ").append(escape(collection)).append(", ")
         .append(escape(dataset.name())).append(" (").append(dataset.format()).append("), split ").append(escape(split))
-        .append(", ").append(queries).append(" queries, cross-encoder K=").append(k).append(".</p>");
+        .append(", ").append(queries).append(" queries").append(rerankNote()).append(".</p>");
     if (!overrides.isEmpty()) html.append("<p>--set ").append(escape(overrides.describe().toString())).append("</p>");
-    html.append("<h2>Metrics</h2><pre>").append(escape(table())).append("</pre>");
+    html.append("<h2>Metrics</h2>").append(metricsTable());
     html.append("<h2>Per query length</h2><table><tr><th>mode</th>");
     ModeResults.SEGMENTS.keySet().forEach(s -> html.append("<th>").append(escape(s)).append(" nDCG@10</th>"));
     html.append("</tr>");
@@ -153,8 +156,57 @@ final class EvalReport {
         .append(svg(recallCurve())).append("</figure>");
     html.append("<figure><figcaption>nDCG@10, MRR@10 and Recall@100 per mode</figcaption>").append(svg(metricBars())).append("</figure>");
     html.append("<figure><figcaption>Request latency per mode (ms, over HTTP)</figcaption>").append(svg(latencyBoxes())).append("</figure>");
+    html.append(perQueryTable());
     html.append("</body></html>");
     Files.writeString(file, html);
+  }
+
+  /** Links each judged query of report.html's per-query table to the compare page at {@code url}. */
+  EvalReport linkQueriesTo(String url, Map<String, String> texts) {
+    this.compareUrl = url;
+    this.queryTexts = texts;
+    return this;
+  }
+
+  /** ", cross-encoder K=…" when a reranked mode ran; K means nothing to first-stage modes. */
+  String rerankNote() {
+    return results.keySet().stream().anyMatch(EvalMode::reranks) ? ", cross-encoder K=" + k : "";
+  }
+
+  /** The metrics of {@link #table()} as an HTML table. */
+  String metricsTable() {
+    StringBuilder t = new StringBuilder("<table><tr><th>mode</th><th>nDCG@10</th><th>MRR@10</th><th>Recall@100</th>")
+        .append("<th>p50 ms</th><th>p95 ms</th><th>p99 ms</th></tr>");
+    for (ModeResults r : results.values()) {
+      double[] lat = r.latencies();
+      t.append(String.format(Locale.ROOT,
+          "<tr><td>%s</td><td>%.4f</td><td>%.4f</td><td>%.4f</td><td>%.0f</td><td>%.0f</td><td>%.0f</td></tr>",
+          escape(r.mode().label()), r.metric("ndcg@10"), r.metric("mrr@10"), r.metric("recall@100"),
+          ModeResults.percentile(lat, 50), ModeResults.percentile(lat, 95), ModeResults.percentile(lat, 99)));
+    }
+    return t.append("</table>").toString();
+  }
+
+  /** nDCG@10 of every judged query per mode, each query linked to the compare page; "" without a page. */
+  String perQueryTable() {
+    if (compareUrl == null || results.isEmpty()) return "";
+    StringBuilder t = new StringBuilder("<h2>Per query</h2><p>Each query opens the compare page with its stages side by side.</p>")
+        .append("<table><tr><th>query</th>");
+    results.values().forEach(r -> t.append("<th>").append(escape(r.mode().label())).append(" nDCG@10</th>"));
+    t.append("</tr>");
+    List<ModeResults.QueryResult> first = results.values().iterator().next().queries();
+    for (int i = 0; i < first.size(); i++) {
+      String id = first.get(i).id();
+      String text = queryTexts.getOrDefault(id, id);
+      String href = compareUrl + "?q=" + java.net.URLEncoder.encode(text, java.nio.charset.StandardCharsets.UTF_8);
+      t.append("<tr><td><a href=\"").append(escape(href).replace("\"", "&quot;")).append("\">").append(escape(id)).append(": ")
+          .append(escape(text)).append("</a></td>");
+      for (ModeResults r : results.values()) {
+        t.append(String.format(Locale.ROOT, "<td>%.4f</td>", r.queries().get(i).metrics().get("ndcg@10")));
+      }
+      t.append("</tr>");
+    }
+    return t.append("</table>").toString();
   }
 
   private XYChart recallCurve() {

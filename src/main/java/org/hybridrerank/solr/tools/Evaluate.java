@@ -61,6 +61,9 @@ public final class Evaluate implements Callable<Integer> {
   @Option(names = "--out", defaultValue = "eval-out", description = "output folder (default ${DEFAULT-VALUE})")
   Path out;
 
+  @Option(names = "--compare-url", description = "compare page that report.html links each query to (default: the demo's /compare/ beside --solr, when it serves one)")
+  String compareUrl;
+
   @Option(names = "--fail-below", description = "MODE:METRIC:VALUE, e.g. rrf+ce:ndcg@10:0.6 (repeatable)")
   List<String> floors = new ArrayList<>();
 
@@ -167,6 +170,8 @@ public final class Evaluate implements Callable<Integer> {
     EvalReport report = new EvalReport(runLabel, overrides, core, data, split, k, ids.size(), results);
     report.writeJson(out.resolve("results.json"));
     report.writeRuns(out);
+    String page = compareUrl != null ? compareUrl : ComparePageProbe.beside(solrUrl);
+    if (page != null) report.linkQueriesTo(page, texts);
     report.writeHtml(out.resolve("report.html"));
     System.out.println(report.table());
     System.out.print(report.noResultsSummary());

@@ -4,12 +4,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Comparator;
+import java.util.Properties;
 import java.util.stream.Stream;
 import org.apache.solr.client.solrj.SolrClient;
 import org.apache.solr.client.solrj.request.CollectionAdminRequest;
 import org.apache.solr.cloud.MiniSolrCloudCluster;
 import org.apache.solr.embedded.JettyConfig;
 import org.apache.solr.embedded.JettySolrRunner;
+import org.hybridrerank.solr.tools.compare.ComparePage;
+import org.hybridrerank.solr.tools.compare.CompareJettySolrRunner;
 
 /**
  * {@code bin/demo --cloud}: a SolrCloud on loopback in this JVM — an embedded ZooKeeper and several Solr
@@ -42,7 +45,13 @@ final class LocalCloud implements AutoCloseable {
     MiniSolrCloudCluster cluster =
         new MiniSolrCloudCluster(0, baseDir, solrXml, JettyConfig.builder().setPort(0).build());
     try {
-      for (int i = 0; i < nodes; i++) {
+      // the first node also serves the compare page; the others are plain Solr nodes
+      Properties zk = new Properties();
+      zk.setProperty("zkHost", cluster.getZkServer().getZkAddress());
+      Path firstHome = Files.createDirectories(baseDir.resolve("node1"));
+      cluster.startJettySolrRunner(
+          new CompareJettySolrRunner(firstHome.toString(), zk, JettyConfig.builder().setPort(port).setContext("/solr").build()));
+      for (int i = 1; i < nodes; i++) {
         cluster.startJettySolrRunner("node" + (i + 1), "/solr", JettyConfig.builder().setPort(port + i).build());
       }
       cluster.waitForAllNodes(60);
@@ -54,6 +63,14 @@ final class LocalCloud implements AutoCloseable {
       cluster.shutdown();
       throw e;
     }
+  }
+
+  JettySolrRunner firstNode() {
+    return cluster.getJettySolrRunner(0);
+  }
+
+  ComparePage comparePage() {
+    return ((CompareJettySolrRunner) firstNode()).comparePage();
   }
 
   String baseUrl() {

@@ -19,7 +19,15 @@ public final class ModeResults {
 
   /** Query-length segments, in words. */
   public static final Map<String, int[]> SEGMENTS =
-      Map.of("short (1-5 words)", new int[] {1, 5}, "medium (6-10 words)", new int[] {6, 10}, "long (11+ words)", new int[] {11, Integer.MAX_VALUE});
+      orderedSegments(); // short, medium, long: the order reports list them in
+
+  private static Map<String, int[]> orderedSegments() {
+    Map<String, int[]> segments = new LinkedHashMap<>();
+    segments.put("short (1-5 words)", new int[] {1, 5});
+    segments.put("medium (6-10 words)", new int[] {6, 10});
+    segments.put("long (11+ words)", new int[] {11, Integer.MAX_VALUE});
+    return java.util.Collections.unmodifiableMap(segments);
+  }
 
   record QueryResult(
       String id, int words, List<String> ranking, List<Float> scores, Map<String, Double> metrics, double latencyMs,

@@ -1,0 +1,314 @@
+package org.hybridrerank.solr.compare;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertNotNull;
+import static org.junit.Assert.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.File;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.hybridrerank.solr.testutil.SharedData;
+import org.hybridrerank.solr.tools.Demo;
+import org.hybridrerank.solr.tools.RelevanceMetrics;
+import org.junit.AfterClass;
+import org.junit.BeforeClass;
+import org.junit.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.logging.LogEntry;
+import org.openqa.selenium.logging.LogType;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+import picocli.CommandLine;
+
+/**
+ * The compare page of {@code bin/demo} in headless Chromium, against the demo itself serving a SciFact slice:
+ * each column's documents and order equal the same request sent straight to Solr, relevant documents are marked
+ * and nDCG@10 agrees with {@link RelevanceMetrics}, K reaches the request, Solr's 400 message is shown, the URL
+ * reopens the search, and the browser logs no error.
+ */
+public class ComparePageIT {
+  private static final String[] STAGES = {"lexical", "vector", "rrf", "rrf+ce"};
+  private static final String OFF = "{!crossencoder enabled=false}";
+  private static final Duration SEARCH_WAIT = Duration.ofMinutes(4);
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+  private static Demo.Running demo;
+  private static WebDriver browser;
+  private static String query;
+  private static Map<String, Integer> qrels;
+
+  @BeforeClass
+  public static void startDemoAndBrowser() throws Exception {
+    Path work = Files.createTempDirectory(Path.of(System.getProperty("java.io.tmpdir")), "compare-it");
+    Path dataset = sciFactSlice(work.resolve("scifact-slice"));
+    int port;
+    try (ServerSocket free = new ServerSocket(0)) {
+      port = free.getLocalPort();
+    }
+    Demo command = new Demo();
+    new CommandLine(command).parseArgs(
+        "--port", Integer.toString(port), "--dataset", dataset.toString(), "--collection", "slice",
+        "--home", work.resolve("solr-home").toString(), "--embedder", SharedData.embedderDir().toString(),
+        "--jar", System.getProperty("hybrid.plugin.jar"));
+    demo = command.start();
+    assertNotNull("the demo did not start", demo);
+    browser = chromium();
+  }
+
+  @AfterClass
+  public static void stop() throws Exception {
+    if (browser != null) browser.quit();
+    if (demo != null) demo.close();
+  }
+
+  /** 40 SciFact documents plus those judged for three test queries, whose judgments are kept. */
+  private static Path sciFactSlice(Path dir) throws Exception {
+    Path scifact = SharedData.scifact();
+    Files.createDirectories(dir.resolve("qrels"));
+    List<String> qrelLines = Files.readAllLines(scifact.resolve("qrels").resolve("test.tsv"));
+    Map<String, Map<String, Integer>> judged = new LinkedHashMap<>();
+    for (String line : qrelLines.subList(1, qrelLines.size())) {
+      String[] f = line.split("\t");
+      if (judged.size() == 3 && !judged.containsKey(f[0])) break;
+      judged.computeIfAbsent(f[0], k -> new LinkedHashMap<>()).put(f[1], Integer.parseInt(f[2]));
+    }
+    Set<String> wanted = new LinkedHashSet<>();
+    judged.values().forEach(m -> wanted.addAll(m.keySet()));
+    List<String> corpus = new ArrayList<>();
+    List<String> all = Files.readAllLines(scifact.resolve("corpus.jsonl"));
+    for (int i = 0; i < all.size(); i++) {
+      if (i < 40 || wanted.contains(JSON.readTree(all.get(i)).get("_id").asText())) corpus.add(all.get(i));
+    }
+    Files.write(dir.resolve("corpus.jsonl"), corpus);
+    Files.copy(scifact.resolve("queries.jsonl"), dir.resolve("queries.jsonl"));
+    List<String> kept = new ArrayList<>(List.of(qrelLines.get(0)));
+    judged.forEach((q, docs) -> docs.forEach((d, g) -> kept.add(q + "\t" + d + "\t" + g)));
+    Files.write(dir.resolve("qrels").resolve("test.tsv"), kept);
+    // the query the test types: the first judged one, with its judgments as the dataset states them
+    String qid = judged.keySet().iterator().next();
+    for (String line : Files.readAllLines(scifact.resolve("queries.jsonl"))) {
+      JsonNode q = JSON.readTree(line);
+      if (q.get("_id").asText().equals(qid)) query = q.get("text").asText();
+    }
+    qrels = judged.get(qid);
+    return dir;
+  }
+
+  private static WebDriver chromium() {
+    ChromeOptions options = new ChromeOptions();
+    options.setBinary(onPath("chromium").toString());
+    options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,800");
+    options.setCapability("goog:loggingPrefs", Map.of(LogType.BROWSER, "ALL"));
+    ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(onPath("chromedriver").toFile()).build();
+    return new ChromeDriver(service, options);
+  }
+
+  /** Debian's chromium and chromium-driver packages, found on PATH as a shell would. */
+  private static Path onPath(String name) {
+    for (String dir : System.getenv("PATH").split(File.pathSeparator)) {
+      Path p = Path.of(dir, name);
+      if (Files.isExecutable(p)) return p;
+    }
+    throw new AssertionError(name + " not found on PATH: apt-get install chromium chromium-driver");
+  }
+
+  @Test
+  public void comparesTheStagesOfAJudgedQuery() throws Exception {
+    browser.get(demo.compareUrl());
+    WebElement box = new WebDriverWait(browser, Duration.ofSeconds(30)).until(ExpectedConditions.elementToBeClickable(By.id("q")));
+    assertEveryControlHasALabel();
+    box.sendKeys(query, Keys.ENTER);
+    Map<String, List<String>> shown = waitForColumns();
+
+    assertTrue("the URL holds the query: " + browser.getCurrentUrl(), browser.getCurrentUrl().contains("q=" + URLEncoder.encode(query, StandardCharsets.UTF_8)));
+    int relevantMarked = 0;
+    for (String stage : STAGES) {
+      List<String> direct = ids(solr(stageParams(stage, null)));
+      assertEquals(stage + " column vs the same request over HTTP", direct, shown.get(stage));
+      WebElement column = column(stage);
+      for (WebElement doc : column.findElements(By.cssSelector("li.doc"))) {
+        String id = doc.getAttribute("data-id");
+        boolean relevant = qrels.getOrDefault(id, 0) > 0;
+        assertEquals(stage + " doc " + id + " marked relevant", relevant, doc.getAttribute("class").contains("relevant"));
+        if (relevant) relevantMarked++;
+      }
+      double expected = RelevanceMetrics.ndcg(direct, qrels, 10);
+      String metrics = column.findElement(By.cssSelector(".metrics")).getAttribute("data-ndcg");
+      assertEquals(stage + " nDCG@10", expected, Double.parseDouble(metrics), 1e-9);
+      assertEquals(stage + " recall@10", RelevanceMetrics.recall(direct, qrels, 10),
+          Double.parseDouble(column.findElement(By.cssSelector(".metrics")).getAttribute("data-recall")), 1e-9);
+      assertTrue(stage + " shows timings", !column.findElements(By.cssSelector(".timings .bar")).isEmpty());
+    }
+    assertTrue("the slice holds the query's relevant docs: some column must show one", relevantMarked > 0);
+    assertEquals("ok", column("rrf+ce").getAttribute("data-rerank-status"));
+    assertFalse("the reranked column times inference",
+        column("rrf+ce").findElements(By.cssSelector(".timings .bar[data-stage=inference]")).isEmpty());
+    assertNoHorizontalScroll();
+    screenshot("compare-page-1280.png");
+
+    // K goes into the reranked column's request, and the first-stage ranks are those of rrf's top K
+    setField("k", "5");
+    browser.findElement(By.cssSelector("#settings button[type=submit]")).click();
+    new WebDriverWait(browser, SEARCH_WAIT).until(d -> {
+      WebElement c = column("rrf+ce");
+      return c.getAttribute("data-request").contains(URLEncoder.encode("reRankDocs=5", StandardCharsets.UTF_8))
+          && "done".equals(c.getAttribute("data-state"));
+    });
+    shown = waitForColumns();
+    assertEquals(ids(solr(stageParams("rrf+ce", "5"))), shown.get("rrf+ce"));
+    List<String> rrfTop5 = ids(solr(stageParams("rrf", null))).subList(0, 5);
+    List<WebElement> reranked = column("rrf+ce").findElements(By.cssSelector("li.doc"));
+    for (int i = 0; i < 5; i++) {
+      String id = reranked.get(i).getAttribute("data-id");
+      String firstRank = reranked.get(i).findElement(By.cssSelector(".first-rank")).getAttribute("data-first-rank");
+      assertEquals("rank of " + id + " in rrf", rrfTop5.indexOf(id) + 1, Integer.parseInt(firstRank));
+    }
+
+    // the URL reopens the same search
+    String url = browser.getCurrentUrl();
+    assertTrue(url, url.contains("k=5"));
+    browser.get(url);
+    assertEquals(shown, waitForColumns());
+
+    // a value Solr rejects: its 400 message, shown beside the settings
+    String rejected = solrError(Map.of("q", query, "hybrid.rrf.k", "0"));
+    setField("rrfk", "0");
+    browser.findElement(By.cssSelector("#settings button[type=submit]")).click();
+    WebElement error = new WebDriverWait(browser, SEARCH_WAIT).until(ExpectedConditions.visibilityOfElementLocated(By.id("settings-error")));
+    assertTrue(error.getText() + " vs " + rejected, error.getText().contains(rejected));
+    assertEquals("error", column("rrf").getAttribute("data-state"));
+
+    // 390 px wide: the columns stack
+    setField("rrfk", "");
+    browser.findElement(By.cssSelector("#settings button[type=submit]")).click();
+    waitForColumns();
+    browser.manage().window().setSize(new Dimension(390, 844));
+    List<Integer> lefts = new ArrayList<>();
+    for (String stage : STAGES) lefts.add(column(stage).getRect().getX());
+    assertEquals("one column per row at 390 px: " + lefts, 1, new LinkedHashSet<>(lefts).size());
+    assertNoHorizontalScroll();
+    screenshot("compare-page-390.png");
+
+    assertNoConsoleErrors();
+  }
+
+  /** Readable at this width: nothing sticks out sideways. */
+  private void assertNoHorizontalScroll() {
+    JavascriptExecutor js = (JavascriptExecutor) browser;
+    Object overflow = js.executeScript("return document.documentElement.scrollWidth - document.documentElement.clientWidth");
+    Object wide = js.executeScript(
+        "const w = document.documentElement.clientWidth; return [...document.querySelectorAll('body *')]"
+            + ".filter(e => e.getBoundingClientRect().right > w + 0.5 || e.scrollWidth > e.clientWidth + 1).map(e => e.tagName + '#' + e.id + '.' + e.className).join(' ')");
+    assertEquals("page wider than the window by (px), sticking out: " + wide, 0L, ((Number) overflow).longValue());
+  }
+
+  private void assertEveryControlHasALabel() {
+    Object unlabelled = ((JavascriptExecutor) browser).executeScript(
+        "return [...document.querySelectorAll('input,select')].filter(e => e.labels.length === 0).map(e => e.id).join(',')");
+    assertEquals("controls without a label", "", unlabelled);
+  }
+
+  private void assertNoConsoleErrors() {
+    List<String> errors = new ArrayList<>();
+    for (LogEntry e : browser.manage().logs().get(LogType.BROWSER)) {
+      String m = e.getMessage();
+      // the one error the test provoked: Chromium logs the 400 answer to the rejected rrf k as a failed load
+      boolean provoked = m.contains("hybrid.rrf.k=0") && m.contains("400");
+      if (e.getLevel().intValue() >= java.util.logging.Level.SEVERE.intValue() && !provoked) errors.add(m);
+    }
+    assertEquals("browser console errors", List.of(), errors);
+  }
+
+  private WebElement column(String stage) {
+    return browser.findElement(By.cssSelector("section.column[data-stage='" + stage + "']"));
+  }
+
+  private void setField(String id, String value) {
+    WebElement field = browser.findElement(By.id(id));
+    field.clear();
+    if (!value.isEmpty()) field.sendKeys(value);
+  }
+
+  /** Waits until every column answered, then reads each one's doc ids in order. */
+  private Map<String, List<String>> waitForColumns() {
+    new WebDriverWait(browser, SEARCH_WAIT).until(d -> {
+      List<WebElement> columns = d.findElements(By.cssSelector("section.column"));
+      return columns.size() == STAGES.length && columns.stream().noneMatch(c -> "loading".equals(c.getAttribute("data-state")));
+    });
+    Map<String, List<String>> shown = new LinkedHashMap<>();
+    for (String stage : STAGES) {
+      List<String> ids = new ArrayList<>();
+      for (WebElement doc : column(stage).findElements(By.cssSelector("li.doc"))) ids.add(doc.getAttribute("data-id"));
+      shown.put(stage, ids);
+    }
+    return shown;
+  }
+
+  private void screenshot(String name) throws Exception {
+    Path target = Path.of(System.getProperty("java.io.tmpdir")).resolve(name);
+    Files.write(target, ((ChromeDriver) browser).getScreenshotAs(OutputType.BYTES));
+  }
+
+  /** The request a column stands for, written from the handler's documented parameters. */
+  private static Map<String, String> stageParams(String stage, String k) {
+    Map<String, String> p = new LinkedHashMap<>();
+    p.put("q", query);
+    p.put("rows", "10");
+    p.put("fl", "id");
+    p.put("hybrid.mode", stage.equals("rrf+ce") ? "rrf" : stage);
+    if (!stage.equals("rrf+ce")) p.put("rq", OFF);
+    else if (k != null) p.put("rq", "{!crossencoder reRankDocs=" + k + "}");
+    return p;
+  }
+
+  private static String url(Map<String, String> params) {
+    StringBuilder url = new StringBuilder(demo.solrUrl()).append("/slice/hybrid?wt=json");
+    params.forEach((k, v) -> url.append('&').append(k).append('=').append(URLEncoder.encode(v, StandardCharsets.UTF_8)));
+    return url.toString();
+  }
+
+  private static JsonNode solr(Map<String, String> params) throws Exception {
+    HttpResponse<String> rsp = HTTP.send(HttpRequest.newBuilder(URI.create(url(params))).build(), HttpResponse.BodyHandlers.ofString());
+    assertEquals(rsp.body(), 200, rsp.statusCode());
+    return JSON.readTree(rsp.body());
+  }
+
+  private static String solrError(Map<String, String> params) throws Exception {
+    HttpResponse<String> rsp = HTTP.send(HttpRequest.newBuilder(URI.create(url(params))).build(), HttpResponse.BodyHandlers.ofString());
+    assertEquals(rsp.body(), 400, rsp.statusCode());
+    return JSON.readTree(rsp.body()).at("/error/msg").asText();
+  }
+
+  private static List<String> ids(JsonNode rsp) {
+    List<String> ids = new ArrayList<>();
+    rsp.at("/response/docs").forEach(d -> ids.add(d.get("id").asText()));
+    return ids;
+  }
+}
