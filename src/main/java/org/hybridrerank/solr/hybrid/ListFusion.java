@@ -52,8 +52,11 @@ public final class ListFusion {
             List.of(
                 new RankedScores("lexical", lexicalWeight, lexicalRanks, lexicalScores),
                 new RankedScores("vector", vectorWeight, vectorRanks, vectorScores)));
+    // Lucene ranks non-negative scores only; a z-score combination can go below 0: shift, keeping the order
+    double min = 0;
+    for (double score : scores) min = Math.min(min, score);
     List<FusedCandidate> fused = new ArrayList<>(n);
-    for (int i = 0; i < n; i++) fused.add(items.get(i).build((float) scores[i]));
+    for (int i = 0; i < n; i++) fused.add(items.get(i).build((float) (scores[i] - min)));
     fused.sort(ORDER);
     return fused;
   }

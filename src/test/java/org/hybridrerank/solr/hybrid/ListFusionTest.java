@@ -1,6 +1,7 @@
 package org.hybridrerank.solr.hybrid;
 
 import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -51,5 +52,17 @@ public class ListFusionTest {
     assertEquals(List.of(1, 2), order(fused));
     assertEquals(1.0 / 11 + 0.5 / 12, fused.get(0).fusedScore(), 1e-7);
     assertEquals(1.0 / 12 + 0.5 / 11, fused.get(1).fusedScore(), 1e-7);
+  }
+
+  @Test
+  public void zScoreFusionIsShiftedToNonNegativeScoresKeepingTheOrder() {
+    List<FusedCandidate> fused =
+        ListFusion.fuse(
+            list(1, 2, 3), list(3, 2, 1),
+            new org.hybridrerank.solr.fusion.LinearCombination(org.hybridrerank.solr.fusion.Normalization.ZSCORE), 2.0, 1.0);
+    for (FusedCandidate c : fused) assertTrue(c.key() + ": " + c.fusedScore(), c.fusedScore() >= 0);
+    assertEquals(0f, fused.get(fused.size() - 1).fusedScore(), 0f);
+    // lexical weight 2 wins: the lexical order
+    assertEquals(List.of(1, 2, 3), order(fused));
   }
 }
