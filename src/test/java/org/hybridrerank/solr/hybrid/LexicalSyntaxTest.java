@@ -80,6 +80,7 @@ public class LexicalSyntaxTest extends ExampleCoreTestCase {
     assertEquals(List.of(), lexical(and, "edismax"));
     List<String> asWords = lexical(and, "text");
     assertEquals(and, List.of("1", "2", "4", "6", "8"), sorted(ids(asWords)));
+    assertEquals(and + ": text is the default", asWords, lexical(and, null));
     assertEquals(and, lexical(and.toLowerCase(java.util.Locale.ROOT), "text"), asWords);
     assertEquals(and, lexical(and.toLowerCase(java.util.Locale.ROOT), "edismax"), asWords);
 
