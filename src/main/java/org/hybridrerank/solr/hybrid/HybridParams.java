@@ -17,6 +17,7 @@ import org.hybridrerank.solr.fusion.Normalization;
 public record HybridParams(
     Mode mode,
     String qf,
+    LexicalSyntax lexicalSyntax,
     int lexicalTopN,
     String vectorField,
     int vectorTopN,
@@ -53,6 +54,7 @@ public record HybridParams(
   public static final String ENABLED = "hybrid";
   public static final String MODE = "hybrid.mode";
   public static final String QF = "hybrid.qf";
+  public static final String LEXICAL_SYNTAX = "hybrid.lexical.syntax";
   public static final String LEXICAL_TOP_N = "hybrid.lexical.topN";
   public static final String VECTOR_FIELD = "hybrid.vector.field";
   public static final String VECTOR_TOP_N = "hybrid.vector.topN";
@@ -67,6 +69,7 @@ public record HybridParams(
       Map.of(
           "mode", MODE,
           "qf", QF,
+          "lexicalSyntax", LEXICAL_SYNTAX,
           "lexicalTopN", LEXICAL_TOP_N,
           "vectorField", VECTOR_FIELD,
           "vectorTopN", VECTOR_TOP_N,
@@ -102,8 +105,9 @@ public record HybridParams(
     Mode mode = reader.oneOf(MODE, Mode.RRF, Mode.class);
     String qf = reader.string(QF, null);
     if (mode.usesLexical() && (qf == null || qf.isBlank())) {
-      throw reader.error("parameter '" + QF + "' is required for hybrid.mode=" + mode.label() + ": edismax query fields, e.g. 'title^2 text'");
+      throw reader.error("parameter '" + QF + "' is required for hybrid.mode=" + mode.label() + ": edismax query fields, e.g. 'title_text' or 'title^2 text'");
     }
+    LexicalSyntax lexicalSyntax = reader.oneOf(LEXICAL_SYNTAX, LexicalSyntax.TEXT, LexicalSyntax.class);
     int lexicalTopN = reader.intIn(LEXICAL_TOP_N, DEFAULT_TOP_N, 1, maxTopN);
     int vectorTopN = reader.intIn(VECTOR_TOP_N, DEFAULT_TOP_N, 1, maxTopN);
     int vectorExactMaxDocs = reader.intIn(VECTOR_EXACT_MAX_DOCS, DEFAULT_VECTOR_EXACT_MAX_DOCS, 0, Integer.MAX_VALUE);
@@ -124,7 +128,7 @@ public record HybridParams(
               + (mode.usesVector() ? " (or give the query vector in '" + VECTOR + "')" : ""));
     }
     return new HybridParams(
-        mode, qf, lexicalTopN, vectorField, vectorTopN, vectorExactMaxDocs, rrfK, normalization, weights[0], weights[1], vector);
+        mode, qf, lexicalSyntax, lexicalTopN, vectorField, vectorTopN, vectorExactMaxDocs, rrfK, normalization, weights[0], weights[1], vector);
   }
 
   private static DenseVectorField vectorField(ParamReader reader, String name, IndexSchema schema) {
@@ -210,6 +214,7 @@ public record HybridParams(
     return o instanceof HybridParams p
         && mode == p.mode
         && java.util.Objects.equals(qf, p.qf)
+        && lexicalSyntax == p.lexicalSyntax
         && lexicalTopN == p.lexicalTopN
         && java.util.Objects.equals(vectorField, p.vectorField)
         && vectorTopN == p.vectorTopN
@@ -223,7 +228,7 @@ public record HybridParams(
 
   @Override
   public int hashCode() {
-    return java.util.Objects.hash(mode, qf, lexicalTopN, vectorField, vectorTopN, vectorExactMaxDocs, rrfK, normalization, lexicalWeight, vectorWeight)
+    return java.util.Objects.hash(mode, qf, lexicalSyntax, lexicalTopN, vectorField, vectorTopN, vectorExactMaxDocs, rrfK, normalization, lexicalWeight, vectorWeight)
         * 31 + java.util.Arrays.hashCode(vector);
   }
 }

@@ -24,9 +24,12 @@ import org.hybridrerank.solr.rerank.UniqueKeys;
 final class LocalLists {
   private LocalLists() {}
 
-  /** BM25: edismax over {@code hybrid.qf}. */
+  /**
+   * BM25: edismax over {@code hybrid.qf}, the text read as {@code hybrid.lexical.syntax} says. The shard lists
+   * and the term statistics of SolrCloud both come from here, so they always read the text the same way.
+   */
   static Query lexicalQuery(ResponseBuilder rb, HybridParams hybrid, String text) {
-    return subquery("edismax", text, Map.of("qf", hybrid.qf()), rb.req);
+    return subquery("edismax", hybrid.lexicalSyntax().edismaxInput(text), Map.of("qf", hybrid.qf()), rb.req);
   }
 
   static RankedList lexical(ResponseBuilder rb, HybridParams hybrid, String text) throws IOException {

@@ -168,7 +168,7 @@ public final class Demo implements Callable<Integer> {
   }
 
   private Running serveOneNode(String core, Dataset ds, long documents) throws Exception {
-    prepareHome(core);
+    boolean schemaChanged = prepareHome(core);
     CompareJettySolrRunner jetty =
         new CompareJettySolrRunner(home.toAbsolutePath().toString(), JettyConfig.builder().setPort(port).build());
     jetty.start();
@@ -176,7 +176,8 @@ public final class Demo implements Callable<Integer> {
     serveComparePage(jetty.comparePage(), core, ds);
     try (SolrClient solr = new Http2SolrClient.Builder(base).withDefaultCollection(core).build()) {
       long indexed = solr.query(new SolrQuery("*:*").setRows(0)).getResults().getNumFound();
-      if (reindex || indexed == 0) {
+      if (reindex || indexed == 0 || schemaChanged) {
+        if (schemaChanged && !reindex && indexed > 0) System.out.println("the configset's schema changed: indexing again");
         if (!index(solr, ds, documents)) {
           jetty.stop();
           return failed(1);
@@ -254,7 +255,8 @@ public final class Demo implements Callable<Integer> {
     void run() throws Exception;
   }
 
-  private void prepareHome(String core) throws Exception {
+  /** @return whether the home held a core whose schema differs from the configset's (its index is stale) */
+  private boolean prepareHome(String core) throws Exception {
     Path lib = Files.createDirectories(home.resolve("lib"));
     try (Stream<Path> old = Files.list(lib)) {
       for (Path p : (Iterable<Path>) old::iterator) if (p.getFileName().toString().startsWith("solr-hybrid-rerank")) Files.delete(p);
@@ -262,6 +264,9 @@ public final class Demo implements Callable<Integer> {
     Files.copy(jar, lib.resolve(jar.getFileName().toString()), StandardCopyOption.REPLACE_EXISTING);
     Files.writeString(home.resolve("solr.xml"), "<solr><str name=\"allowPaths\">${solr.allowPaths:}</str></solr>\n");
     Path conf = Files.createDirectories(home.resolve(core).resolve("conf"));
+    Path schema = conf.resolve("managed-schema.xml");
+    boolean schemaChanged =
+        Files.exists(schema) && !Files.readString(schema).equals(Files.readString(Path.of("solr-conf", "managed-schema.xml")));
     try (Stream<Path> files = Files.list(Path.of("solr-conf"))) {
       for (Path f : (Iterable<Path>) files.filter(Files::isRegularFile)::iterator) Files.copy(f, conf.resolve(f.getFileName().toString()), StandardCopyOption.REPLACE_EXISTING);
     }
@@ -270,6 +275,7 @@ public final class Demo implements Callable<Integer> {
     try (var w = Files.newBufferedWriter(home.resolve(core).resolve("core.properties"))) {
       props.store(w, "created by bin/demo");
     }
+    return schemaChanged;
   }
 
   /** Indexes the dataset and reports read vs indexed; false when Solr rejected any document. */

@@ -20,8 +20,8 @@ import org.junit.Test;
 /**
  * SolrCloud gives the one-node answer: the same ~500 SciFact docs in a 1-shard collection and in a
  * 2-shard × 2-replica one answer 20 claims identically (ids, order, scores within 1e-5, the [hybrid]
- * explanation) in every mode — lexical, vector, rrf and rrf+ce — with and without filters of every kind, and
- * K=50 reranking scores 50 pairs in all, not 50 per shard.
+ * explanation) in every mode — lexical, vector, rrf and rrf+ce — with and without filters of every kind and
+ * under both lexical syntaxes, and K=50 reranking scores 50 pairs in all, not 50 per shard.
  */
 public class CloudEquivalenceIT extends ExampleCloudTestCase {
   private static final String ONE = "one";
@@ -136,6 +136,33 @@ public class CloudEquivalenceIT extends ExampleCloudTestCase {
     for (int i = 0; i < sharded.getResults().size(); i++) {
       Object ce = ((NamedList<?>) sharded.getResults().get(i).get("[hybrid]")).get("ce_score");
       assertEquals("place " + (41 + i) + " reranked iff within K=50", 40 + i < 50, ce != null);
+    }
+  }
+
+  /**
+   * An upper-case topic with AND/OR/NOT: under either hybrid.lexical.syntax the shards' lists and the term
+   * statistics read it as the one node does; under text it is the lower-case words, under edismax it is not.
+   */
+  @Test
+  public void lexicalSyntaxesGiveTheOneShardAnswer() throws Exception {
+    String off = "{!crossencoder enabled=false}";
+    String topic = "VITAMIN D AND BONE DENSITY OR CANCER RISK NOT IN CHILDREN";
+    for (String mode : List.of("lexical", "rrf")) {
+      for (String syntax : List.of("text", "edismax")) {
+        String what = mode + " syntax=" + syntax + " '" + topic + "'";
+        assertSameAnswer(
+            what, hybrid(ONE, topic, mode, off, 0, "hybrid.lexical.syntax", syntax), hybrid(TWO, topic, mode, off, 0, "hybrid.lexical.syntax", syntax));
+      }
+      QueryResponse words = hybrid(TWO, topic, mode, off, 0, "hybrid.lexical.syntax", "text");
+      assertFalse(mode + ": no hits", words.getResults().isEmpty());
+      assertEquals(
+          mode + ": text reads the topic as its lower-case words",
+          ids(hybrid(TWO, topic.toLowerCase(java.util.Locale.ROOT), mode, off, 0, "hybrid.lexical.syntax", "text").getResults()),
+          ids(words.getResults()));
+      assertNotEquals(
+          mode + ": edismax reads AND/OR/NOT as operators",
+          ids(words.getResults()),
+          ids(hybrid(TWO, topic, mode, off, 0, "hybrid.lexical.syntax", "edismax").getResults()));
     }
   }
 

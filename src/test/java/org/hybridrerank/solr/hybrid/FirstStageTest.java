@@ -35,7 +35,7 @@ public class FirstStageTest {
     RankedList lexical =
         RankedList.of(
             List.of(new RankedList.Hit("z", 1, 2f), new RankedList.Hit("b", 2, 3f), new RankedList.Hit("a", 3, 2f)), 10);
-    HybridParams params = new HybridParams(HybridParams.Mode.LEXICAL, "text", 10, null, 10, 0, 60, org.hybridrerank.solr.fusion.Normalization.MINMAX, 1, 1, null);
+    HybridParams params = new HybridParams(HybridParams.Mode.LEXICAL, "text", LexicalSyntax.TEXT, 10, null, 10, 0, 60, org.hybridrerank.solr.fusion.Normalization.MINMAX, 1, 1, null);
     List<FusedCandidate> out = FirstStage.rank(params, lexical, RankedList.EMPTY);
     assertEquals(List.of("b", "a", "z"), out.stream().map(FusedCandidate::key).toList());
     assertEquals(List.of(1, 2, 3), out.stream().map(FusedCandidate::lexicalRank).toList());

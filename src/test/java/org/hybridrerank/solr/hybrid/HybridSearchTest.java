@@ -71,11 +71,11 @@ public class HybridSearchTest extends ExampleCoreTestCase {
     return ids;
   }
 
-  /** The lexical list on its own: plain edismax over the same fields. */
+  /** The lexical list on its own: plain edismax over the configset's catch-all field. */
   static List<String> lexicalAlone(int topN, String fq) throws Exception {
     SolrQuery q = new SolrQuery(QUERY);
     q.set("defType", "edismax");
-    q.set("qf", "title^2 text");
+    q.set("qf", "title_text");
     if (fq != null) q.addFilterQuery(fq);
     q.setRows(topN);
     return ids(solr.query(q));
