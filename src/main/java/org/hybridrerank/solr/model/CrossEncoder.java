@@ -5,7 +5,8 @@ import java.util.List;
 
 /**
  * Scores (query, passage) pairs with an ONNX cross-encoder: tokenizes the query once and every passage, batches sequences of
- * similar length, runs the graph once per batch and, in window mode, pools window scores per passage.
+ * similar length, runs the graph once per batch and, in window mode, pools window scores per passage; in best
+ * mode each passage is read through the one window that shares the most with the query.
  * Thread-safe: one instance serves concurrent requests.
  */
 public final class CrossEncoder implements AutoCloseable {
@@ -62,13 +63,14 @@ public final class CrossEncoder implements AutoCloseable {
       String query, List<String> passages, ScoringOptions options, Deadline deadline) {
     deadline.check("tokenization");
     long start = System.nanoTime();
-    List<EncodedSequence> sequences;
+    EncodedPairs pairs;
     try {
-      sequences = encoder.encode(query, passages, options.longDocs());
+      pairs = encoder.encodePairs(query, passages, options.longDocs());
     } catch (RuntimeException e) {
       throw new InferenceException("tokenization failed: " + e.getMessage(), e);
     }
     long tokenized = System.nanoTime();
+    List<EncodedSequence> sequences = pairs.sequences();
 
     List<TokenBatch> batches = PairBatcher.bucketed(sequences, settings.batchSize());
     float[] sequenceScores = new float[sequences.size()];
@@ -105,10 +107,10 @@ public final class CrossEncoder implements AutoCloseable {
             batches.size(),
             realTokens,
             paddedTokens);
-    return new ScoredPassages(passageScores, stats);
+    return new ScoredPassages(passageScores, pairs.spans(), stats);
   }
 
-  /** Sequences arrive grouped by passage, in passage order; truncate mode has exactly one each. */
+  /** Sequences arrive grouped by passage, in passage order; truncate and best modes have exactly one each. */
   private static float[] poolPerPassage(
       List<EncodedSequence> sequences, float[] sequenceScores, int passages, ScoringOptions options) {
     if (sequences.size() == passages) {

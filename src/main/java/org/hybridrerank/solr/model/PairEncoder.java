@@ -13,7 +13,8 @@ import java.util.List;
  * Turns a query and passages into model input with the model's own tokenizer. The query is tokenized once per
  * call, not once per passage: its characters are first capped (see {@link TextCap}), then its tokens at
  * {@code maxQueryLength}. Each passage is tokenized alone, and pairs are assembled with the tokenizer's own
- * pair template ({@link PairTemplate}); only the passage is truncated, or split into overlapping windows.
+ * pair template ({@link PairTemplate}); only the passage is truncated, split into overlapping windows, or cut
+ * to the one window that best matches the query ({@link BestWindow}).
  * The result is token for token what the tokenizer's pair encoding with "truncate the second sequence only"
  * gives for the capped query. Whatever truncation or padding tokenizer.json carries is overridden: sequences
  * come out unpadded.
@@ -58,7 +59,10 @@ public final class PairEncoder implements AutoCloseable {
 
   /** The query's token ids as the model sees them: characters capped, then at most {@code maxQueryLength}. */
   public long[] queryIds(String query) {
-    long[] ids = tokenizer.encode(TextCap.forTokens(query, maxQueryLength), false, false).getIds();
+    return capped(tokenizer.encode(TextCap.forTokens(query, maxQueryLength), false, false).getIds());
+  }
+
+  private long[] capped(long[] ids) {
     return ids.length <= maxQueryLength ? ids : Arrays.copyOf(ids, maxQueryLength);
   }
 
@@ -71,18 +75,35 @@ public final class PairEncoder implements AutoCloseable {
     return capped.substring(0, last.getEnd());
   }
 
-  /** One sequence per passage (truncate) or one per window (window), in passage order. */
+  /** One sequence per passage (truncate, best) or one per window (window), in passage order. */
   public List<EncodedSequence> encode(String query, List<String> passages, LongDocs longDocs) {
-    long[] queryIds = queryIds(query);
+    return encodePairs(query, passages, longDocs).sequences();
+  }
+
+  /** The sequences of {@link #encode}, and per passage the characters they cover (none in window mode). */
+  public EncodedPairs encodePairs(String query, List<String> passages, LongDocs longDocs) {
+    Encoding queryEncoding = tokenizer.encode(TextCap.forTokens(query, maxQueryLength), false, false);
+    long[] queryIds = capped(queryEncoding.getIds());
+    BestWindow bestWindow =
+        longDocs == LongDocs.BEST
+            ? BestWindow.forQuery(queryIds, Arrays.copyOf(queryEncoding.getTokens(), queryIds.length))
+            : null;
     int room = maxLength - template.specialTokens() - queryIds.length;
     Encoding[] encoded = tokenizer.batchEncode(passages, false, false);
     List<EncodedSequence> out = new ArrayList<>(encoded.length);
+    PassageSpan[] spans = longDocs == LongDocs.WINDOW ? null : new PassageSpan[encoded.length];
     for (int p = 0; p < encoded.length; p++) {
       long[] passage = encoded[p].getIds();
       if (passage.length <= room) {
         out.add(template.pair(p, queryIds, passage, 0, passage.length));
+        if (spans != null) spans[p] = span(passages.get(p), encoded[p], 0, passage.length);
       } else if (longDocs == LongDocs.TRUNCATE) {
         out.add(template.pair(p, queryIds, passage, 0, room));
+        spans[p] = span(passages.get(p), encoded[p], 0, room);
+      } else if (longDocs == LongDocs.BEST) {
+        int from = bestWindow.start(passage, room);
+        out.add(template.pair(p, queryIds, passage, from, from + room));
+        spans[p] = span(passages.get(p), encoded[p], from, from + room);
       } else {
         // windows of `room` tokens, each starting `room - overlap` after the previous, the last one ending at
         // the passage's end: the tokenizer's own overflow with a stride
@@ -94,7 +115,18 @@ public final class PairEncoder implements AutoCloseable {
         }
       }
     }
-    return out;
+    return new EncodedPairs(out, spans);
+  }
+
+  /** Characters of tokens {@code [from, to)}: from the first one's start to the last one's end. */
+  private static PassageSpan span(String text, Encoding encoding, int from, int to) {
+    if (from == to) return PassageSpan.EMPTY;
+    CharSpan[] chars = encoding.getCharTokenSpans();
+    int start = chars[from].getStart();
+    int end = chars[to - 1].getEnd();
+    // the tokenizer counts code points; a Java string index counts UTF-16 units (an emoji is two)
+    int startIndex = text.offsetByCodePoints(0, start);
+    return new PassageSpan(startIndex, text.offsetByCodePoints(startIndex, end - start));
   }
 
   @Override

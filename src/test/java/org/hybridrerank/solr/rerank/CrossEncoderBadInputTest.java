@@ -77,7 +77,7 @@ public class CrossEncoderBadInputTest extends RerankCoreTestCase {
   public void enumsListTheirValues() throws Exception {
     assertBadRequest("{!crossencoder score=softmax}", "'score'", "logit|sigmoid");
     assertBadRequest("{!crossencoder reRankOperator=max}", "'reRankOperator'", "add|multiply|replace");
-    assertBadRequest("{!crossencoder longDocs=chunk}", "'longDocs'", "truncate|window");
+    assertBadRequest("{!crossencoder longDocs=chunk}", "'longDocs'", "truncate|window|best");
     assertBadRequest("{!crossencoder windowPooling=sum}", "'windowPooling'", "max|mean");
   }
 

@@ -214,7 +214,7 @@ public class CrossEncoderRerankTest extends RerankCoreTestCase {
   }
 
   @Test
-  public void windowModeScoresTheWholePassage() throws Exception {
+  public void windowAndBestModesLookPastTheFirstWindow() throws Exception {
     SolrInputDocument doc = new SolrInputDocument();
     doc.addField("id", "long");
     doc.addField("title", "long passage");
@@ -232,6 +232,9 @@ public class CrossEncoderRerankTest extends RerankCoreTestCase {
       q.set("rq", "{!crossencoder model=oracle-short reRankText=zebra longDocs=window windowPooling=mean}");
       float mean = (Float) solr.query(q).getResults().get(0).getFieldValue("score");
       assertTrue("mean over several windows: " + mean, mean > 0 && mean < 0.5);
+      // best reads one window, the one holding the query term
+      q.set("rq", "{!crossencoder model=oracle-short reRankText=zebra longDocs=best}");
+      assertEquals(1.0, (Float) solr.query(q).getResults().get(0).getFieldValue("score"), 1e-6);
     } finally {
       solr.deleteById("long");
       solr.commit();
