@@ -52,7 +52,10 @@ public class TuneAgainstSolrTest extends ExampleCoreTestCase {
             new TuneConfig(1, 1, 60, 6, FusionMethod.RRF, 60, Normalization.MINMAX, 0.25),
             new TuneConfig(0.5, 1, 30, 6, FusionMethod.LINEAR, 60, Normalization.ZSCORE, 0.5),
             new TuneConfig(1, 1, 60, 4, FusionMethod.LINEAR, 60, Normalization.MINMAX, 2),
-            new TuneConfig(1, 0.5, 60, 5, FusionMethod.LINEAR, 60, Normalization.L2, 1));
+            new TuneConfig(1, 0.5, 60, 5, FusionMethod.LINEAR, 60, Normalization.L2, 1),
+            // one list only, the model barely heard: the first-stage weights decide the order
+            new TuneConfig(1, 0, 60, 3, FusionMethod.RRF, 60, Normalization.MINMAX, 0.25),
+            new TuneConfig(0, 1, 60, 3, FusionMethod.RRF, 60, Normalization.MINMAX, 0.25));
     java.util.Set<List<String>> distinct = new java.util.HashSet<>();
     for (TuneConfig config : configs) {
       List<String> offline = OfflineRanking.ranking(config, DEPTH, fetched);
