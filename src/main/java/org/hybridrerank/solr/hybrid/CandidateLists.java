@@ -10,7 +10,7 @@ import org.hybridrerank.solr.fusion.RankedScores;
  * The lexical and vector lists behind the first-stage candidates, as fusion inputs for the rerank window:
  * the lists the mode used, with the request's weights, each doc's rank and score in them.
  */
-final class CandidateLists implements FirstStageLists {
+public final class CandidateLists implements FirstStageLists {
   private final HybridParams hybrid;
   private final Map<Integer, FusedCandidate> byDoc;
 
@@ -26,8 +26,11 @@ final class CandidateLists implements FirstStageLists {
     return inputs(hybrid, window);
   }
 
-  /** The fusion inputs over {@code window} (null entries: docs that are no candidates, in no list). */
-  static List<RankedScores> inputs(HybridParams hybrid, List<FusedCandidate> window) {
+  /**
+   * The fusion inputs over {@code window} (null entries: docs that are no candidates, in no list). Public so
+   * that offline tuning (bin/tune) builds the window's lists with this very function.
+   */
+  public static List<RankedScores> inputs(HybridParams hybrid, List<FusedCandidate> window) {
     int n = window.size();
     List<RankedScores> lists = new ArrayList<>(2);
     if (hybrid.mode().usesLexical()) {

@@ -7,7 +7,7 @@ import java.util.List;
  * The first stage's final ranking, from the lexical and the vector list, whatever the mode: fused (RRF or linear) from both,
  * or one list with its own scores. The same function runs on a single node and on a SolrCloud coordinator.
  */
-final class FirstStage {
+public final class FirstStage {
   private FirstStage() {}
 
   /**
@@ -15,9 +15,10 @@ final class FirstStage {
    * above) its predecessor's is lowered to the next float below it. Every later merge in Solr orders by
    * score (the collector, then the coordinator across shards) and breaks ties by docid or shard, which
    * differ between a one-node index and a sharded one; with distinct scores they all keep this order.
-   * The change is one ulp per tied neighbour (about 2e-9 for RRF scores).
+   * The change is one ulp per tied neighbour (about 2e-9 for RRF scores). Public so that offline tuning
+   * (bin/tune) ranks cached lists with this very function.
    */
-  static List<FusedCandidate> rank(HybridParams hybrid, RankedList lexical, RankedList vector) {
+  public static List<FusedCandidate> rank(HybridParams hybrid, RankedList lexical, RankedList vector) {
     List<FusedCandidate> ranked =
         switch (hybrid.mode()) {
           case RRF, LINEAR -> ListFusion.fuse(lexical, vector, hybrid.fusion(), hybrid.lexicalWeight(), hybrid.vectorWeight());

@@ -78,10 +78,7 @@ final class CrossEncoderRescorer extends Rescorer {
       for (int i = 0; i < n; i++) modelScores[i] = params.score().apply(rawScores[i]);
       float[] finalScores = params.finalScores(firstScores, modelScores, firstStageLists(docIds));
 
-      Integer[] order = new Integer[n];
-      for (int i = 0; i < n; i++) order[i] = i;
-      // stable: equal scores keep first-pass order
-      Arrays.sort(order, (a, b) -> Float.compare(finalScores[b], finalScores[a]));
+      int[] order = WindowOrder.of(finalScores);
       ScoreDoc[] reranked = new ScoreDoc[n];
       Map<Integer, RerankRequestState.DocScores> perDoc = new HashMap<>(n * 2);
       for (int r = 0; r < n; r++) {

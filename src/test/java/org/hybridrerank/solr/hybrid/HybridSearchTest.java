@@ -24,7 +24,7 @@ import org.junit.Test;
  * their own (plain edismax, plain {!knn} with a vector embedded here) and fusing by hand.
  */
 public class HybridSearchTest extends ExampleCoreTestCase {
-  static final String[][] DOCS = {
+  public static final String[][] DOCS = {
     {"1", "Vitamin D and bone health", "Vitamin D deficiency raises the risk of bone fractures in older adults.", "a"},
     {"2", "Calcium intake", "Dietary calcium and vitamin D supplements for osteoporosis.", "a"},
     {"3", "Fracture healing", "Broken bones heal faster with adequate nutrition.", "b"},
@@ -36,7 +36,7 @@ public class HybridSearchTest extends ExampleCoreTestCase {
     {"9", "Interest rates", "Central banks raised rates to fight inflation.", "c"},
     {"10", "Bone strength training", "Resistance exercise increases bone mineral density.", "b"},
   };
-  static final String QUERY = "vitamin d deficiency and broken bones";
+  public static final String QUERY = "vitamin d deficiency and broken bones";
   static TextEmbedder embedder;
 
   @BeforeClass
