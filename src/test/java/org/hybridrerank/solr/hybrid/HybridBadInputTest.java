@@ -71,7 +71,7 @@ public class HybridBadInputTest extends ExampleCoreTestCase {
 
   @Test
   public void modeSwitchAndText() throws Exception {
-    assertBadRequest("hybrid.mode", "bm25", "'hybrid.mode'", "rrf|lexical|vector");
+    assertBadRequest("hybrid.mode", "bm25", "'hybrid.mode'", "rrf|linear|lexical|vector");
     assertBadRequest("hybrid.lexical.syntax", "lucene", "'hybrid.lexical.syntax'", "text|edismax", "lucene");
     assertBadRequest("hybrid.lexical.syntax", "", "'hybrid.lexical.syntax'", "text|edismax");
     assertBadRequest("hybrid", "maybe", "'hybrid'", "true or false");
