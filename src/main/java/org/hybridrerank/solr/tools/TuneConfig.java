@@ -48,7 +48,8 @@ public record TuneConfig(
   /** The first stage as the plugin resolves it, with both lists {@code topN} deep. */
   public HybridParams hybrid(int topN) {
     return new HybridParams(
-        HybridParams.Mode.RRF, "offline", topN, "offline", topN, 0, firstStageRrfK, Normalization.MINMAX, lexicalWeight, vectorWeight, null);
+        HybridParams.Mode.RRF, "offline", org.hybridrerank.solr.hybrid.LexicalSyntax.TEXT, topN, "offline", topN, 0, firstStageRrfK,
+        Normalization.MINMAX, lexicalWeight, vectorWeight, null);
   }
 
   /** {@link #rq()} parsed as Solr parses local params and resolved by the plugin's own rules. */
