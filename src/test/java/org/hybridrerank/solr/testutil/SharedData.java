@@ -29,6 +29,11 @@ public final class SharedData {
     return Path.of(System.getProperty("hybrid.embedder.dir", "target/models/bge-small-en-v15-q")).toAbsolutePath().normalize();
   }
 
+  /** The light bi-encoder (all-MiniLM-L6-v2), unpacked by the build beside the default one. */
+  public static Path lightEmbedderDir() {
+    return Path.of(System.getProperty("hybrid.light.embedder.dir", "target/models/all-minilm-l6-v2-q")).toAbsolutePath().normalize();
+  }
+
   public static Path scifact() {
     return sharedDir().resolve("datasets").resolve("scifact");
   }
