@@ -113,7 +113,7 @@ public final class TextEmbedder implements AutoCloseable {
    * One vector per text, in input order, with {@code prefix} before each text. Texts are cut at {@code maxLength}
    * × {@link TextCap#CHARS_PER_TOKEN} characters before tokenizing: the model reads only {@code maxLength}
    * tokens, and a huge text would cost tokenizer time in proportion to its length. The prefix goes in front of
-   * the cut text and the tokenizer truncates at the end, so the prefix is never what gets cut.
+   * the cut text and the tokenizer truncates at the end, so a long text loses its end, not the prefix.
    */
   private float[][] embed(List<String> texts, String prefix) {
     List<String> capped = new ArrayList<>(texts.size());
