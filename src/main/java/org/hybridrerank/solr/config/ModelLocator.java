@@ -42,8 +42,12 @@ public final class ModelLocator {
     return path;
   }
 
+  /** The optional solrconfig override of the model's {@code max_length}, on the component and the processor. */
+  public static final String EMBEDDER_MAX_LENGTH = "embedderMaxLength";
+
   /**
-   * The shared embedder at {@code rawPath}; a broken one fails with the path and {@code context}.
+   * The shared embedder at {@code rawPath}; a broken one fails with the path and {@code context}. The reader's
+   * {@value #EMBEDDER_MAX_LENGTH}, when set, replaces the token budget of the model's config.json.
    *
    * @param threads the deprecated per-component thread setting: ignored (with a warning when set), since all
    *     sessions share {@link OnnxRuntimeEnvironment}'s pool
@@ -55,7 +59,13 @@ public final class ModelLocator {
     try {
       ModelDirectory directory = ModelDirectory.open(dir);
       EmbedderSettings settings = EmbedderSettings.defaultsFor(directory);
-      return ModelRegistry.shared().acquire(directory, settings, d -> TextEmbedder.load(d, settings));
+      if (reader.string(EMBEDDER_MAX_LENGTH, null) != null) {
+        settings =
+            settings.withMaxLength(
+                reader.intIn(EMBEDDER_MAX_LENGTH, 0, EmbedderSettings.MIN_MAX_LENGTH, EmbedderSettings.MAX_MAX_LENGTH));
+      }
+      EmbedderSettings chosen = settings;
+      return ModelRegistry.shared().acquire(directory, chosen, d -> TextEmbedder.load(d, chosen));
     } catch (ModelLoadException e) {
       throw reader.error("embedder: " + e.getMessage());
     }

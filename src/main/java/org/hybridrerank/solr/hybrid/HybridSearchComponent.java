@@ -50,7 +50,7 @@ public class HybridSearchComponent extends SearchComponent implements SolrCoreAw
   public static final String NAME = "hybrid";
   static final String CONTEXT = "solrconfig.xml <searchComponent name=\"hybrid\">";
   private static final String PARAMS_KEY = HybridSearchComponent.class.getName() + ".params";
-  private static final Set<String> OWN_KEYS = Set.of("embedder", "embedderThreads", "maxTopN");
+  private static final Set<String> OWN_KEYS = Set.of("embedder", "embedderThreads", ModelLocator.EMBEDDER_MAX_LENGTH, "maxTopN");
 
   private NamedList<?> args = new NamedList<>();
   private SolrParams defaults = SolrParams.of();
@@ -172,12 +172,16 @@ public class HybridSearchComponent extends SearchComponent implements SolrCoreAw
     return new RankedList[] {lexical, vector};
   }
 
-  /** The query vector: given in the request (or by the coordinator), else the embedded query text. */
+  /**
+   * The query vector: given in the request (or by the coordinator), else the embedded query text. The debug
+   * section shows the model's query prefix, since a missing or wrong one degrades results without any error.
+   */
   private float[] queryVector(HybridParams hybrid, String text, SimpleOrderedMap<Object> timings) {
     if (hybrid.vector() != null) return hybrid.vector();
     long start = System.nanoTime();
+    timings.add("queryPrefix", embedder.model().settings().queryPrefix());
     try {
-      return embedder.model().embed(text);
+      return embedder.model().embedQuery(text);
     } catch (InferenceException e) {
       throw new SolrException(
           SolrException.ErrorCode.SERVICE_UNAVAILABLE, "hybrid: cannot embed the query: " + e.getMessage(), e);

@@ -15,6 +15,10 @@ import java.util.Map;
  * Turns texts into vectors with an ONNX bi-encoder: token vectors ({@code [batch, seq, dim]}) pooled by mean
  * or CLS, or a ready sentence vector ({@code [batch, dim]}), then L2-normalised. Texts of similar length are
  * batched together. Thread-safe.
+ *
+ * <p>There is no plain {@code embed}: a caller says whether a text is a query or a passage, and the model's
+ * prefix for that side is put in front ({@link EmbedderSettings#queryPrefix()}), so that the index side and the
+ * query side cannot disagree about an asymmetric model's instructions.
  */
 public final class TextEmbedder implements AutoCloseable {
   private final ModelDirectory directory;
@@ -47,8 +51,7 @@ public final class TextEmbedder implements AutoCloseable {
               .optTruncation(true)
               .optMaxLength(settings.maxLength())
               .build();
-      long declared = shape[shape.length - 1];
-      this.dimension = declared > 0 ? (int) declared : embed(List.of("dimension probe"))[0].length;
+      this.dimension = probeFullLength(shape[shape.length - 1]);
     } catch (IOException | RuntimeException e) {
       model.close();
       if (e instanceof ModelLoadException m) throw m;
@@ -68,18 +71,53 @@ public final class TextEmbedder implements AutoCloseable {
     return dimension;
   }
 
-  public float[] embed(String text) {
-    return embed(List.of(text))[0];
+  public EmbedderSettings settings() {
+    return settings;
+  }
+
+  /** The vector of a search query: the model's query prefix, then the text. */
+  public float[] embedQuery(String text) {
+    return embed(List.of(text), settings.queryPrefix())[0];
+  }
+
+  /** The vector of an indexed passage: the model's passage prefix, then the text. */
+  public float[] embedPassage(String text) {
+    return embedPassages(List.of(text))[0];
+  }
+
+  /** One passage vector per text, in input order; each equals {@link #embedPassage} of that text. */
+  public float[][] embedPassages(List<String> texts) {
+    return embed(texts, settings.passagePrefix());
   }
 
   /**
-   * One vector per text, in input order. Texts are cut at {@code maxLength} × {@link TextCap#CHARS_PER_TOKEN}
-   * characters before tokenizing: the model reads only {@code maxLength} tokens, and a huge text would cost
-   * tokenizer time in proportion to its length.
+   * Runs one text of {@code maxLength} tokens, so that a length the graph cannot take (a position table shorter
+   * than the configured length) fails when the model loads rather than on the first long document. Returns the
+   * vector dimension: the declared one, or the probe's when the graph leaves it symbolic.
    */
-  public float[][] embed(List<String> texts) {
+  private int probeFullLength(long declaredDimension) {
+    String longText = "probe ".repeat(settings.maxLength());
+    int probed;
+    try {
+      probed = embed(List.of(longText), "")[0].length;
+    } catch (InferenceException e) {
+      throw new ModelLoadException(
+          directory.modelFile() + " cannot embed " + settings.maxLength() + " tokens (max_length in "
+              + directory.path().resolve(ModelDirectory.CONFIG_FILE) + " or the configured override): " + e.getMessage(),
+          e);
+    }
+    return declaredDimension > 0 ? (int) declaredDimension : probed;
+  }
+
+  /**
+   * One vector per text, in input order, with {@code prefix} before each text. Texts are cut at {@code maxLength}
+   * × {@link TextCap#CHARS_PER_TOKEN} characters before tokenizing: the model reads only {@code maxLength}
+   * tokens, and a huge text would cost tokenizer time in proportion to its length. The prefix goes in front of
+   * the cut text and the tokenizer truncates at the end, so a long text loses its end, not the prefix.
+   */
+  private float[][] embed(List<String> texts, String prefix) {
     List<String> capped = new ArrayList<>(texts.size());
-    for (String text : texts) capped.add(TextCap.forTokens(text, settings.maxLength()));
+    for (String text : texts) capped.add(prefix + TextCap.forTokens(text, settings.maxLength()));
     Encoding[] encodings;
     try {
       encodings = tokenizer.batchEncode(capped, true, false);

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Callable;
@@ -58,8 +59,9 @@ public final class Demo implements Callable<Integer> {
   @Option(names = "--cross-encoder", defaultValue = "scifact-minilm-l6-ce", description = "cross-encoder folder name inside --models (default ${DEFAULT-VALUE})")
   String crossEncoder;
 
-  @Option(names = "--embedder", defaultValue = "target/models/all-minilm-l6-v2-q", description = "embedder folder (default ${DEFAULT-VALUE}, unpacked by the build)")
-  Path embedder;
+  @Option(names = "--embedder", defaultValue = EmbedderChoice.DEFAULT,
+      description = "bi-encoder: bge-small-en-v15-q (default) or all-minilm-l6-v2-q (faster), both unpacked by the build, or a model folder")
+  String embedder;
 
   @Option(names = "--jar", defaultValue = "target/solr-hybrid-rerank-0.1.0.jar", description = "plugin jar installed into Solr's lib/ (default ${DEFAULT-VALUE})")
   Path jar;
@@ -149,12 +151,16 @@ public final class Demo implements Callable<Integer> {
       return failed(2);
     }
     Path modelDir = ce.getParent();
-    Path emb = embedder.toAbsolutePath().normalize();
-    for (Path required : List.of(jar, emb.resolve("model.onnx"))) {
-      if (!Files.exists(required)) {
-        System.err.println("missing " + required.toAbsolutePath() + (required == jar ? " (run: mvn -B -ntp package -DskipTests)" : ""));
-        return failed(2);
-      }
+    Path emb;
+    try {
+      emb = EmbedderChoice.resolve(embedder);
+    } catch (IllegalArgumentException e) {
+      System.err.println(e.getMessage());
+      return failed(2);
+    }
+    if (!Files.exists(jar)) {
+      System.err.println("missing " + jar.toAbsolutePath() + " (run: mvn -B -ntp package -DskipTests)");
+      return failed(2);
     }
     System.setProperty("hybrid.crossencoder.dir", ce.toString());
     System.setProperty("hybrid.embedder.dir", emb.toString());
@@ -167,6 +173,9 @@ public final class Demo implements Callable<Integer> {
     return null;
   }
 
+  /** Beside core.properties: which embedder filled the index's vectors. */
+  static final String EMBEDDER_MARKER = "embedder.txt";
+
   private Running serveOneNode(String core, Dataset ds, long documents) throws Exception {
     boolean schemaChanged = prepareHome(core);
     CompareJettySolrRunner jetty =
@@ -176,12 +185,21 @@ public final class Demo implements Callable<Integer> {
     serveComparePage(jetty.comparePage(), core, ds);
     try (SolrClient solr = new Http2SolrClient.Builder(base).withDefaultCollection(core).build()) {
       long indexed = solr.query(new SolrQuery("*:*").setRows(0)).getResults().getNumFound();
+      Path marker = home.resolve(core).resolve(EMBEDDER_MARKER);
+      String embedderDir = System.getProperty("hybrid.embedder.dir");
       if (reindex || indexed == 0 || schemaChanged) {
         if (schemaChanged && !reindex && indexed > 0) System.out.println("the configset's schema changed: indexing again");
         if (!index(solr, ds, documents)) {
           jetty.stop();
           return failed(1);
         }
+        Files.writeString(marker, embedderDir);
+      } else if (Files.exists(marker) && !Files.readString(marker).equals(embedderDir)) {
+        // same dimension, other model: the kNN would run without error and return noise
+        System.err.println("the index of " + core + " holds vectors of " + Files.readString(marker) + ", not of "
+            + embedderDir + ": run with --reindex, or another --home");
+        jetty.stop();
+        return failed(2);
       } else {
         System.out.println("reusing the index of " + core + ": " + indexed + " documents, the dataset has " + documents
             + " (--reindex to rebuild)");
@@ -281,6 +299,7 @@ public final class Demo implements Callable<Integer> {
   /** Indexes the dataset and reports read vs indexed; false when Solr rejected any document. */
   private boolean index(SolrClient solr, Dataset ds, long documents) throws Exception {
     DatasetIndexer.Report report;
+    long start = System.nanoTime();
     try (ProgressBar bar =
         new ProgressBarBuilder()
             .setTaskName("indexing " + ds.name())
@@ -292,7 +311,10 @@ public final class Demo implements Callable<Integer> {
             .build()) {
       report = new DatasetIndexer(solr, bar::stepBy).index(ds);
     }
-    System.out.println(report.summary());
+    double seconds = (System.nanoTime() - start) / 1e9;
+    System.out.printf(
+        Locale.ROOT, "%s in %.1f s (%.1f docs/s with %s)%n", report.summary(), seconds, report.read() / seconds,
+        Path.of(System.getProperty("hybrid.embedder.dir")).getFileName());
     if (report.rejected() == 0) return true;
     PrintWriter err = spec.commandLine().getErr();
     err.println("Solr rejected " + report.rejected() + " of " + report.read() + " documents read; the first:");

@@ -35,7 +35,9 @@ import org.hybridrerank.solr.model.TextEmbedder;
  * {@code TolerantUpdateProcessorFactory}) charge an exception to the command it was thrown for, so an embedding
  * deferred to a later call would be charged to another document. Batching several documents would not be
  * faster anyway: the embedder runs one text per inference call, so that a vector never depends on its
- * batch-mates.
+ * batch-mates. Texts are embedded as passages: the model's {@code passage_prefix} goes in front, as the query
+ * side puts its {@code query_prefix} in front of the query. {@code embedderMaxLength} overrides the model's
+ * {@code max_length}; give the search component the same value, or the two load separate copies of the model.
  *
  * <pre>
  * &lt;processor class="org.hybridrerank.solr.update.TextEmbeddingUpdateProcessorFactory"&gt;
@@ -119,7 +121,7 @@ public class TextEmbeddingUpdateProcessorFactory extends UpdateRequestProcessorF
 
     private float[] embed(AddUpdateCommand cmd, String text) {
       try {
-        return embedder.model().embed(text);
+        return embedder.model().embedPassage(text);
       } catch (InferenceException e) {
         throw new SolrException(
             SolrException.ErrorCode.BAD_REQUEST,

@@ -1,5 +1,7 @@
 package org.hybridrerank.solr.hybrid;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -83,7 +85,7 @@ public class HybridSearchTest extends ExampleCoreTestCase {
 
   /** The vector list on its own: {!knn} with the query embedded by this test. */
   static List<String> vectorAlone(int topN, String fq) throws Exception {
-    float[] v = embedder.embed(QUERY);
+    float[] v = embedder.embedQuery(QUERY);
     StringBuilder vec = new StringBuilder("[");
     for (int i = 0; i < v.length; i++) vec.append(i == 0 ? "" : ",").append(v[i]);
     SolrQuery q = new SolrQuery("{!knn f=vector topK=" + topN + "}" + vec.append(']'));
@@ -188,25 +190,56 @@ public class HybridSearchTest extends ExampleCoreTestCase {
   }
 
   @Test
-  public void queryVectorOfATextEqualsTheIndexedVectorOfThatText() throws Exception {
-    SolrQuery q = new SolrQuery("id:1");
-    q.setFields("vector");
-    @SuppressWarnings("unchecked")
-    List<Float> indexed = (List<Float>) solr.query(q).getResults().get(0).getFieldValue("vector");
-    float[] query = embedder.embed(DOCS[0][1] + " " + DOCS[0][2]);
-    double dot = 0;
-    for (int i = 0; i < query.length; i++) dot += query[i] * indexed.get(i);
-    assertTrue("cosine " + dot, dot >= 0.9999);
+  public void theIndexedVectorIsThePassageVectorAndTheSearchedOneIsTheQueryVector() throws Exception {
+    String docText = DOCS[0][1] + " " + DOCS[0][2];
+    float[] passage = embedder.embedPassage(docText);
+    assertTrue("cosine with the indexed vector", dot(passage, indexedVector("1")) >= 0.9999);
 
-    // and through the component: the doc's own text as the query finds it first with cosine ~ 1
-    SolrQuery self = new SolrQuery(DOCS[0][1] + " " + DOCS[0][2]);
+    // through the component, the doc's own text as the query: its score is the cosine of the query vector
+    // (query prefix + text) with the passage vector, not ~1 as it would be without the prefix
+    float[] query = embedder.embedQuery(docText);
+    String queryPrefix = configuredQueryPrefix();
+    if (!queryPrefix.isEmpty()) assertTrue("the prefix changes the vector", dot(query, passage) < 0.99);
+    SolrQuery self = new SolrQuery(docText);
     self.set("hybrid", true);
     self.set("hybrid.mode", "vector");
     self.setFields("id", "[hybrid]");
-    SolrDocument top = solr.query(self).getResults().get(0);
-    assertEquals("1", top.getFieldValue("id"));
+    self.setRows(50);
+    SolrDocument doc1 =
+        solr.query(self).getResults().stream().filter(d -> "1".equals(d.getFieldValue("id"))).findFirst().orElseThrow();
     // Lucene's cosine similarity score is (1 + cos) / 2
-    assertTrue(top.toString(), (Float) info(top, "vector_score") >= (1 + 0.9999) / 2);
+    assertEquals(doc1.toString(), (1 + dot(query, passage)) / 2, ((Float) info(doc1, "vector_score")).doubleValue(), 1e-4);
+
+    // every doc's vector score against the test query: the query vector against its indexed vector
+    SolrQuery q = hybrid("hybrid.mode", "vector");
+    float[] v = embedder.embedQuery(QUERY);
+    for (SolrDocument d : solr.query(q).getResults()) {
+      String id = (String) d.getFieldValue("id");
+      assertEquals(id, (1 + dot(v, indexedVector(id))) / 2, ((Float) info(d, "vector_score")).doubleValue(), 1e-4);
+    }
+  }
+
+  static float[] indexedVector(String id) throws Exception {
+    SolrQuery q = new SolrQuery("id:" + id);
+    q.setFields("vector");
+    @SuppressWarnings("unchecked")
+    List<Float> indexed = (List<Float>) solr.query(q).getResults().get(0).getFieldValue("vector");
+    float[] v = new float[indexed.size()];
+    for (int i = 0; i < v.length; i++) v[i] = indexed.get(i);
+    return v;
+  }
+
+  static double dot(float[] a, float[] b) {
+    assertEquals(a.length, b.length);
+    double dot = 0;
+    for (int i = 0; i < a.length; i++) dot += (double) a[i] * b[i];
+    return dot;
+  }
+
+  /** The query prefix the default model's config.json declares, read here rather than from the plugin. */
+  static String configuredQueryPrefix() throws Exception {
+    JsonNode config = new ObjectMapper().readTree(SharedData.embedderDir().resolve(ModelDirectory.CONFIG_FILE).toFile());
+    return config.path("query_prefix").asText("");
   }
 
   @Test
@@ -228,5 +261,7 @@ public class HybridSearchTest extends ExampleCoreTestCase {
     for (String key : new String[] {"embedMs", "lexicalMs", "vectorMs", "fuseMs"}) {
       assertTrue(key + " in " + t, ((Number) t.get(key)).doubleValue() >= 0);
     }
+    assertEquals("the prefix put before the embedded query", configuredQueryPrefix(), t.get("queryPrefix"));
+    assertTrue("the default model has a query prefix", !configuredQueryPrefix().isEmpty());
   }
 }

@@ -31,7 +31,7 @@ public final class ExampleSolr {
 
   public static NodeConfig nodeConfig(Path home) {
     return new NodeConfig.NodeConfigBuilder("testNode", home)
-        .setAllowPaths(Set.of(SharedData.sharedDir(), SharedData.embedderDir()))
+        .setAllowPaths(Set.of(SharedData.sharedDir(), SharedData.embedderDir(), SharedData.lightEmbedderDir()))
         .setUpdateShardHandlerConfig(UpdateShardHandlerConfig.TEST_DEFAULT)
         .build();
   }

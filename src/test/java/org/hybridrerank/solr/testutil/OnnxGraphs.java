@@ -54,9 +54,12 @@ public final class OnnxGraphs {
 
   /**
    * An "embedder" whose sentence vector is the 16 token ids as floats, declared for exactly 16 tokens: loads
-   * with dimension 16, embeds 16-token texts, and fails in ONNX Runtime on any other length.
+   * with dimension 16, embeds 16-token texts, and fails in ONNX Runtime on any other length. Its config.json
+   * says {@code max_length} 16, so the full-length probe at load passes and only a shorter text fails.
    */
   public static Path fixedLengthEmbedder(Path dir) throws IOException {
+    Files.createDirectories(dir);
+    Files.writeString(dir.resolve("config.json"), "{\"max_length\": 16}");
     byte[] graph =
         graph(
             "fixed16_embedder",

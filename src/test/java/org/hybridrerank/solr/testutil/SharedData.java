@@ -26,7 +26,12 @@ public final class SharedData {
 
   /** The default bi-encoder, unpacked by the build into target/models (see pom.xml). */
   public static Path embedderDir() {
-    return Path.of(System.getProperty("hybrid.embedder.dir", "target/models/all-minilm-l6-v2-q")).toAbsolutePath().normalize();
+    return Path.of(System.getProperty("hybrid.embedder.dir", "target/models/bge-small-en-v15-q")).toAbsolutePath().normalize();
+  }
+
+  /** The light bi-encoder (all-MiniLM-L6-v2), unpacked by the build beside the default one. */
+  public static Path lightEmbedderDir() {
+    return Path.of(System.getProperty("hybrid.light.embedder.dir", "target/models/all-minilm-l6-v2-q")).toAbsolutePath().normalize();
   }
 
   public static Path scifact() {

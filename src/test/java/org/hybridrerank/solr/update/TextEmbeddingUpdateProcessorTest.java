@@ -3,6 +3,7 @@ package org.hybridrerank.solr.update;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -24,6 +25,9 @@ import org.apache.solr.common.util.NamedList;
 import org.apache.solr.core.SolrCore;
 import org.apache.solr.update.CommitTracker;
 import org.apache.solr.update.DirectUpdateHandler2;
+import org.hybridrerank.solr.model.EmbedderSettings;
+import org.hybridrerank.solr.model.ModelDirectory;
+import org.hybridrerank.solr.model.TextEmbedder;
 import org.hybridrerank.solr.testutil.ExampleCoreTestCase;
 import org.hybridrerank.solr.testutil.ExampleSolr;
 import org.hybridrerank.solr.testutil.OnnxGraphs;
@@ -121,7 +125,7 @@ public class TextEmbeddingUpdateProcessorTest extends ExampleCoreTestCase {
         "fixedembedder",
         (file, text) ->
             text.replace("vectorDimension=\"384\"", "vectorDimension=\"16\"")
-                .replace("${hybrid.embedder.dir:models/all-minilm-l6-v2-q}", embedderPath)
+                .replace("${hybrid.embedder.dir:models/bge-small-en-v15-q}", embedderPath)
                 .replace("similarityFunction=\"cosine\"", "similarityFunction=\"euclidean\""));
     try (EmbeddedSolrServer client = new EmbeddedSolrServer(h.getCoreContainer(), "fixedembedder")) {
       SolrInputDocument fits = new SolrInputDocument();
@@ -188,7 +192,7 @@ public class TextEmbeddingUpdateProcessorTest extends ExampleCoreTestCase {
         (file, text) -> {
           String edited =
               text.replace("vectorDimension=\"384\"", "vectorDimension=\"3\"")
-                  .replace("${hybrid.embedder.dir:models/all-minilm-l6-v2-q}", embedderPath);
+                  .replace("${hybrid.embedder.dir:models/bge-small-en-v15-q}", embedderPath);
           Matcher chain =
               Pattern.compile("(?s)<updateRequestProcessorChain name=\"embed\" default=\"true\">(.*?)</updateRequestProcessorChain>")
                   .matcher(edited);
@@ -363,6 +367,58 @@ public class TextEmbeddingUpdateProcessorTest extends ExampleCoreTestCase {
       assertEquals("title unchanged by the refused atomic update", titleOf(1), firstTitle(client, 1));
     } finally {
       h.getCoreContainer().unload("passthrough", true, true, true);
+    }
+  }
+
+  @Test
+  public void documentsAreEmbeddedWithTheModelsPassagePrefixAndQueriesWithItsQueryPrefix() throws Exception {
+    // the default model's graph and tokenizer under an e5-style pair of prefixes
+    Path e5like = generated.resolve("e5like");
+    Files.createDirectories(e5like);
+    for (String file : new String[] {ModelDirectory.MODEL_FILE, ModelDirectory.TOKENIZER_FILE}) {
+      Files.copy(SharedData.embedderDir().resolve(file), e5like.resolve(file), StandardCopyOption.REPLACE_EXISTING);
+    }
+    Files.writeString(
+        e5like.resolve(ModelDirectory.CONFIG_FILE),
+        "{\"pooling\": \"cls\", \"max_length\": 512, \"query_prefix\": \"query: \", \"passage_prefix\": \"passage: \"}");
+    createCore(
+        "passageprefix",
+        (file, text) -> text.replace("${hybrid.embedder.dir:models/bge-small-en-v15-q}", e5like.toString()));
+    Path plainDir = generated.resolve("plain");
+    Files.createDirectories(plainDir);
+    for (String file : new String[] {ModelDirectory.MODEL_FILE, ModelDirectory.TOKENIZER_FILE}) {
+      Files.copy(e5like.resolve(file), plainDir.resolve(file), StandardCopyOption.REPLACE_EXISTING);
+    }
+    Files.writeString(plainDir.resolve(ModelDirectory.CONFIG_FILE), "{\"pooling\": \"cls\", \"max_length\": 512}");
+    ModelDirectory plainModel = ModelDirectory.open(plainDir);
+    try (EmbeddedSolrServer client = new EmbeddedSolrServer(h.getCoreContainer(), "passageprefix");
+        TextEmbedder plain = TextEmbedder.load(plainModel, EmbedderSettings.defaultsFor(plainModel))) {
+      SolrInputDocument doc = new SolrInputDocument();
+      doc.addField("id", "p1");
+      doc.addField("title", "Vitamin D and bone health");
+      doc.addField("text", "Vitamin D deficiency raises the risk of bone fractures in older adults.");
+      client.add(doc);
+      client.commit();
+      SolrQuery q = new SolrQuery("id:p1");
+      q.setFields("vector");
+      List<?> indexed = (List<?>) client.query(q).getResults().get(0).getFieldValue("vector");
+      String text = "Vitamin D and bone health Vitamin D deficiency raises the risk of bone fractures in older adults.";
+      float[] expected = plain.embedPassage("passage: " + text);
+      for (int i = 0; i < expected.length; i++) {
+        assertEquals("dimension " + i, expected[i], ((Number) indexed.get(i)).floatValue(), 1e-5f);
+      }
+      float[] unprefixed = plain.embedPassage(text);
+      double cos = 0;
+      for (int i = 0; i < unprefixed.length; i++) cos += unprefixed[i] * ((Number) indexed.get(i)).doubleValue();
+      assertTrue("the passage prefix changes the vector: cosine " + cos, cos < 0.99);
+
+      SolrQuery search = new SolrQuery("bone fractures");
+      search.set("hybrid", true);
+      search.set("debug", "true");
+      NamedList<?> debug = (NamedList<?>) client.query(search).getDebugMap().get("hybrid");
+      assertEquals("query: ", debug.get("queryPrefix"));
+    } finally {
+      h.getCoreContainer().unload("passageprefix", true, true, true);
     }
   }
 
