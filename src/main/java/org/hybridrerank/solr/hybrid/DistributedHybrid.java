@@ -148,13 +148,14 @@ final class DistributedHybrid {
     if (!listsMerged || (sreq.purpose & ShardRequest.PURPOSE_PRIVATE) != 0) return;
     boolean fieldsOnly =
         (sreq.purpose & ShardRequest.PURPOSE_GET_FIELDS) != 0 && (sreq.purpose & ShardRequest.PURPOSE_GET_TOP_IDS) == 0;
-    if (fieldsOnly && !HybridResult.wanted(rb.req)) return; // fetching fields by id needs no first stage
+    // fetching fields by id needs the first stage only to render [hybrid] or to explain the docs
+    if (fieldsOnly && !HybridResult.wanted(rb.req) && !rb.isDebug()) return;
     sreq.params.set(ShardMessages.CANDIDATES, ShardMessages.encodeCandidates(candidates, rerankWindow(rb)));
     if ((sreq.purpose & ShardRequest.PURPOSE_GET_FIELDS) != 0 && !modelScores.isEmpty()) {
       sreq.params.set(ShardMessages.MODEL_SCORES, ShardMessages.encodeScores(modelScores));
     }
     int window = rerankWindow(rb);
-    if ((sreq.purpose & ShardRequest.PURPOSE_GET_TOP_IDS) != 0 && window > 0) {
+    if ((sreq.purpose & ShardRequest.PURPOSE_GET_TOP_IDS) != 0 && window > 0 && rb.getSortSpec().getCount() > 0) {
       // every shard returns all its docs of the window, whatever the page: their final scores are set here,
       // over the whole window (model ranks and normalizations are global)
       int rows = sreq.params.getInt(CommonParams.ROWS, 0);

@@ -52,11 +52,14 @@ public final class ListFusion {
             List.of(
                 new RankedScores("lexical", lexicalWeight, lexicalRanks, lexicalScores),
                 new RankedScores("vector", vectorWeight, vectorRanks, vectorScores)));
-    // Lucene ranks non-negative scores only; a z-score combination can go below 0: shift, keeping the order
-    double min = 0;
+    // Lucene ranks positive scores only, and tied scores are later separated by ulps below them: a fusion that
+    // can reach 0 or below (a z-score combination, a minimum-normalized doc, a list of weight 0) is shifted so
+    // that its lowest candidate scores 1, keeping the order
+    double min = Double.POSITIVE_INFINITY;
     for (double score : scores) min = Math.min(min, score);
+    double shift = min <= 0 ? 1 - min : 0;
     List<FusedCandidate> fused = new ArrayList<>(n);
-    for (int i = 0; i < n; i++) fused.add(items.get(i).build((float) (scores[i] - min)));
+    for (int i = 0; i < n; i++) fused.add(items.get(i).build((float) (scores[i] + shift)));
     fused.sort(ORDER);
     return fused;
   }

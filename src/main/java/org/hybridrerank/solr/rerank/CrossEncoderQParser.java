@@ -39,7 +39,7 @@ final class CrossEncoderQParser extends QParser {
     // start from "ok" (a run replaces it with what really happened), "skipped" when nothing can be reranked.
     boolean reranks = rerank.enabled() && params.getInt(CommonParams.ROWS, 10) != 0;
     (reranks ? RerankStatus.OK : RerankStatus.SKIPPED).report(null);
-    CrossEncoderRerankQuery query = new CrossEncoderRerankQuery(plugin, rerank, isExplaining());
+    CrossEncoderRerankQuery query = new CrossEncoderRerankQuery(plugin, rerank, isDebugging());
     RerankScores.register(req, query);
     return query;
   }
@@ -68,14 +68,16 @@ final class CrossEncoderQParser extends QParser {
   private static final java.util.regex.Pattern PRIMARY_SCORE_DESC =
       java.util.regex.Pattern.compile("\\s*score\\s+desc\\s*(,|$)", java.util.regex.Pattern.CASE_INSENSITIVE);
 
-  /** Whether per-doc explanations were asked for (debug=true, debug=results or debugQuery=true). */
-  private boolean isExplaining() {
+  /**
+   * Whether any debug output was asked for (debug=..., debugQuery=true): explanations and stage timings are
+   * those of a run, so such a request bypasses the queryResultCache.
+   */
+  private boolean isDebugging() {
     SolrRequestInfo info = SolrRequestInfo.getRequestInfo();
     ResponseBuilder rb = info == null ? null : info.getResponseBuilder();
-    if (rb != null) return rb.isDebugResults();
+    if (rb != null) return rb.isDebug();
     if (params.getBool(CommonParams.DEBUG_QUERY, false)) return true;
     String[] debug = params.getParams(CommonParams.DEBUG);
-    return debug != null
-        && java.util.Arrays.stream(debug).anyMatch(d -> d.equals("true") || d.equals(CommonParams.RESULTS));
+    return debug != null && debug.length > 0;
   }
 }

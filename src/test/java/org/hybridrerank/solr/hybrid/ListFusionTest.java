@@ -55,13 +55,17 @@ public class ListFusionTest {
   }
 
   @Test
-  public void zScoreFusionIsShiftedToNonNegativeScoresKeepingTheOrder() {
+  public void fusionsReachingZeroAreShiftedToPositiveScoresKeepingTheOrder() {
     List<FusedCandidate> fused =
         ListFusion.fuse(
             list(1, 2, 3), list(3, 2, 1),
             new org.hybridrerank.solr.fusion.LinearCombination(org.hybridrerank.solr.fusion.Normalization.ZSCORE), 2.0, 1.0);
-    for (FusedCandidate c : fused) assertTrue(c.key() + ": " + c.fusedScore(), c.fusedScore() >= 0);
-    assertEquals(0f, fused.get(fused.size() - 1).fusedScore(), 0f);
+    for (FusedCandidate c : fused) assertTrue(c.key() + ": " + c.fusedScore(), c.fusedScore() > 0);
+    assertEquals("the lowest candidate scores 1", 1f, fused.get(fused.size() - 1).fusedScore(), 1e-6f);
+    // a list of weight 0: docs found only there would score 0
+    for (FusedCandidate c : ListFusion.fuse(list(1, 2), list(3), 60, 0.0, 1.0)) {
+      assertTrue(c.key() + ": " + c.fusedScore(), c.fusedScore() > 0);
+    }
     // lexical weight 2 wins: the lexical order
     assertEquals(List.of(1, 2, 3), order(fused));
   }
