@@ -4,7 +4,6 @@ import java.util.List;
 import org.apache.solr.client.solrj.SolrQuery;
 import org.apache.solr.client.solrj.response.QueryResponse;
 import org.apache.solr.common.SolrDocument;
-import org.apache.solr.common.SolrInputDocument;
 import org.hybridrerank.solr.testutil.CoreMetrics;
 import org.hybridrerank.solr.testutil.ExampleCoreTestCase;
 import org.junit.BeforeClass;
@@ -18,14 +17,7 @@ public class HybridResultCacheTest extends ExampleCoreTestCase {
   @BeforeClass
   public static void beforeClass() throws Exception {
     initExampleCore(null);
-    for (String[] d : HybridSearchTest.DOCS) {
-      SolrInputDocument doc = new SolrInputDocument();
-      doc.addField("id", d[0]);
-      doc.addField("title", d[1]);
-      doc.addField("text", d[2]);
-      solr.add(doc);
-    }
-    solr.commit();
+    HybridSearchTest.indexTitlesAndTexts(solr);
   }
 
   @Test

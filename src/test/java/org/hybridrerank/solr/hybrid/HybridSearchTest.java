@@ -67,6 +67,18 @@ public class HybridSearchTest extends ExampleCoreTestCase {
     embedder = null;
   }
 
+  /** {@link #DOCS} with id, title and text only (no category), committed. */
+  public static void indexTitlesAndTexts(org.apache.solr.client.solrj.SolrClient solr) throws Exception {
+    for (String[] d : DOCS) {
+      SolrInputDocument doc = new SolrInputDocument();
+      doc.addField("id", d[0]);
+      doc.addField("title", d[1]);
+      doc.addField("text", d[2]);
+      solr.add(doc);
+    }
+    solr.commit();
+  }
+
   static List<String> ids(QueryResponse rsp) {
     List<String> ids = new ArrayList<>();
     for (SolrDocument d : rsp.getResults()) ids.add((String) d.getFieldValue("id"));

@@ -7,7 +7,6 @@ import java.util.stream.Collectors;
 import org.apache.solr.client.solrj.SolrQuery;
 import org.apache.solr.client.solrj.util.ClientUtils;
 import org.apache.solr.common.SolrDocument;
-import org.apache.solr.common.SolrInputDocument;
 import org.hybridrerank.solr.testutil.ExampleCoreTestCase;
 import org.junit.BeforeClass;
 import org.junit.Test;
@@ -21,14 +20,7 @@ public class LexicalSyntaxTest extends ExampleCoreTestCase {
   @BeforeClass
   public static void beforeClass() throws Exception {
     initExampleCore(null);
-    for (String[] d : HybridSearchTest.DOCS) {
-      SolrInputDocument doc = new SolrInputDocument();
-      doc.addField("id", d[0]);
-      doc.addField("title", d[1]);
-      doc.addField("text", d[2]);
-      solr.add(doc);
-    }
-    solr.commit();
+    HybridSearchTest.indexTitlesAndTexts(solr);
   }
 
   /** The lexical list of the hybrid component: "id score" per hit, in order. */

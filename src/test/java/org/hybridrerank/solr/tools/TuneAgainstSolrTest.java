@@ -6,7 +6,6 @@ import java.util.Map;
 import org.apache.solr.client.solrj.SolrQuery;
 import org.apache.solr.client.solrj.request.QueryRequest;
 import org.apache.solr.common.SolrDocument;
-import org.apache.solr.common.SolrInputDocument;
 import org.hybridrerank.solr.fusion.Normalization;
 import org.hybridrerank.solr.hybrid.HybridSearchTest;
 import org.hybridrerank.solr.rerank.RerankParams.FusionMethod;
@@ -24,14 +23,7 @@ public class TuneAgainstSolrTest extends ExampleCoreTestCase {
   @BeforeClass
   public static void beforeClass() throws Exception {
     initExampleCore(null);
-    for (String[] d : HybridSearchTest.DOCS) {
-      SolrInputDocument doc = new SolrInputDocument();
-      doc.addField("id", d[0]);
-      doc.addField("title", d[1]);
-      doc.addField("text", d[2]);
-      solr.add(doc);
-    }
-    solr.commit();
+    HybridSearchTest.indexTitlesAndTexts(solr);
   }
 
   @Test
