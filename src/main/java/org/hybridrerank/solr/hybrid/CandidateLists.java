@@ -3,6 +3,8 @@ package org.hybridrerank.solr.hybrid;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.ToDoubleFunction;
+import java.util.function.ToIntFunction;
 import org.hybridrerank.solr.fusion.FirstStageLists;
 import org.hybridrerank.solr.fusion.RankedScores;
 
@@ -31,32 +33,29 @@ public final class CandidateLists implements FirstStageLists {
    * that offline tuning (bin/tune) builds the window's lists with this very function.
    */
   public static List<RankedScores> inputs(HybridParams hybrid, List<FusedCandidate> window) {
-    int n = window.size();
+    boolean both = hybrid.mode().usesLexical() && hybrid.mode().usesVector();
     List<RankedScores> lists = new ArrayList<>(2);
     if (hybrid.mode().usesLexical()) {
-      int[] ranks = new int[n];
-      float[] scores = new float[n];
-      for (int i = 0; i < n; i++) {
-        FusedCandidate c = window.get(i);
-        if (c != null && c.lexicalRank() > 0) {
-          ranks[i] = c.lexicalRank();
-          scores[i] = c.lexicalScore();
-        }
-      }
-      lists.add(new RankedScores("lexical", hybrid.mode().usesVector() ? hybrid.lexicalWeight() : 1.0, ranks, scores));
+      lists.add(list("lexical", both ? hybrid.lexicalWeight() : 1.0, window, FusedCandidate::lexicalRank, FusedCandidate::lexicalScore));
     }
     if (hybrid.mode().usesVector()) {
-      int[] ranks = new int[n];
-      float[] scores = new float[n];
-      for (int i = 0; i < n; i++) {
-        FusedCandidate c = window.get(i);
-        if (c != null && c.vectorRank() > 0) {
-          ranks[i] = c.vectorRank();
-          scores[i] = c.vectorScore();
-        }
-      }
-      lists.add(new RankedScores("vector", hybrid.mode().usesLexical() ? hybrid.vectorWeight() : 1.0, ranks, scores));
+      lists.add(list("vector", both ? hybrid.vectorWeight() : 1.0, window, FusedCandidate::vectorRank, FusedCandidate::vectorScore));
     }
     return lists;
+  }
+
+  private static RankedScores list(
+      String name, double weight, List<FusedCandidate> window, ToIntFunction<FusedCandidate> rank,
+      ToDoubleFunction<FusedCandidate> score) {
+    int[] ranks = new int[window.size()];
+    float[] scores = new float[window.size()];
+    for (int i = 0; i < ranks.length; i++) {
+      FusedCandidate c = window.get(i);
+      if (c != null && rank.applyAsInt(c) > 0) {
+        ranks[i] = rank.applyAsInt(c);
+        scores[i] = (float) score.applyAsDouble(c);
+      }
+    }
+    return new RankedScores(name, weight, ranks, scores);
   }
 }

@@ -110,11 +110,13 @@ public class HybridSearchComponent extends SearchComponent implements SolrCoreAw
   @Override
   public void prepare(ResponseBuilder rb) {
     SolrParams params = rb.req.getParams();
-    if (!params.getBool(ShardParams.IS_SHARD, false)) RequestSyntax.check(rb.req);
+    // shard requests were checked by their coordinator
+    List<RequestSyntax.ParsedFilter> filters =
+        params.getBool(ShardParams.IS_SHARD, false) ? List.of() : RequestSyntax.check(rb.req);
     ParamReader reader = ParamReader.forRequest(SolrParams.wrapDefaults(params, defaults), "hybrid");
     if (!reader.bool(HybridParams.ENABLED, false)) return;
     HybridParams hybrid = HybridParams.resolve(reader, maxTopN, params.get(CommonParams.Q), rb.req.getSchema());
-    RequestSyntax.rejectGroupingFilters(rb.req);
+    RequestSyntax.rejectGroupingFilters(filters);
     if (hybrid.mode().usesVector() && hybrid.vector() == null && embedder == null) {
       throw reader.error(
           "no query vector: give '" + HybridParams.VECTOR + "' or configure an 'embedder' on the component");

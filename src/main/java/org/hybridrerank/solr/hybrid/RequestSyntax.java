@@ -4,6 +4,8 @@ import org.apache.solr.common.SolrException;
 import org.apache.solr.common.params.CommonParams;
 import org.apache.solr.common.params.SolrParams;
 import org.apache.solr.request.SolrQueryRequest;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.lucene.search.Query;
 import org.apache.solr.search.AnalyticsQuery;
 import org.apache.solr.search.CollapsingQParserPlugin;
@@ -16,12 +18,16 @@ import org.hybridrerank.solr.config.ParamReader;
  * Solr reports a malformed {@code rq}, {@code fq}, {@code start} or {@code rows} with the parser's words
  * only ("For input string: ten"); on the handlers this component serves, the 400 names the parameter. rq is
  * checked for its local-params syntax only (the rank query itself is built once, by Solr); each fq is parsed a
- * second time here (microseconds for ordinary filters), since any of its parsers may reject it.
+ * second time here (and kept, for the hybrid stage's filter checks) (microseconds for ordinary filters), since any of its parsers may reject it.
  */
 final class RequestSyntax {
   private RequestSyntax() {}
 
-  static void check(SolrQueryRequest req) {
+  /** An fq as sent and as parsed. */
+  record ParsedFilter(String raw, Query query) {}
+
+  /** Checks the request's syntax; returns its fq, parsed once here for later checks. */
+  static List<ParsedFilter> check(SolrQueryRequest req) {
     SolrParams params = req.getParams();
     for (String name : new String[] {CommonParams.START, CommonParams.ROWS}) {
       String raw = params.get(name);
@@ -42,8 +48,14 @@ final class RequestSyntax {
         throw new SolrException(SolrException.ErrorCode.BAD_REQUEST, "parameter 'rq': " + e.getMessage(), e);
       }
     }
+    List<ParsedFilter> parsed = new ArrayList<>();
     String[] filters = params.getParams(CommonParams.FQ);
-    if (filters != null) for (String fq : filters) parses(req, CommonParams.FQ, fq);
+    if (filters != null) {
+      for (String fq : filters) {
+        if (fq != null && !fq.isBlank()) parsed.add(new ParsedFilter(fq, parse(req, CommonParams.FQ, fq)));
+      }
+    }
+    return parsed;
   }
 
   /**
@@ -51,31 +63,21 @@ final class RequestSyntax {
    * first-stage list it would pick by BM25 or by vector similarity, and per shard rather than per index. No
    * answer of that would be the one a user means, so hybrid requests refuse it.
    */
-  static void rejectGroupingFilters(SolrQueryRequest req) {
-    String[] filters = req.getParams().getParams(CommonParams.FQ);
-    if (filters == null) return;
-    for (String fq : filters) {
-      if (fq == null || fq.isBlank()) continue;
-      Query query;
-      try {
-        query = QParser.getParser(fq, req).getQuery();
-      } catch (SyntaxError e) {
-        throw new SolrException(SolrException.ErrorCode.BAD_REQUEST, "parameter 'fq': " + e.getMessage(), e);
-      }
-      if (query instanceof CollapsingQParserPlugin.CollapsingPostFilter || query instanceof AnalyticsQuery) {
+  static void rejectGroupingFilters(List<ParsedFilter> filters) {
+    for (ParsedFilter fq : filters) {
+      if (fq.query() instanceof CollapsingQParserPlugin.CollapsingPostFilter || fq.query() instanceof AnalyticsQuery) {
         throw new SolrException(
             SolrException.ErrorCode.BAD_REQUEST,
-            "parameter 'fq': '" + ParamReader.abbreviate(fq) + "' is a collapsing/analytics post filter, which"
+            "parameter 'fq': '" + ParamReader.abbreviate(fq.raw()) + "' is a collapsing/analytics post filter, which"
                 + " hybrid=true does not support (it would collapse each first-stage list by its own score);"
                 + " allowed: filters that keep or drop each doc on its own (any other fq), or hybrid=false");
       }
     }
   }
 
-  private static void parses(SolrQueryRequest req, String name, String query) {
-    if (query == null || query.isBlank()) return;
+  private static Query parse(SolrQueryRequest req, String name, String query) {
     try {
-      QParser.getParser(query, req).getQuery();
+      return QParser.getParser(query, req).getQuery();
     } catch (SyntaxError e) {
       throw new SolrException(SolrException.ErrorCode.BAD_REQUEST, "parameter '" + name + "': " + e.getMessage(), e);
     }
