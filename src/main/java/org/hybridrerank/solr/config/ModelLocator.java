@@ -77,4 +77,16 @@ public final class ModelLocator {
         "{}: '{}' is ignored: all ONNX Runtime sessions share one thread pool, sized by the system property {}",
         context, setting, OnnxRuntimeEnvironment.THREADS_PROPERTY);
   }
+
+  /**
+   * A dynamically quantized graph scales activations per call, so with more than one pair per call a doc's score
+   * depends on the docs batched with it: K, paging, the score cache and SolrCloud shards then change scores.
+   */
+  public static void warnBatchDependentScores(String context, Path modelFile, int batchSize) {
+    log.warn(
+        "{}: {} quantizes activations dynamically; with batchSize {} a doc's score depends on the docs batched with it"
+            + " (results change with K, the score cache and SolrCloud sharding); batchSize 1, the default for such"
+            + " graphs, keeps scores independent",
+        context, modelFile, batchSize);
+  }
 }

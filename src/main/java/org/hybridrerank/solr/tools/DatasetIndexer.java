@@ -15,12 +15,12 @@ import org.apache.solr.common.SolrInputDocument;
  * batch for one bad document, so a refused batch is sent again one document at a time to name the culprits
  * and keep the rest.
  */
-final class DatasetIndexer {
+public final class DatasetIndexer {
   private static final int BATCH = 64;
   /** Rejections kept with their reasons; past that only counted. */
   static final int NAMED_REJECTIONS = 10;
 
-  record Rejection(String id, long position, String reason) {
+  public record Rejection(String id, long position, String reason) {
     @Override
     public String toString() {
       return (id == null ? "(no id)" : id) + " (document #" + position + " read): " + reason;
@@ -28,8 +28,8 @@ final class DatasetIndexer {
   }
 
   /** {@code held}: what the index holds after the commit, which is less than accepted when ids repeat. */
-  record Report(long read, long accepted, long rejected, List<Rejection> firstRejections, long held) {
-    String summary() {
+  public record Report(long read, long accepted, long rejected, List<Rejection> firstRejections, long held) {
+    public String summary() {
       StringBuilder sb = new StringBuilder();
       sb.append("indexed ").append(accepted).append(" of ").append(read).append(" documents read");
       if (rejected > 0) sb.append("; ").append(rejected).append(" rejected");
@@ -49,13 +49,13 @@ final class DatasetIndexer {
   private long accepted;
   private long rejected;
 
-  DatasetIndexer(SolrClient solr, LongConsumer progress) {
+  public DatasetIndexer(SolrClient solr, LongConsumer progress) {
     this.solr = solr;
     this.progress = progress;
   }
 
   /** Replaces the index's content by the dataset's documents and commits. */
-  Report index(Dataset ds) throws IOException, SolrServerException {
+  public Report index(Dataset ds) throws IOException, SolrServerException {
     solr.deleteByQuery("*:*");
     ds.documents(d -> {
       SolrInputDocument doc = new SolrInputDocument();

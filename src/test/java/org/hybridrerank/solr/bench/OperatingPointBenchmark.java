@@ -1,0 +1,372 @@
+package org.hybridrerank.solr.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+import org.apache.solr.client.solrj.SolrClient;
+import org.apache.solr.client.solrj.SolrQuery;
+import org.apache.solr.client.solrj.impl.Http2SolrClient;
+import org.apache.solr.client.solrj.request.QueryRequest;
+import org.apache.solr.client.solrj.response.QueryResponse;
+import org.apache.solr.common.SolrDocument;
+import org.apache.solr.common.util.NamedList;
+import org.apache.solr.embedded.JettyConfig;
+import org.apache.solr.embedded.JettySolrRunner;
+import org.hybridrerank.solr.model.CrossEncoder;
+import org.hybridrerank.solr.model.CrossEncoderSettings;
+import org.hybridrerank.solr.model.EncodedSequence;
+import org.hybridrerank.solr.model.LongDocs;
+import org.hybridrerank.solr.model.ModelDirectory;
+import org.hybridrerank.solr.model.OnnxRuntimeEnvironment;
+import org.hybridrerank.solr.model.PairBatcher;
+import org.hybridrerank.solr.model.TokenBatch;
+import org.hybridrerank.solr.testutil.SharedData;
+import org.hybridrerank.solr.tools.Dataset;
+import org.hybridrerank.solr.tools.DatasetIndexer;
+import org.hybridrerank.solr.tools.Evaluate;
+import org.hybridrerank.solr.tools.RelevanceMetrics;
+import picocli.CommandLine;
+
+/**
+ * The operating-point table: the default request shape (the example configset's /hybrid, RRF first stage, its top
+ * 100 reranked, score cache off) with each cross-encoder configuration, on SciFact test, in one run. Per point:
+ * nDCG@10 and single-client p50/p95 from bin/eval ({@link Evaluate}, all test queries), the rerank stage's cost per
+ * document against raw ONNX Runtime on one fp32 256-token pair, the stage against raw ONNX Runtime on its own
+ * tokens, and throughput with 1, 2 and 4 concurrent clients. Solr serves the example configset from
+ * {@code target/bench-home} (indexed once, reused while the document count matches), with one model entry per
+ * point in place of the configset's single model.
+ *
+ * <p>The default is not picked by reading the test figures: a two-fold cross-validation over the test queries
+ * applies the rule "the fastest point whose nDCG@10 on the other fold is within 0.005 of fp32-256-truncate's"
+ * and reports what each fold picks.
+ *
+ * <p>Args: [queries=all] [requestsPerClient=6] [rawClaims=5] [repeats=3] [points=all, comma-separated names]
+ */
+public final class OperatingPointBenchmark {
+  record Point(String name, String model, int maxLength, int batchSize, String longDocs) {
+    String rq() {
+      return "{!crossencoder model=" + name + " longDocs=" + longDocs + " reRankDocs=100 scoreCache=false}";
+    }
+  }
+
+  /** Dynamically quantized graphs run one pair per call: a pair's score must not depend on its batch-mates. */
+  static final List<Point> POINTS = List.of(
+      new Point("fp32-256-truncate", "scifact-minilm-l6-ce", 256, 4, "truncate"),
+      new Point("int8-256-truncate", "scifact-minilm-l6-ce-int8", 256, 1, "truncate"),
+      new Point("int8-128-truncate", "scifact-minilm-l6-ce-int8", 128, 1, "truncate"),
+      new Point("int8-128-best", "scifact-minilm-l6-ce-int8", 128, 1, "best"),
+      new Point("int8-160-best", "scifact-minilm-l6-ce-int8", 160, 1, "best"),
+      new Point("int8-192-best", "scifact-minilm-l6-ce-int8", 192, 1, "best"));
+
+  static final String CORE = "scifact";
+  static final int K = 100;
+
+  public static void main(String[] args) throws Exception {
+    Integer queries = args.length > 0 && !args[0].equals("all") ? Integer.valueOf(args[0]) : null;
+    int perClient = args.length > 1 ? Integer.parseInt(args[1]) : 6;
+    int rawClaims = args.length > 2 ? Integer.parseInt(args[2]) : 5;
+    int repeats = args.length > 3 ? Integer.parseInt(args[3]) : 3;
+    List<Point> points = POINTS;
+    if (args.length > 4) {
+      List<String> names = Arrays.asList(args[4].split(","));
+      points = POINTS.stream().filter(p -> p.name.equals(POINTS.get(0).name) || names.contains(p.name)).toList();
+    }
+    Path out = Files.createDirectories(Path.of("target", "bench-points"));
+    Path home = prepareHome(Path.of("target", "bench-home"), points);
+    Dataset scifact = Dataset.open(SharedData.scifact());
+    JettySolrRunner jetty = new JettySolrRunner(home.toAbsolutePath().toString(), JettyConfig.builder().setPort(0).build());
+    jetty.start();
+    String base = jetty.getBaseUrl().toString();
+    StringBuilder report = new StringBuilder();
+    try (SolrClient solr = new Http2SolrClient.Builder(base).withDefaultCollection(CORE).build()) {
+      indexOnce(solr, scifact);
+      Map<String, Map<String, Integer>> qrels = scifact.qrels("test");
+      Map<String, String> claims = scifact.queries();
+      List<String> testIds = new ArrayList<>(qrels.keySet());
+      // throughput asks train claims: none of them was asked before, so no answer comes from a cache
+      List<String> trainClaims = scifact.qrels("train").keySet().stream().map(claims::get).toList();
+
+      System.out.println("rrf first stage (bin/eval, no rerank)");
+      JsonNode firstStage = evaluate(base, out.resolve("rrf"), "rrf", "rrf", null, queries).path("modes").path("rrf");
+
+      // raw ONNX Runtime, one fp32 256-token pair: the unit every point's cost per document is compared with
+      List<List<String>> rawTexts = new ArrayList<>();
+      for (String qid : testIds.subList(0, rawClaims)) rawTexts.add(candidateTexts(solr, claims.get(qid)));
+      List<String> rawQueries = testIds.subList(0, rawClaims).stream().map(claims::get).toList();
+      double fp32PairMs = rawMsPerPair(POINTS.get(0), rawQueries, rawTexts, repeats);
+
+      Map<String, Row> rows = new LinkedHashMap<>();
+      int clientOffset = 0;
+      for (Point p : points) {
+        System.out.println("point " + p.name);
+        JsonNode mode = evaluate(base, out.resolve(p.name), p.name, "rrf+ce", p.rq(), queries).path("modes").path("rrf+ce");
+        double[] stageVsRaw = stageAgainstRaw(solr, p, rawQueries, rawTexts, repeats);
+        double[] rps = new double[3];
+        int[] levels = {1, 2, 4};
+        for (int i = 0; i < levels.length; i++) {
+          int n = levels[i] * perClient;
+          List<String> asked = new ArrayList<>();
+          for (int j = 0; j < n; j++) asked.add(trainClaims.get((clientOffset + j) % trainClaims.size()));
+          clientOffset += n;
+          rps[i] = throughput(solr, p, asked, levels[i]);
+        }
+        Map<String, Double> perQuery = perQueryNdcg(out.resolve(p.name).resolve("run.rrf+ce.txt"), qrels);
+        rows.put(p.name, new Row(p, mode.path("ndcg@10").asDouble(), mode.path("latency_ms").path("p50").asDouble(),
+            mode.path("latency_ms").path("p95").asDouble(), stageVsRaw[0] / (rawClaims * (double) K) / fp32PairMs, stageVsRaw[0] / stageVsRaw[1],
+            rps, perQuery));
+        System.out.println(rows.get(p.name));
+      }
+
+      report.append(String.format(Locale.ROOT,
+          "SciFact test, %d queries, /hybrid rrf top %d reranked, score cache off; %d ONNX Runtime threads, %d cores;"
+              + " raw fp32 256-token pair %.2f ms (median of %d runs over %d claims' top %d)%n%n",
+          firstStage.path("queries").asInt(perQueryCount(rows)), K, OnnxRuntimeEnvironment.get().threads(),
+          Runtime.getRuntime().availableProcessors(), fp32PairMs, repeats, rawClaims, K));
+      report.append("| point | batch | nDCG@10 | p50 ms | p95 ms | stage per doc / raw fp32-256 pair | stage / raw same tokens |"
+          + " 1 client rps | 2 clients rps | 4 clients rps |\n|---|---|---|---|---|---|---|---|---|---|\n");
+      report.append(String.format(Locale.ROOT, "| rrf (no rerank) | | %.4f | %.0f | %.0f | | | | | |%n",
+          firstStage.path("ndcg@10").asDouble(), firstStage.path("latency_ms").path("p50").asDouble(),
+          firstStage.path("latency_ms").path("p95").asDouble()));
+      for (Row r : rows.values()) report.append(r.markdown());
+      report.append('\n').append(crossValidatedChoice(rows, testIds));
+    } finally {
+      jetty.stop();
+    }
+    System.out.println();
+    System.out.print(report);
+    Files.writeString(out.resolve("operating-points.md"), report);
+    System.out.println("wrote " + out.resolve("operating-points.md"));
+  }
+
+  record Row(Point point, double ndcg, double p50, double p95, double perDocVsFp32Pair, double stageVsRaw, double[] rps,
+      Map<String, Double> perQuery) {
+    String markdown() {
+      return String.format(Locale.ROOT, "| %s | %d | %.4f | %.0f | %.0f | %.3f | %.3f | %.2f | %.2f | %.2f |%n", point.name,
+          point.batchSize, ndcg, p50, p95, perDocVsFp32Pair, stageVsRaw, rps[0], rps[1], rps[2]);
+    }
+
+    @Override
+    public String toString() {
+      return markdown();
+    }
+  }
+
+  private static int perQueryCount(Map<String, Row> rows) {
+    return rows.values().stream().findFirst().map(r -> r.perQuery.size()).orElse(0);
+  }
+
+  /**
+   * Two folds (even and odd positions of the test queries): each fold picks, by the other fold's nDCG@10, the
+   * point with the lowest p50 among those within 0.005 of fp32-256-truncate; the picked point's nDCG@10 on the
+   * held-out fold is what the procedure achieves there.
+   */
+  static String crossValidatedChoice(Map<String, Row> rows, List<String> ids) {
+    Row reference = rows.get(POINTS.get(0).name);
+    StringBuilder sb = new StringBuilder("two-fold cross-validation of the rule \"lowest p50 within 0.005 nDCG@10 of "
+        + reference.point.name + "\":\n");
+    for (int fold = 0; fold < 2; fold++) {
+      List<String> pick = new ArrayList<>(), held = new ArrayList<>();
+      for (int i = 0; i < ids.size(); i++) (i % 2 == fold ? held : pick).add(ids.get(i));
+      double ref = mean(reference.perQuery, pick);
+      Row chosen = null;
+      for (Row r : rows.values()) {
+        if (mean(r.perQuery, pick) >= ref - 0.005 && (chosen == null || r.p50 < chosen.p50)) chosen = r;
+      }
+      sb.append(String.format(Locale.ROOT, "  fold %d: picked on %d queries -> %s; held-out nDCG@10 %.4f (%s %.4f)%n",
+          fold, pick.size(), chosen.point.name, mean(chosen.perQuery, held), reference.point.name,
+          mean(reference.perQuery, held)));
+    }
+    return sb.toString();
+  }
+
+  private static double mean(Map<String, Double> perQuery, List<String> ids) {
+    return ids.stream().mapToDouble(id -> perQuery.getOrDefault(id, 0.0)).average().orElse(Double.NaN);
+  }
+
+  /** nDCG@10 per query from the TREC run bin/eval wrote (queries without results score 0, as bin/eval counts them). */
+  static Map<String, Double> perQueryNdcg(Path run, Map<String, Map<String, Integer>> qrels) throws Exception {
+    Map<String, List<String>> rankings = new LinkedHashMap<>();
+    try (Stream<String> lines = Files.lines(run)) {
+      lines.map(l -> l.split(" ")).forEach(f -> rankings.computeIfAbsent(f[0], k -> new ArrayList<>()).add(f[2]));
+    }
+    Map<String, Double> ndcg = new LinkedHashMap<>();
+    for (String qid : qrels.keySet()) {
+      ndcg.put(qid, RelevanceMetrics.ndcg(rankings.getOrDefault(qid, List.of()), qrels.get(qid), 10));
+    }
+    return ndcg;
+  }
+
+  private static JsonNode evaluate(String base, Path out, String label, String modes, String rq, Integer queries)
+      throws Exception {
+    List<String> args = new ArrayList<>(List.of("--solr", base, "--collection", CORE, "--dataset",
+        SharedData.scifact().toString(), "--modes", modes, "--k", String.valueOf(K), "--out", out.toString(), "--label", label));
+    if (rq != null) args.addAll(List.of("--set", "rq=" + rq));
+    if (queries != null) args.addAll(List.of("--queries", String.valueOf(queries)));
+    int code = new CommandLine(new Evaluate()).execute(args.toArray(String[]::new));
+    if (code != 0) throw new IllegalStateException("bin/eval exited " + code + " for " + label);
+    return new ObjectMapper().readTree(out.resolve("results.json").toFile());
+  }
+
+  /** The model text of the RRF top K, in first-stage order: title and text joined as the configset's parser joins them. */
+  private static List<String> candidateTexts(SolrClient solr, String claim) throws Exception {
+    SolrQuery q = new SolrQuery(claim);
+    q.set("hybrid.mode", "rrf");
+    q.set("rq", "{!crossencoder enabled=false}");
+    q.setRows(K);
+    q.setFields("id", "title", "text");
+    QueryRequest request = new QueryRequest(q);
+    request.setPath("/hybrid");
+    List<String> texts = new ArrayList<>();
+    for (SolrDocument d : request.process(solr).getResults()) {
+      texts.add(d.getFieldValue("title") + " " + d.getFieldValue("text"));
+    }
+    return texts;
+  }
+
+  /** Median over repeats of raw ONNX Runtime time on the point's own length-bucketed batches, per pair. */
+  private static double rawMsPerPair(Point p, List<String> claims, List<List<String>> texts, int repeats) throws Exception {
+    return rawMs(p, claims, texts, repeats) / (claims.size() * (double) K);
+  }
+
+  /** Summed over claims, the median over repeats of raw ONNX Runtime on the point's token batches. */
+  private static double rawMs(Point p, List<String> claims, List<List<String>> texts, int repeats) throws Exception {
+    ModelDirectory dir = ModelDirectory.open(SharedData.model(p.model));
+    CrossEncoderSettings settings = CrossEncoderSettings.defaultsFor(dir).maxLength(p.maxLength).batchSize(p.batchSize).build();
+    double total = 0;
+    try (CrossEncoder model = CrossEncoder.load(dir, settings)) {
+      for (int c = 0; c < claims.size(); c++) {
+        List<EncodedSequence> seqs = model.encoder().encode(claims.get(c), texts.get(c), LongDocs.valueOf(p.longDocs.toUpperCase(Locale.ROOT)));
+        List<TokenBatch> batches = PairBatcher.bucketed(seqs, p.batchSize);
+        double[] ms = new double[repeats];
+        for (int r = 0; r < repeats; r++) {
+          long start = System.nanoTime();
+          for (TokenBatch b : batches) model.graph().run(b);
+          ms[r] = (System.nanoTime() - start) / 1e6;
+        }
+        total += median(ms);
+      }
+    }
+    return total;
+  }
+
+  /**
+   * {stage ms, raw ms}: the rerank stage's own timers (text loading, tokenization, inference; medians over repeats,
+   * summed over the claims) and raw ONNX Runtime on the very tokens the stage produced.
+   */
+  private static double[] stageAgainstRaw(SolrClient solr, Point p, List<String> claims, List<List<String>> texts,
+      int repeats) throws Exception {
+    double stage = 0;
+    for (String claim : claims) {
+      double[] ms = new double[repeats];
+      for (int r = 0; r < repeats; r++) {
+        SolrQuery q = new SolrQuery(claim);
+        q.set("hybrid.mode", "rrf");
+        q.set("rq", p.rq());
+        q.setFields("id");
+        q.set("debug", "timing");
+        QueryRequest request = new QueryRequest(q);
+        request.setPath("/hybrid");
+        QueryResponse rsp = request.process(solr);
+        if (!"ok".equals(rsp.getHeader().get("rerank.status"))) throw new IllegalStateException(p.name + ": " + rsp.getHeader());
+        NamedList<?> t = (NamedList<?>) rsp.getDebugMap().get("rerank");
+        ms[r] = ((Number) t.get("loadTextMs")).doubleValue() + ((Number) t.get("tokenizeMs")).doubleValue()
+            + ((Number) t.get("inferenceMs")).doubleValue();
+      }
+      stage += median(ms);
+    }
+    return new double[] {stage, rawMs(p, claims, texts, repeats)};
+  }
+
+  /** Requests per second with {@code clients} concurrent clients sharing the claims; every answer must be reranked. */
+  private static double throughput(SolrClient solr, Point p, List<String> claims, int clients) throws Exception {
+    AtomicInteger next = new AtomicInteger();
+    AtomicInteger failures = new AtomicInteger();
+    ExecutorService pool = Executors.newFixedThreadPool(clients);
+    long start = System.nanoTime();
+    List<Future<?>> futures = new ArrayList<>();
+    for (int c = 0; c < clients; c++) {
+      futures.add(pool.submit(() -> {
+        for (int i; (i = next.getAndIncrement()) < claims.size(); ) {
+          SolrQuery q = new SolrQuery(claims.get(i));
+          q.set("hybrid.mode", "rrf");
+          q.set("rq", p.rq());
+          q.setFields("id");
+          QueryRequest request = new QueryRequest(q);
+          request.setPath("/hybrid");
+          if (!"ok".equals(request.process(solr).getHeader().get("rerank.status"))) failures.incrementAndGet();
+        }
+        return null;
+      }));
+    }
+    for (Future<?> f : futures) f.get(30, TimeUnit.MINUTES);
+    pool.shutdown();
+    double seconds = (System.nanoTime() - start) / 1e9;
+    if (failures.get() > 0) throw new IllegalStateException(p.name + ": " + failures + " answers not reranked");
+    return claims.size() / seconds;
+  }
+
+  /** The example configset with one model entry per point; the index is kept between runs. */
+  private static Path prepareHome(Path home, List<Point> points) throws Exception {
+    Path conf = Files.createDirectories(home.resolve(CORE).resolve("conf"));
+    try (Stream<Path> files = Files.list(Path.of("solr-conf"))) {
+      for (Path f : (Iterable<Path>) files.filter(Files::isRegularFile)::iterator) {
+        Files.copy(f, conf.resolve(f.getFileName().toString()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      }
+    }
+    StringBuilder models = new StringBuilder("<lst name=\"models\">\n");
+    for (Point p : points) {
+      models.append(String.format(Locale.ROOT,
+          "      <lst name=\"%s\"><str name=\"path\">%s</str><int name=\"maxLength\">%d</int><int name=\"batchSize\">%d</int></lst>%n",
+          p.name, SharedData.model(p.model).toAbsolutePath(), p.maxLength, p.batchSize));
+    }
+    models.append("    </lst>");
+    Path config = conf.resolve("solrconfig.xml");
+    String xml = Files.readString(config);
+    String edited = xml.replaceFirst("(?s)<lst name=\"models\">.*?</lst>\\s*</lst>", java.util.regex.Matcher.quoteReplacement(models.toString()))
+        .replaceFirst("<str name=\"defaultModel\">[^<]*</str>", "<str name=\"defaultModel\">" + points.get(0).name + "</str>");
+    if (edited.equals(xml)) throw new IllegalStateException("no models block found in " + config);
+    Files.writeString(config, edited);
+    Files.writeString(home.resolve(CORE).resolve("core.properties"), "name=" + CORE + "\n");
+    Files.writeString(home.resolve("solr.xml"), "<solr><str name=\"allowPaths\">${solr.allowPaths:}</str></solr>\n");
+    Path embedder = Path.of(System.getProperty("hybrid.embedder.dir", SharedData.embedderDir().toString())).toAbsolutePath();
+    System.setProperty("hybrid.embedder.dir", embedder.toString());
+    System.setProperty("solr.allowPaths", SharedData.sharedDir().toAbsolutePath() + "," + embedder);
+    return home;
+  }
+
+  private static void indexOnce(SolrClient solr, Dataset scifact) throws Exception {
+    long[] documents = {0};
+    scifact.documents(d -> documents[0]++);
+    long held = solr.query(new SolrQuery("*:*").setRows(0)).getResults().getNumFound();
+    if (held == documents[0]) {
+      System.out.println("reusing the index: " + held + " documents");
+      return;
+    }
+    solr.deleteByQuery("*:*");
+    long start = System.nanoTime();
+    DatasetIndexer.Report report = new DatasetIndexer(solr, n -> {}).index(scifact);
+    System.out.printf(Locale.ROOT, "%s in %.0f s%n", report.summary(), (System.nanoTime() - start) / 1e9);
+    if (report.rejected() > 0) throw new IllegalStateException(report.summary() + ": " + report.firstRejections());
+  }
+
+  private static double median(double[] values) {
+    double[] v = values.clone();
+    Arrays.sort(v);
+    return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+  }
+
+  private OperatingPointBenchmark() {}
+}

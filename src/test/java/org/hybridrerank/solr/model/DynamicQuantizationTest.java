@@ -1,0 +1,37 @@
+package org.hybridrerank.solr.model;
+
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertTrue;
+
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import org.hybridrerank.solr.testutil.OverlapOracle;
+import org.hybridrerank.solr.testutil.SharedData;
+import org.junit.Test;
+
+/** The shipped int8 cross-encoder is recognised as dynamically quantized, the fp32 one and the oracle are not. */
+public class DynamicQuantizationTest {
+  @Test
+  public void recognisesTheSharedModels() {
+    assertTrue(DynamicQuantization.in(SharedData.model("scifact-minilm-l6-ce-int8").resolve(ModelDirectory.MODEL_FILE)));
+    assertFalse(DynamicQuantization.in(SharedData.model("scifact-minilm-l6-ce").resolve(ModelDirectory.MODEL_FILE)));
+    assertFalse(DynamicQuantization.in(OverlapOracle.dir().resolve(ModelDirectory.MODEL_FILE)));
+  }
+
+  @Test
+  public void findsTheOperatorNameWhereverItLies() throws Exception {
+    byte[] needle = DynamicQuantization.OPERATOR;
+    int size = 3 * (1 << 16);
+    // at the start, straddling the first read's end, and as the last bytes of the stream
+    for (int at : new int[] {0, (1 << 16) - 7, (1 << 16) - needle.length + 1, size - needle.length}) {
+      byte[] data = new byte[size];
+      System.arraycopy(needle, 0, data, at, needle.length);
+      assertTrue("at " + at, DynamicQuantization.contains(new ByteArrayInputStream(data), needle));
+    }
+    byte[] partial = new byte[size];
+    System.arraycopy(needle, 0, partial, (1 << 16) - 5, needle.length - 1); // one byte short
+    assertFalse(DynamicQuantization.contains(new ByteArrayInputStream(partial), needle));
+    assertFalse(DynamicQuantization.contains(
+        new ByteArrayInputStream("DynamicQuantize".getBytes(StandardCharsets.US_ASCII)), needle));
+  }
+}
