@@ -93,7 +93,8 @@ function writeState(s) {
 
 // --- requests
 function stageRequest(column, s) {
-  const p = new URLSearchParams({ q: s.q, rows: String(TOP), fl: 'id,title,text,score,[hybrid]', debug: 'timing', wt: 'json' });
+  // passageText: the reranked docs' passages come as text, since the page cannot know the parser's fields
+  const p = new URLSearchParams({ q: s.q, rows: String(TOP), fl: 'id,title,text,score,[hybrid passageText=true]', debug: 'timing', wt: 'json' });
   if (s.weights) p.set('hybrid.weights', s.weights);
   if (s.rrfk) p.set('hybrid.rrf.k', s.rrfk);
   const stage = STAGES[column] || STAGES['rrf+ce'];
@@ -155,9 +156,15 @@ function columnLabel(column) {
   return STAGES[column] ? STAGES[column].label : column.replace('variant:', 'variant: ');
 }
 
+// The passage the cross-encoder read, where it read one; else the head of the text.
 function snippet(doc) {
+  const h = doc['[hybrid]'] || {};
+  if (typeof h.ce_passage_text === 'string') {
+    return el('div', { class: 'snippet passage', title: 'the passage the cross-encoder read (characters '
+      + h.ce_passage[0] + '–' + h.ce_passage[1] + ' of its text)' }, h.ce_passage_text);
+  }
   const text = Array.isArray(doc.text) ? doc.text.join(' ') : doc.text || '';
-  return text.length > 220 ? text.slice(0, 220).replace(/\s+\S*$/, '') + ' …' : text;
+  return el('div', { class: 'snippet' }, text.length > 220 ? text.slice(0, 220).replace(/\s+\S*$/, '') + ' …' : text);
 }
 
 function firstStageFacts(doc, firstRanks) {
@@ -194,7 +201,7 @@ function renderDocs(section, body, qrels, firstRanks) {
     const title = el('div', { class: 'title' }, String(doc.title || '(no title)'));
     if (grade > 0) title.prepend(el('span', { class: 'badge', title: 'judged relevant, grade ' + grade }, 'relevant ' + grade), ' ');
     list.append(el('li', { class: 'doc' + (grade > 0 ? ' relevant' : ''), 'data-id': doc.id, 'data-grade': String(grade) },
-      title, el('div', { class: 'snippet' }, snippet(doc)), facts));
+      title, snippet(doc), facts));
   });
   section.append(list);
   return docs.map((d) => d.id);

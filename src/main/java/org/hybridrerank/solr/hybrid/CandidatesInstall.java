@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import org.apache.solr.handler.component.ResponseBuilder;
 import org.hybridrerank.solr.fusion.FirstStageLists;
+import org.hybridrerank.solr.rerank.ModelScore;
 
 /**
  * The first stage's candidates become the request's main query (docids of this searcher), and what the
@@ -16,10 +17,14 @@ final class CandidatesInstall {
 
   /**
    * @param rerankWindow how many of the candidates a rank query may rerank, -1 for no limit
-   * @param modelScores model scores forwarded by a SolrCloud coordinator, by docid (empty elsewhere)
+   * @param modelScores model scores (and passages) forwarded by a SolrCloud coordinator, by docid (empty elsewhere)
    */
   static void install(
-      ResponseBuilder rb, HybridParams hybrid, List<FusedCandidate> candidates, int rerankWindow, Map<Integer, Float> modelScores) {
+      ResponseBuilder rb,
+      HybridParams hybrid,
+      List<FusedCandidate> candidates,
+      int rerankWindow,
+      Map<Integer, ModelScore> modelScores) {
     int[] docs = new int[candidates.size()];
     float[] scores = new float[candidates.size()];
     Map<Integer, FusedCandidate> byDoc = new HashMap<>(candidates.size() * 2);

@@ -23,6 +23,7 @@ import org.apache.solr.search.SolrReturnFields;
 import org.apache.solr.search.stats.StatsCache;
 import org.apache.solr.util.SolrResponseUtil;
 import org.hybridrerank.solr.rerank.CrossEncoderRerankQuery;
+import org.hybridrerank.solr.rerank.ModelScore;
 import org.hybridrerank.solr.rerank.RerankScores;
 
 /**
@@ -50,7 +51,7 @@ final class DistributedHybrid {
   private final HybridParams hybrid;
   private List<FusedCandidate> candidates = List.of();
   private final Map<String, Integer> rankByKey = new HashMap<>();
-  private final Map<String, Float> modelScores = new LinkedHashMap<>();
+  private final Map<String, ModelScore> modelScores = new LinkedHashMap<>();
   private final List<ShardDoc> shardDocs = new ArrayList<>();
   private boolean listsMerged;
   private final SimpleOrderedMap<Object> timings = new SimpleOrderedMap<>();
@@ -142,7 +143,7 @@ final class DistributedHybrid {
 
   /**
    * Step 3: the query-phase requests (top ids, facet refinement) carry the global candidates; field fetching
-   * only for the [hybrid] transformer, with the model scores.
+   * only for the [hybrid] transformer, with the model scores and passages.
    */
   void addCandidates(ResponseBuilder rb, ShardRequest sreq) {
     if (!listsMerged || (sreq.purpose & ShardRequest.PURPOSE_PRIVATE) != 0) return;
@@ -188,9 +189,9 @@ final class DistributedHybrid {
       if (response == null) continue;
       Object scores = response.get(RerankScores.SHARD_SECTION);
       if (scores instanceof Map<?, ?> map) {
-        map.forEach((k, v) -> modelScores.put(k.toString(), ((Number) v).floatValue()));
+        map.forEach((k, v) -> modelScores.put(k.toString(), RerankScores.readShardEntry(v)));
       } else if (scores instanceof NamedList<?> list) {
-        list.forEach(e -> modelScores.put(e.getKey(), ((Number) e.getValue()).floatValue()));
+        list.forEach(e -> modelScores.put(e.getKey(), RerankScores.readShardEntry(e.getValue())));
       }
       SolrDocumentList docs =
           (SolrDocumentList) SolrResponseUtil.getSubsectionFromShardResponse(rb, srsp, "response", true);
@@ -222,10 +223,10 @@ final class DistributedHybrid {
     float[] firstPass = new float[window.size()];
     float[] model = new float[window.size()];
     for (int i = 0; i < window.size(); i++) {
-      Float score = modelScores.get(window.get(i).key());
+      ModelScore score = modelScores.get(window.get(i).key());
       if (score == null) return Map.of();
       firstPass[i] = window.get(i).fusedScore();
-      model[i] = score;
+      model[i] = score.score();
     }
     float[] finals = crossEncoder.params().finalScores(firstPass, model, CandidateLists.inputs(hybrid, window));
     Map<String, Float> byKey = new HashMap<>(window.size() * 2);

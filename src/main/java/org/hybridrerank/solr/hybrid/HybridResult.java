@@ -2,20 +2,21 @@ package org.hybridrerank.solr.hybrid;
 
 import java.util.Map;
 import org.apache.solr.request.SolrQueryRequest;
+import org.hybridrerank.solr.rerank.ModelScore;
 
 /**
  * Per request: how each first-stage candidate was found, and (on a SolrCloud shard fetching fields) the
- * model scores the coordinator forwarded, for the [hybrid] doc transformer.
+ * model scores and passages the coordinator forwarded, for the [hybrid] doc transformer.
  */
 public final class HybridResult {
   private static final String KEY = HybridResult.class.getName();
   private static final String WANTED = KEY + ".wanted";
 
-  private record Stored(Map<Integer, FusedCandidate> byDoc, Map<Integer, Float> modelScores) {}
+  private record Stored(Map<Integer, FusedCandidate> byDoc, Map<Integer, ModelScore> modelScores) {}
 
   private HybridResult() {}
 
-  static void store(SolrQueryRequest req, Map<Integer, FusedCandidate> byDoc, Map<Integer, Float> modelScores) {
+  static void store(SolrQueryRequest req, Map<Integer, FusedCandidate> byDoc, Map<Integer, ModelScore> modelScores) {
     req.getContext().put(KEY, new Stored(Map.copyOf(byDoc), Map.copyOf(modelScores)));
   }
 
@@ -35,7 +36,7 @@ public final class HybridResult {
   }
 
   /** A model score computed by another request of the same distributed search, or null. */
-  public static Float forwardedModelScore(SolrQueryRequest req, int docId) {
+  public static ModelScore forwardedModelScore(SolrQueryRequest req, int docId) {
     Stored stored = (Stored) req.getContext().get(KEY);
     return stored == null ? null : stored.modelScores().get(docId);
   }

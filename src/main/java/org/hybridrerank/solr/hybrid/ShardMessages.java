@@ -11,6 +11,8 @@ import java.util.Map;
 import org.apache.solr.common.SolrException;
 import org.apache.solr.common.util.NamedList;
 import org.apache.solr.common.util.SimpleOrderedMap;
+import org.hybridrerank.solr.model.PassageSpan;
+import org.hybridrerank.solr.rerank.ModelScore;
 
 /**
  * What the SolrCloud coordinator and the shards tell each other about the first stage, in request
@@ -24,7 +26,7 @@ final class ShardMessages {
   static final String LISTS_SECTION = "hybrid.lists";
   /** The global candidates, in rank order, and how many of them the rank query reranks. */
   static final String CANDIDATES = "hybrid.shard.candidates";
-  /** Model scores of the reranked docs, by key, forwarded to the field-fetching shard requests. */
+  /** Model scores and passages of the reranked docs, by key, forwarded to the field-fetching shard requests. */
   static final String MODEL_SCORES = "hybrid.shard.modelScores";
 
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -71,20 +73,30 @@ final class ShardMessages {
     }
   }
 
-  static String encodeScores(Map<String, Float> scores) {
+  /** {key: [score, start, end]}, or {key: [score]} where no single passage was read. */
+  static String encodeScores(Map<String, ModelScore> scores) {
     ObjectNode root = JSON.createObjectNode();
-    scores.forEach((key, score) -> root.put(key, Float.toString(score)));
+    scores.forEach((key, score) -> {
+      ArrayNode entry = root.putArray(key).add(Float.toString(score.score()));
+      if (score.passage() != null) entry.add(score.passage().start()).add(score.passage().end());
+    });
     return root.toString();
   }
 
-  static Map<String, Float> decodeScores(String raw) {
+  static Map<String, ModelScore> decodeScores(String raw) {
     try {
-      Map<String, Float> scores = new LinkedHashMap<>();
-      JSON.readTree(raw).fields().forEachRemaining(e -> scores.put(e.getKey(), Float.parseFloat(e.getValue().asText())));
+      Map<String, ModelScore> scores = new LinkedHashMap<>();
+      JSON.readTree(raw).fields().forEachRemaining(e -> scores.put(e.getKey(), decodeScore(e.getValue())));
       return scores;
     } catch (Exception e) {
       throw malformed(MODEL_SCORES, e);
     }
+  }
+
+  private static ModelScore decodeScore(JsonNode entry) {
+    float score = Float.parseFloat(entry.get(0).asText());
+    if (entry.size() < 3) return new ModelScore(score, null);
+    return new ModelScore(score, new PassageSpan(entry.get(1).intValue(), entry.get(2).intValue()));
   }
 
   /** A shard's lists as a response section: {lexical: [[key, score], ...], vector: [...]}. */

@@ -16,6 +16,7 @@ import org.apache.solr.handler.component.ShardRequest;
 import org.apache.solr.schema.SchemaField;
 import org.apache.solr.search.SolrIndexSearcher;
 import org.apache.solr.search.stats.StatsCache;
+import org.hybridrerank.solr.rerank.ModelScore;
 import org.hybridrerank.solr.rerank.RerankScores;
 import org.hybridrerank.solr.rerank.UniqueKeys;
 
@@ -40,17 +41,18 @@ final class ShardSide {
 
   /**
    * The coordinator's global candidates that this shard holds become the main query; it reranks those among
-   * the global top K, and a top-ids response reports their model scores (read when the response is written).
+   * the global top K, and a top-ids response reports their model scores and passages (read when the response
+   * is written).
    */
   static void candidates(ResponseBuilder rb, HybridParams hybrid) throws IOException {
     SolrParams params = rb.req.getParams();
     ShardMessages.Candidates global = ShardMessages.decodeCandidates(params.get(ShardMessages.CANDIDATES));
     String forwarded = params.get(ShardMessages.MODEL_SCORES);
-    Map<String, Float> modelScoresByKey = forwarded == null ? Map.of() : ShardMessages.decodeScores(forwarded);
+    Map<String, ModelScore> modelScoresByKey = forwarded == null ? Map.of() : ShardMessages.decodeScores(forwarded);
     SolrIndexSearcher searcher = rb.req.getSearcher();
     SchemaField keyField = UniqueKeys.field(searcher);
     List<FusedCandidate> own = new ArrayList<>();
-    Map<Integer, Float> modelScores = new HashMap<>();
+    Map<Integer, ModelScore> modelScores = new HashMap<>();
     int inWindow = 0;
     for (int rank = 0; rank < global.ranked().size(); rank++) {
       FusedCandidate candidate = global.ranked().get(rank);
@@ -58,7 +60,7 @@ final class ShardSide {
       if (doc < 0) continue;
       own.add(candidate.withDoc(doc));
       if (rank < global.rerankWindow()) inWindow++;
-      Float modelScore = modelScoresByKey.get(candidate.key());
+      ModelScore modelScore = modelScoresByKey.get(candidate.key());
       if (modelScore != null) modelScores.put(doc, modelScore);
     }
     CandidatesInstall.install(rb, hybrid, own, global.rerankWindow() < 0 ? -1 : inWindow, modelScores);

@@ -92,11 +92,12 @@ public final class CrossEncoderRerankQuery extends AbstractReRankQuery {
   }
 
   /**
-   * Model scores of the docs at {@code positions} (0-based places in the reranked ranking) that lie inside the
-   * rerank window, for a request served from the queryResultCache, where the rescorer did not run: read from
-   * the score cache, or computed again (as Solr's LTR transformer recomputes features).
+   * Model scores, with their passages, of the docs at {@code positions} (0-based places in the reranked
+   * ranking) that lie inside the rerank window, for a request served from the queryResultCache, where the
+   * rescorer did not run: read from the score cache, or computed again (as Solr's LTR transformer recomputes
+   * features).
    */
-  Map<Integer, Float> modelScoresServedFromCache(SolrIndexSearcher searcher, int[] docs, int[] positions)
+  Map<Integer, ModelScore> modelScoresServedFromCache(SolrIndexSearcher searcher, int[] docs, int[] positions)
       throws IOException {
     if (!params.enabled()) return Map.of();
     int window = window();

@@ -21,6 +21,7 @@ import org.hybridrerank.solr.fusion.RankedScores;
 import org.hybridrerank.solr.model.CrossEncoder;
 import org.hybridrerank.solr.model.Deadline;
 import org.hybridrerank.solr.model.DeadlineExceededException;
+import org.hybridrerank.solr.model.PassageSpan;
 import org.hybridrerank.solr.model.ScoredPassages;
 import org.hybridrerank.solr.model.ScoringStats;
 import org.slf4j.Logger;
@@ -71,11 +72,11 @@ final class CrossEncoderRescorer extends Rescorer {
     try {
       Deadline deadline =
           Deadline.of(params.timeoutMillis(), () -> QueryLimits.getCurrentLimits().shouldExit());
-      float[] rawScores = new float[n];
+      ModelScore[] rawScores = new ModelScore[n];
       RawScores raw = rawScores((SolrIndexSearcher) searcher, docIds, rawScores, deadline);
 
       float[] modelScores = new float[n];
-      for (int i = 0; i < n; i++) modelScores[i] = params.score().apply(rawScores[i]);
+      for (int i = 0; i < n; i++) modelScores[i] = params.score().apply(rawScores[i].score());
       float[] finalScores = params.finalScores(firstScores, modelScores, firstStageLists(docIds));
 
       int[] order = WindowOrder.of(finalScores);
@@ -84,7 +85,7 @@ final class CrossEncoderRescorer extends Rescorer {
       for (int r = 0; r < n; r++) {
         int i = order[r];
         reranked[r] = new ScoreDoc(docIds[i], finalScores[i], hits[i].shardIndex);
-        perDoc.put(docIds[i], new RerankRequestState.DocScores(modelScores[i], finalScores[i]));
+        perDoc.put(docIds[i], new RerankRequestState.DocScores(rawScores[i].withScore(modelScores[i]), finalScores[i]));
       }
       state.succeeded(perDoc, raw.loadNanos(), raw.stats(), raw.cacheHits());
       metrics.succeeded(raw.loadNanos(), raw.stats(), raw.cacheHits(), raw.cacheMisses());
@@ -107,14 +108,14 @@ final class CrossEncoderRescorer extends Rescorer {
   }
 
   /**
-   * Model scores (after the score transform) of docs that were reranked by an earlier run of the same rerank:
-   * from the score cache, else computed. Records nothing in this request's state.
+   * Model scores (after the score transform), with their passages, of docs that were reranked by an earlier
+   * run of the same rerank: from the score cache, else computed. Records nothing in this request's state.
    */
-  Map<Integer, Float> modelScores(SolrIndexSearcher searcher, int[] docIds) throws IOException {
-    float[] raw = new float[docIds.length];
+  Map<Integer, ModelScore> modelScores(SolrIndexSearcher searcher, int[] docIds) throws IOException {
+    ModelScore[] raw = new ModelScore[docIds.length];
     rawScores(searcher, docIds, raw, Deadline.of(params.timeoutMillis(), () -> QueryLimits.getCurrentLimits().shouldExit()));
-    Map<Integer, Float> out = new HashMap<>(docIds.length * 2);
-    for (int i = 0; i < docIds.length; i++) out.put(docIds[i], params.score().apply(raw[i]));
+    Map<Integer, ModelScore> out = new HashMap<>(docIds.length * 2);
+    for (int i = 0; i < docIds.length; i++) out.put(docIds[i], raw[i].withScore(params.score().apply(raw[i].score())));
     return out;
   }
 
@@ -128,14 +129,17 @@ final class CrossEncoderRescorer extends Rescorer {
   /** What producing the raw scores cost: text loading, scoring, and how many came from the score cache. */
   private record RawScores(long loadNanos, ScoringStats stats, int cacheHits, int cacheMisses) {}
 
-  /** Fills {@code rawScores} (aligned with {@code docIds}): cached ones first, the rest scored in one call. */
-  private RawScores rawScores(SolrIndexSearcher searcher, int[] docIds, float[] rawScores, Deadline deadline)
+  /**
+   * Fills {@code rawScores} (aligned with {@code docIds}) with raw scores and the passages read: cached ones
+   * first, the rest scored in one call.
+   */
+  private RawScores rawScores(SolrIndexSearcher searcher, int[] docIds, ModelScore[] rawScores, Deadline deadline)
       throws IOException {
     ScoreCache cache = ScoreCache.of(searcher, scoreCacheName, params);
     int[] missing = new int[docIds.length];
     int misses = 0;
     for (int i = 0; i < docIds.length; i++) {
-      Float cached = cache == null ? null : cache.get(docIds[i]);
+      ModelScore cached = cache == null ? null : cache.get(docIds[i]);
       if (cached != null) {
         rawScores[i] = cached;
       } else {
@@ -153,8 +157,9 @@ final class CrossEncoderRescorer extends Rescorer {
 
     ScoredPassages scored = model.score(params.reRankText(), List.of(texts), params.scoring(), deadline);
     for (int m = 0; m < misses; m++) {
-      rawScores[missing[m]] = scored.scores()[m];
-      if (cache != null) cache.put(missingDocs[m], scored.scores()[m]);
+      PassageSpan passage = scored.spans() == null ? null : scored.spans()[m];
+      rawScores[missing[m]] = new ModelScore(scored.scores()[m], passage);
+      if (cache != null) cache.put(missingDocs[m], rawScores[missing[m]]);
     }
     return new RawScores(loadNanos, scored.stats(), docIds.length - misses, cache == null ? 0 : misses);
   }

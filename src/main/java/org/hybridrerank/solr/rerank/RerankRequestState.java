@@ -10,8 +10,12 @@ import org.hybridrerank.solr.model.ScoringStats;
  * threshold and for explain), and timings for debug. Shared by a query and its rewrites within one request.
  */
 final class RerankRequestState {
-  /** Per doc: model score (after the score transform) and final (blended) score. */
-  record DocScores(float model, float fin) {}
+  /** Per doc: model score (after the score transform) with the passage read, and final (blended) score. */
+  record DocScores(ModelScore modelScore, float fin) {
+    float model() {
+      return modelScore.score();
+    }
+  }
 
   private volatile boolean attempted;
   private volatile RerankStatus status;
@@ -56,9 +60,9 @@ final class RerankRequestState {
   }
 
   /** Model score by docid of every reranked doc. */
-  synchronized Map<Integer, Float> modelScores() {
-    Map<Integer, Float> out = new HashMap<>(scores.size() * 2);
-    scores.forEach((doc, s) -> out.put(doc, s.model()));
+  synchronized Map<Integer, ModelScore> modelScores() {
+    Map<Integer, ModelScore> out = new HashMap<>(scores.size() * 2);
+    scores.forEach((doc, s) -> out.put(doc, s.modelScore()));
     return out;
   }
 

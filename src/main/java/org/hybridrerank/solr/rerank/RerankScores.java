@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.lang.invoke.MethodHandles;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.solr.common.MapWriter;
 import org.apache.solr.common.params.ShardParams;
@@ -13,19 +14,23 @@ import org.apache.solr.request.SolrRequestInfo;
 import org.apache.solr.search.DocIterator;
 import org.apache.solr.search.DocList;
 import org.apache.solr.search.SolrIndexSearcher;
+import org.hybridrerank.solr.model.PassageSpan;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Per request: the model score of each reranked doc, for doc transformers and for the SolrCloud coordinator.
- * When the result came from the queryResultCache the rescorer did not run; the scores of the reranked docs on
- * the page are then read back (score cache, else the model), once per request.
+ * Per request: the model score of each reranked doc and the passage it read, for doc transformers and for the
+ * SolrCloud coordinator. When the result came from the queryResultCache the rescorer did not run; the scores of
+ * the reranked docs on the page are then read back (score cache, else the model), once per request.
  */
 public final class RerankScores {
   private static final Logger log = LoggerFactory.getLogger(MethodHandles.lookup().lookupClass());
   private static final String KEY = RerankScores.class.getName();
   private static final String READ_BACK = KEY + ".readBack";
-  /** Shard response section: model scores of this shard's reranked docs, by unique key. */
+  /**
+   * Shard response section: model scores of this shard's reranked docs, by unique key, each as
+   * {@code [score, start, end]} ({@code [score]} where no single passage was read).
+   */
   public static final String SHARD_SECTION = "rerank.modelScores";
 
   private RerankScores() {}
@@ -40,17 +45,23 @@ public final class RerankScores {
   }
 
   /** The model score of a doc of this request's searcher, or null if it was not reranked. */
-  public static Float modelScoreOf(SolrQueryRequest req, int docId) {
+  public static ModelScore modelScoreOf(SolrQueryRequest req, int docId) {
     return modelScores(req).get(docId);
   }
 
+  /** The settings of this request's {@code {!crossencoder}} (fields and separator of the model text), or null. */
+  public static RerankParams paramsOf(SolrQueryRequest req) {
+    CrossEncoderRerankQuery query = (CrossEncoderRerankQuery) req.getContext().get(KEY);
+    return query == null ? null : query.params();
+  }
+
   /** Model score by docid of every doc this request reranked (those of the page, on a cache hit). */
-  static Map<Integer, Float> modelScores(SolrQueryRequest req) {
+  static Map<Integer, ModelScore> modelScores(SolrQueryRequest req) {
     CrossEncoderRerankQuery query = (CrossEncoderRerankQuery) req.getContext().get(KEY);
     if (query == null) return Map.of();
     if (query.state().attempted()) return query.state().modelScores();
     @SuppressWarnings("unchecked")
-    Map<Integer, Float> readBack = (Map<Integer, Float>) req.getContext().get(READ_BACK);
+    Map<Integer, ModelScore> readBack = (Map<Integer, ModelScore>) req.getContext().get(READ_BACK);
     if (readBack == null) {
       readBack = readBack(req, query);
       req.getContext().put(READ_BACK, readBack);
@@ -58,7 +69,7 @@ public final class RerankScores {
     return readBack;
   }
 
-  private static Map<Integer, Float> readBack(SolrQueryRequest req, CrossEncoderRerankQuery query) {
+  private static Map<Integer, ModelScore> readBack(SolrQueryRequest req, CrossEncoderRerankQuery query) {
     SolrRequestInfo info = SolrRequestInfo.getRequestInfo();
     ResponseBuilder rb = info == null ? null : info.getResponseBuilder();
     // a field-fetching shard request looks docs up by id: no ranking there to place them in
@@ -83,20 +94,33 @@ public final class RerankScores {
 
   /**
    * A response section, filled when the response is written (after the search): the model score of every
-   * doc this request reranked, by unique key, for the coordinator's [hybrid] fields.
+   * doc this request reranked, with its passage, by unique key, for the coordinator's [hybrid] fields.
    */
   public static MapWriter byKeySection(SolrQueryRequest req) {
     return writer -> {
-      for (Map.Entry<String, Float> e : byKey(req.getSearcher(), modelScores(req)).entrySet()) {
-        writer.put(e.getKey(), e.getValue());
+      for (Map.Entry<String, ModelScore> e : byKey(req.getSearcher(), modelScores(req)).entrySet()) {
+        ModelScore s = e.getValue();
+        writer.put(
+            e.getKey(),
+            s.passage() == null ? List.of(s.score()) : List.of(s.score(), s.passage().start(), s.passage().end()));
       }
     };
   }
 
-  private static Map<String, Float> byKey(SolrIndexSearcher searcher, Map<Integer, Float> byDoc) throws IOException {
+  /** An entry of a shard's {@link #SHARD_SECTION}, as {@link #byKeySection} wrote it. */
+  public static ModelScore readShardEntry(Object entry) {
+    List<?> values = (List<?>) entry;
+    float score = ((Number) values.get(0)).floatValue();
+    if (values.size() < 3) return new ModelScore(score, null);
+    return new ModelScore(
+        score, new PassageSpan(((Number) values.get(1)).intValue(), ((Number) values.get(2)).intValue()));
+  }
+
+  private static Map<String, ModelScore> byKey(SolrIndexSearcher searcher, Map<Integer, ModelScore> byDoc)
+      throws IOException {
     int[] docs = byDoc.keySet().stream().mapToInt(Integer::intValue).toArray();
     String[] keys = UniqueKeys.of(searcher, docs);
-    Map<String, Float> out = new LinkedHashMap<>();
+    Map<String, ModelScore> out = new LinkedHashMap<>();
     for (int i = 0; i < docs.length; i++) out.put(keys[i], byDoc.get(docs[i]));
     return out;
   }

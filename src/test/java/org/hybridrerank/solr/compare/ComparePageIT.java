@@ -49,7 +49,8 @@ import picocli.CommandLine;
 /**
  * The compare page of {@code bin/demo} in headless Chromium, against the demo itself serving a SciFact slice:
  * each column's documents and order equal the same request sent straight to Solr, relevant documents are marked
- * and nDCG@10 agrees with {@link RelevanceMetrics}, K reaches the request, Solr's 400 message is shown, the URL
+ * and nDCG@10 agrees with {@link RelevanceMetrics}, the reranked column's snippets are the passages the model
+ * read, K reaches the request, Solr's 400 message is shown, the URL
  * reopens the search, and the browser logs no error.
  */
 public class ComparePageIT {
@@ -168,6 +169,7 @@ public class ComparePageIT {
     }
     assertTrue("the slice holds the query's relevant docs: some column must show one", relevantMarked > 0);
     assertEquals("ok", column("rrf+ce").getAttribute("data-rerank-status"));
+    assertSnippetsArePassagesRead();
     assertFalse("the reranked column times inference",
         column("rrf+ce").findElements(By.cssSelector(".timings .bar[data-stage=inference]")).isEmpty());
     assertNoHorizontalScroll();
@@ -217,6 +219,43 @@ public class ComparePageIT {
     screenshot("compare-page-390.png");
 
     assertNoConsoleErrors();
+  }
+
+  /**
+   * The reranked column shows, for each doc, the passage the model read: the characters [hybrid]'s ce_passage
+   * names, of the model text built as the configset defines it (the non-empty values of title and text joined by a space).
+   */
+  private void assertSnippetsArePassagesRead() throws Exception {
+    Map<String, String> params = stageParams("rrf+ce", null);
+    params.put("fl", "id,title,text,[hybrid]");
+    JsonNode docs = solr(params).at("/response/docs");
+    List<WebElement> shown = column("rrf+ce").findElements(By.cssSelector("li.doc"));
+    assertEquals(docs.size(), shown.size());
+    int passages = 0;
+    for (int i = 0; i < docs.size(); i++) {
+      JsonNode doc = docs.get(i);
+      JsonNode span = doc.at("/[hybrid]/ce_passage");
+      String snippet = shown.get(i).findElement(By.cssSelector(".snippet")).getAttribute("textContent");
+      if (span.isMissingNode()) {
+        assertFalse("doc " + doc.get("id") + " has no passage: its snippet is the text's head",
+            shown.get(i).findElement(By.cssSelector(".snippet")).getAttribute("class").contains("passage"));
+        continue;
+      }
+      passages++;
+      List<String> parts = new ArrayList<>(values(doc.get("title")));
+      parts.addAll(values(doc.get("text")));
+      String modelText = String.join(" ", parts);
+      assertEquals("snippet of " + doc.get("id"), modelText.substring(span.get(0).asInt(), span.get(1).asInt()), snippet);
+    }
+    assertTrue("the demo configset reranks with longDocs=truncate or best: every doc read one passage", passages == docs.size());
+  }
+
+  /** A field's values; empty ones are not part of the model text. */
+  private static List<String> values(JsonNode field) {
+    List<String> values = new ArrayList<>();
+    if (field == null) return values;
+    for (JsonNode v : field.isArray() ? field : List.of(field)) if (!v.asText().isEmpty()) values.add(v.asText());
+    return values;
   }
 
   /** Readable at this width: nothing sticks out sideways. */

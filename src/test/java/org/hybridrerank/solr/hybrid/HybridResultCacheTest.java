@@ -46,6 +46,7 @@ public class HybridResultCacheTest extends ExampleCoreTestCase {
         assertEquals(at + ": reranked iff within K=4", i < 4, ceFirst != null);
         assertEquals(at + ": same on the cache hit", i < 4, ceSecond != null);
         if (ceFirst != null) assertEquals(at, (Float) ceFirst, (Float) ceSecond, 1e-4f);
+        assertEquals(at + ": same passage", HybridSearchTest.info(a, "ce_passage"), HybridSearchTest.info(b, "ce_passage"));
         assertEquals(at, HybridSearchTest.info(a, "fused_score"), HybridSearchTest.info(b, "fused_score"));
       }
     }
