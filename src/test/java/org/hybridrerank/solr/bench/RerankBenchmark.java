@@ -33,10 +33,12 @@ import org.hybridrerank.solr.testutil.SharedData;
  * 1, 2 and 4 concurrent HTTP clients. Solr runs over HTTP in this JVM (JettySolrRunner), so the benchmark
  * reaches the very model instance Solr uses for the raw ONNX Runtime calls.
  *
- * <p>Args: [queries=5] [repeats=3] [model=minilm]
+ * <p>Args: [clients] [queries=5] [repeats=3] [model=minilm]; with {@code clients} only the concurrent clients run
  */
 public final class RerankBenchmark {
   public static void main(String[] args) throws Exception {
+    boolean clientsOnly = args.length > 0 && args[0].equals("clients");
+    if (clientsOnly) args = Arrays.copyOfRange(args, 1, args.length);
     int queries = args.length > 0 ? Integer.parseInt(args[0]) : 5;
     int repeats = args.length > 1 ? Integer.parseInt(args[1]) : 3;
     String modelName = args.length > 2 ? args[2] : "minilm";
@@ -59,6 +61,10 @@ public final class RerankBenchmark {
       Beir.index(solr, Beir.corpus(scifact, Integer.MAX_VALUE).values(), added -> {});
       System.out.printf(Locale.ROOT, "indexed SciFact in %.1f s%n", (System.nanoTime() - t0) / 1e9);
 
+      if (clientsOnly) {
+        concurrentClients(solr, Beir.queries(scifact), new ArrayList<>(Beir.qrels(scifact, "test").keySet()));
+        return;
+      }
       ModelDirectory dir = ModelDirectory.open(SharedData.model(modelName.equals("minilm") ? "scifact-minilm-l6-ce" : modelName));
       // the same settings as the test configset's "minilm" entry, so the registry hands back Solr's instance
       CrossEncoderSettings settings = CrossEncoderSettings.defaultsFor(dir).batchSize(4).build();
