@@ -266,7 +266,7 @@ public final class OperatingPointBenchmark {
           for (TokenBatch b : batches) model.graph().run(b);
           ms[r] = (System.nanoTime() - start) / 1e6;
         }
-        total += median(ms);
+        total += RerankBenchmark.median(ms);
       }
     }
     return total;
@@ -295,7 +295,7 @@ public final class OperatingPointBenchmark {
         ms[r] = ((Number) t.get("loadTextMs")).doubleValue() + ((Number) t.get("tokenizeMs")).doubleValue()
             + ((Number) t.get("inferenceMs")).doubleValue();
       }
-      stage += median(ms);
+      stage += RerankBenchmark.median(ms);
     }
     return new double[] {stage, rawMs(p, claims, texts, repeats)};
   }
@@ -390,12 +390,6 @@ public final class OperatingPointBenchmark {
     DatasetIndexer.Report report = new DatasetIndexer(solr, n -> {}).index(scifact);
     System.out.printf(Locale.ROOT, "%s in %.0f s%n", report.summary(), (System.nanoTime() - start) / 1e9);
     if (report.rejected() > 0) throw new IllegalStateException(report.summary() + ": " + report.firstRejections());
-  }
-
-  private static double median(double[] values) {
-    double[] v = values.clone();
-    Arrays.sort(v);
-    return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
   }
 
   private OperatingPointBenchmark() {}

@@ -235,7 +235,7 @@ public final class RerankBenchmark {
     return (System.nanoTime() - start) / 1e6;
   }
 
-  private static double median(double[] values) {
+  static double median(double[] values) {
     double[] v = values.clone();
     Arrays.sort(v);
     return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
