@@ -247,7 +247,7 @@ public class ComparePageIT {
   private static final String NAME_OF = "e => e.id || ((e.form && e.form.id) || '?') + '>' + e.textContent.trim()";
 
   @Test
-  public void tabReachesEveryControlInVisualOrderAndThePickerSearchesByKeyboard() throws Exception {
+  public void tabReachesEveryControlInVisualOrderWithAVisibleFocus() throws Exception {
     freshWindow();
     browser.get(demo.compareUrl());
     new WebDriverWait(browser, Duration.ofSeconds(30)).until(ExpectedConditions.visibilityOfElementLocated(By.id("judged")));
@@ -269,14 +269,19 @@ public class ComparePageIT {
               + " ring: (s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0) || s.boxShadow !== 'none'}");
       String name = (String) focused.get("name");
       walked.add(name);
+      assertEquals("Tab " + (i + 1) + " after " + walked.subList(0, i), CONTROLS_IN_VISUAL_ORDER.get(i), name);
       assertTrue("Tab " + (i + 1) + " focused an invisible element: " + name, (Boolean) focused.get("visible"));
       assertTrue("no visible focus indicator on " + name, (Boolean) focused.get("ring"));
       if (previous != null) assertFollows(previous, focused);
       previous = focused;
     }
-    assertEquals("controls reached by Tab from a fresh page", CONTROLS_IN_VISUAL_ORDER, walked);
+    assertNoConsoleErrors();
+  }
 
-    // the judged-query picker, by keyboard only: Tab to it, ArrowDown to its first query
+  /** The judged-query picker, by keyboard only: Tab to it from a fresh page, ArrowDown to its first query. */
+  @Test
+  public void judgedQueryPickerSearchesByKeyboard() throws Exception {
+    freshWindow();
     browser.get(demo.compareUrl());
     new WebDriverWait(browser, Duration.ofSeconds(30)).until(ExpectedConditions.visibilityOfElementLocated(By.id("judged")));
     for (int i = 0; i < 3; i++) browser.switchTo().activeElement().sendKeys(Keys.TAB);
@@ -285,6 +290,8 @@ public class ComparePageIT {
     String picked = browser.findElement(By.id("judged")).getAttribute("value");
     assertTrue("the picker chose a judged query: '" + picked + "'", judgedTexts.containsKey(picked));
     String text = judgedTexts.get(picked);
+    new WebDriverWait(browser, Duration.ofSeconds(30)).withMessage("the picker's query reaches the URL")
+        .until(d -> text.equals(queryParam(d.getCurrentUrl(), "q")));
     assertSearched(demo.solrUrl(), text);
     assertNoConsoleErrors();
   }
