@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.File;
 import java.net.ServerSocket;
 import java.net.URI;
+import java.net.URLDecoder;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -26,6 +27,7 @@ import java.util.Map;
 import java.util.Set;
 import org.hybridrerank.solr.testutil.SharedData;
 import org.hybridrerank.solr.tools.Demo;
+import org.hybridrerank.solr.tools.Evaluate;
 import org.hybridrerank.solr.tools.RelevanceMetrics;
 import org.junit.AfterClass;
 import org.junit.BeforeClass;
@@ -51,7 +53,9 @@ import picocli.CommandLine;
  * each column's documents and order equal the same request sent straight to Solr, relevant documents are marked
  * and nDCG@10 agrees with {@link RelevanceMetrics}, the reranked column's snippets are the passages the model
  * read, K reaches the request, Solr's 400 message is shown, the URL
- * reopens the search, and the browser logs no error.
+ * reopens the search, and the browser logs no error. Tab reaches every control in visual order with a visible focus
+ * ring and the judged-query picker works by keyboard; bin/eval's report.html links each judged query to its search
+ * on the page; and a {@code --cloud} demo's page shows what the sharded collection answers.
  */
 public class ComparePageIT {
   private static final String[] STAGES = {"lexical", "vector", "rrf", "rrf+ce"};
@@ -64,15 +68,17 @@ public class ComparePageIT {
   private static WebDriver browser;
   private static String query;
   private static Map<String, Integer> qrels;
+  /** The slice's judged queries: id to text, as the dataset states them. */
+  private static final Map<String, String> judgedTexts = new LinkedHashMap<>();
+  private static Path slice;
+  private static Path work;
 
   @BeforeClass
   public static void startDemoAndBrowser() throws Exception {
-    Path work = Files.createTempDirectory(Path.of(System.getProperty("java.io.tmpdir")), "compare-it");
+    work = Files.createTempDirectory(Path.of(System.getProperty("java.io.tmpdir")), "compare-it");
     Path dataset = sciFactSlice(work.resolve("scifact-slice"));
-    int port;
-    try (ServerSocket free = new ServerSocket(0)) {
-      port = free.getLocalPort();
-    }
+    slice = dataset;
+    int port = freePort();
     Demo command = new Demo();
     new CommandLine(command).parseArgs(
         "--port", Integer.toString(port), "--dataset", dataset.toString(), "--collection", "slice",
@@ -117,9 +123,16 @@ public class ComparePageIT {
     for (String line : Files.readAllLines(scifact.resolve("queries.jsonl"))) {
       JsonNode q = JSON.readTree(line);
       if (q.get("_id").asText().equals(qid)) query = q.get("text").asText();
+      if (judged.containsKey(q.get("_id").asText())) judgedTexts.put(q.get("_id").asText(), q.get("text").asText());
     }
     qrels = judged.get(qid);
     return dir;
+  }
+
+  private static int freePort() throws Exception {
+    try (ServerSocket free = new ServerSocket(0)) {
+      return free.getLocalPort();
+    }
   }
 
   private static WebDriver chromium() {
@@ -142,6 +155,7 @@ public class ComparePageIT {
 
   @Test
   public void comparesTheStagesOfAJudgedQuery() throws Exception {
+    freshWindow();
     browser.get(demo.compareUrl());
     WebElement box = new WebDriverWait(browser, Duration.ofSeconds(30)).until(ExpectedConditions.elementToBeClickable(By.id("q")));
     assertEveryControlHasALabel();
@@ -219,6 +233,166 @@ public class ComparePageIT {
     screenshot("compare-page-390.png");
 
     assertNoConsoleErrors();
+  }
+
+  /**
+   * Every control of a fresh page, in the order a reader sees them: the query box and its button, the judged-query
+   * picker, the column choosers, the request settings and Apply, then the variant form.
+   */
+  private static final List<String> CONTROLS_IN_VISUAL_ORDER = List.of(
+      "q", "search>Search", "judged", "col-0", "col-1", "col-2", "col-3", "k", "weights", "rrfk", "settings>Apply",
+      "variant-name", "variant-params", "variant-form>Save variant");
+
+  /** A control's name in {@link #CONTROLS_IN_VISUAL_ORDER}: its id, else its form's id and its text. */
+  private static final String NAME_OF = "e => e.id || ((e.form && e.form.id) || '?') + '>' + e.textContent.trim()";
+
+  @Test
+  public void tabReachesEveryControlInVisualOrderWithAVisibleFocus() throws Exception {
+    freshWindow();
+    browser.get(demo.compareUrl());
+    new WebDriverWait(browser, Duration.ofSeconds(30)).until(ExpectedConditions.visibilityOfElementLocated(By.id("judged")));
+
+    // what the page offers a keyboard user, whatever its tabindex: the walk below must meet each one
+    Object offered = js("return [...document.querySelectorAll('a[href],button,input,select,textarea,[tabindex]')]"
+        + ".filter(e => !e.disabled && e.getClientRects().length > 0).map(" + NAME_OF + ")");
+    assertEquals("the page's controls", CONTROLS_IN_VISUAL_ORDER, offered);
+
+    List<String> walked = new ArrayList<>();
+    Map<String, Object> previous = null;
+    for (int i = 0; i < CONTROLS_IN_VISUAL_ORDER.size(); i++) {
+      browser.switchTo().activeElement().sendKeys(Keys.TAB);
+      @SuppressWarnings("unchecked")
+      Map<String, Object> focused = (Map<String, Object>) js(
+          "const e = document.activeElement, r = e.getBoundingClientRect(), s = getComputedStyle(e);"
+              + "return {name: (" + NAME_OF + ")(e), top: r.top + scrollY, bottom: r.bottom + scrollY, left: r.left, right: r.right,"
+              + " visible: r.width > 0 && r.height > 0 && s.visibility !== 'hidden' && Number(s.opacity) > 0,"
+              + " ring: (s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0) || s.boxShadow !== 'none'}");
+      String name = (String) focused.get("name");
+      walked.add(name);
+      assertEquals("Tab " + (i + 1) + " after " + walked.subList(0, i), CONTROLS_IN_VISUAL_ORDER.get(i), name);
+      assertTrue("Tab " + (i + 1) + " focused an invisible element: " + name, (Boolean) focused.get("visible"));
+      assertTrue("no visible focus indicator on " + name, (Boolean) focused.get("ring"));
+      if (previous != null) assertFollows(previous, focused);
+      previous = focused;
+    }
+    assertNoConsoleErrors();
+  }
+
+  /** The judged-query picker, by keyboard only: Tab to it from a fresh page, ArrowDown to its first query. */
+  @Test
+  public void judgedQueryPickerSearchesByKeyboard() throws Exception {
+    freshWindow();
+    browser.get(demo.compareUrl());
+    new WebDriverWait(browser, Duration.ofSeconds(30)).until(ExpectedConditions.visibilityOfElementLocated(By.id("judged")));
+    for (int i = 0; i < 3; i++) browser.switchTo().activeElement().sendKeys(Keys.TAB);
+    assertEquals("judged", browser.switchTo().activeElement().getAttribute("id"));
+    browser.switchTo().activeElement().sendKeys(Keys.ARROW_DOWN);
+    String picked = browser.findElement(By.id("judged")).getAttribute("value");
+    assertTrue("the picker chose a judged query: '" + picked + "'", judgedTexts.containsKey(picked));
+    String text = judgedTexts.get(picked);
+    new WebDriverWait(browser, Duration.ofSeconds(30)).withMessage("the picker's query reaches the URL")
+        .until(d -> text.equals(queryParam(d.getCurrentUrl(), "q")));
+    assertSearched(demo.solrUrl(), text);
+    assertNoConsoleErrors();
+  }
+
+  /** {@code next} is to the right of {@code previous} on its row, or below it. */
+  private static void assertFollows(Map<String, Object> previous, Map<String, Object> next) {
+    double top = num(next, "top"), bottom = num(previous, "bottom");
+    boolean sameRow = top < bottom && num(next, "bottom") > num(previous, "top");
+    boolean follows = sameRow ? num(next, "left") >= num(previous, "right") - 1 : top >= bottom - 1;
+    assertTrue(next.get("name") + " comes after " + previous.get("name") + " in visual order: " + previous + " then " + next, follows);
+  }
+
+  private static double num(Map<String, Object> m, String key) {
+    return ((Number) m.get(key)).doubleValue();
+  }
+
+  /** The page shows a search for {@code text}: in the box, in the URL, and each column as Solr answers it directly. */
+  private void assertSearched(String solrUrl, String text) throws Exception {
+    Map<String, List<String>> shown = waitForColumns();
+    assertEquals("the query box", text, browser.findElement(By.id("q")).getAttribute("value"));
+    assertEquals("the URL's q: " + browser.getCurrentUrl(), text, queryParam(browser.getCurrentUrl(), "q"));
+    for (String stage : STAGES) {
+      assertFalse(stage + " column is empty", shown.get(stage).isEmpty());
+      assertEquals(stage + " column vs the same request over HTTP", ids(solr(solrUrl, stageParams(text, stage, null))), shown.get(stage));
+    }
+  }
+
+  @Test
+  public void reportLinksEachJudgedQueryToItsSearchOnTheComparePage() throws Exception {
+    freshWindow();
+    Path out = work.resolve("eval-out");
+    // bin/eval finds the page beside --solr by itself
+    int code = new CommandLine(new Evaluate()).execute("--solr", demo.solrUrl(), "--collection", "slice", "--dataset", slice.toString(),
+        "--queries", "3", "--modes", "lexical,rrf", "--out", out.toString());
+    assertEquals("bin/eval's exit code", 0, code);
+    browser.get(out.resolve("report.html").toUri().toString());
+
+    List<WebElement> links = browser.findElements(By.xpath("//h2[.='Per query']/following-sibling::table[1]//a"));
+    Map<String, WebElement> byText = new LinkedHashMap<>();
+    for (WebElement link : links) {
+      String href = link.getAttribute("href");
+      assertTrue(href + " opens " + demo.compareUrl(), href.startsWith(demo.compareUrl() + "?"));
+      byText.put(queryParam(href, "q"), link);
+    }
+    assertEquals("one link per judged query", judgedTexts.size(), links.size());
+    assertEquals("the linked queries", new LinkedHashSet<>(judgedTexts.values()), byText.keySet());
+
+    // the last judged query: not the one other tests type
+    String text = new ArrayList<>(judgedTexts.values()).get(judgedTexts.size() - 1);
+    byText.get(text).click();
+    new WebDriverWait(browser, Duration.ofSeconds(30)).until(d -> d.getCurrentUrl().startsWith(demo.compareUrl()));
+    assertSearched(demo.solrUrl(), text);
+    assertNoConsoleErrors();
+  }
+
+  /**
+   * {@code bin/demo --cloud} on the same slice, two nodes and two shards: the first node's compare page sends each
+   * column's request to the sharded collection, and shows what that collection answers directly.
+   */
+  @Test
+  public void cloudDemoColumnsAreTheShardedCollectionsAnswers() throws Exception {
+    freshWindow();
+    Demo command = new Demo();
+    new CommandLine(command).parseArgs(
+        "--cloud", "--nodes", "2", "--shards", "2", "--replicas", "1", "--port", Integer.toString(freePort()),
+        "--dataset", slice.toString(), "--collection", "slice", "--home", work.resolve("cloud-demo").resolve("solr-home").toString(),
+        "--embedder", SharedData.embedderDir().toString(), "--jar", System.getProperty("hybrid.plugin.jar"));
+    long started = System.nanoTime();
+    try (Demo.Running cloud = command.start()) {
+      assertNotNull("the cloud demo did not start", cloud);
+      System.out.printf("cloud demo (2 nodes, 2 shards) on the slice started and indexed in %.1f s%n", (System.nanoTime() - started) / 1e9);
+      JsonNode state = JSON.readTree(HTTP.send(HttpRequest.newBuilder(URI.create(cloud.solrUrl()
+          + "/admin/collections?action=CLUSTERSTATUS&collection=slice&wt=json")).build(), HttpResponse.BodyHandlers.ofString()).body());
+      assertEquals("shards of the collection", 2, state.at("/cluster/collections/slice/shards").size());
+
+      browser.get(cloud.compareUrl());
+      new WebDriverWait(browser, Duration.ofSeconds(30)).until(ExpectedConditions.elementToBeClickable(By.id("q"))).sendKeys(query, Keys.ENTER);
+      assertSearched(cloud.solrUrl(), query);
+      assertEquals("ok", column("rrf+ce").getAttribute("data-rerank-status"));
+      assertNoConsoleErrors();
+    }
+  }
+
+  /** 1280 px wide and no console messages left from an earlier test, whatever order the tests run in. */
+  private void freshWindow() {
+    browser.manage().window().setSize(new Dimension(1280, 800));
+    browser.manage().logs().get(LogType.BROWSER);
+  }
+
+  private Object js(String script) {
+    return ((JavascriptExecutor) browser).executeScript(script);
+  }
+
+  /** One parameter of a URL's query string, decoded as a form would be. */
+  private static String queryParam(String url, String name) {
+    String query = URI.create(url).getRawQuery();
+    for (String pair : query == null ? new String[0] : query.split("&")) {
+      int eq = pair.indexOf('=');
+      if (eq > 0 && pair.substring(0, eq).equals(name)) return URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+    }
+    return null;
   }
 
   /**
@@ -317,8 +491,12 @@ public class ComparePageIT {
 
   /** The request a column stands for, written from the handler's documented parameters. */
   private static Map<String, String> stageParams(String stage, String k) {
+    return stageParams(query, stage, k);
+  }
+
+  private static Map<String, String> stageParams(String q, String stage, String k) {
     Map<String, String> p = new LinkedHashMap<>();
-    p.put("q", query);
+    p.put("q", q);
     p.put("rows", "10");
     p.put("fl", "id");
     p.put("hybrid.mode", stage.equals("rrf+ce") ? "rrf" : stage);
@@ -328,13 +506,21 @@ public class ComparePageIT {
   }
 
   private static String url(Map<String, String> params) {
-    StringBuilder url = new StringBuilder(demo.solrUrl()).append("/slice/hybrid?wt=json");
+    return url(demo.solrUrl(), params);
+  }
+
+  private static String url(String solrUrl, Map<String, String> params) {
+    StringBuilder url = new StringBuilder(solrUrl).append("/slice/hybrid?wt=json");
     params.forEach((k, v) -> url.append('&').append(k).append('=').append(URLEncoder.encode(v, StandardCharsets.UTF_8)));
     return url.toString();
   }
 
   private static JsonNode solr(Map<String, String> params) throws Exception {
-    HttpResponse<String> rsp = HTTP.send(HttpRequest.newBuilder(URI.create(url(params))).build(), HttpResponse.BodyHandlers.ofString());
+    return solr(demo.solrUrl(), params);
+  }
+
+  private static JsonNode solr(String solrUrl, Map<String, String> params) throws Exception {
+    HttpResponse<String> rsp = HTTP.send(HttpRequest.newBuilder(URI.create(url(solrUrl, params))).build(), HttpResponse.BodyHandlers.ofString());
     assertEquals(rsp.body(), 200, rsp.statusCode());
     return JSON.readTree(rsp.body());
   }
