@@ -56,7 +56,7 @@ public final class Demo implements Callable<Integer> {
   @Option(names = "--models", description = "folder holding the cross-encoder (default: models under the shared folder, then solr-conf/models where models/fetch installs)")
   Path models;
 
-  @Option(names = "--cross-encoder", defaultValue = "scifact-minilm-l6-ce", description = "cross-encoder folder name inside --models (default ${DEFAULT-VALUE})")
+  @Option(names = "--cross-encoder", defaultValue = "scifact-minilm-l6-ce-int8", description = "cross-encoder folder name inside --models (default ${DEFAULT-VALUE})")
   String crossEncoder;
 
   @Option(names = "--embedder", defaultValue = EmbedderChoice.DEFAULT,

@@ -49,9 +49,8 @@ import picocli.CommandLine;
  * {@code target/bench-home} (indexed once, reused while the document count matches), with one model entry per
  * point in place of the configset's single model.
  *
- * <p>The default is not picked by reading the test figures: a two-fold cross-validation over the test queries
- * applies the rule "the fastest point whose nDCG@10 on the other fold is within 0.005 of fp32-256-truncate's"
- * and reports what each fold picks.
+ * <p>The default is not picked by reading the test figures: {@link OperatingPointChoice} cross-validates the rule
+ * that picks it.
  *
  * <p>Speed per point: p50/p95 of 20 sequential requests, the stage against raw ONNX Runtime on {@code rawClaims}
  * claims, and 1, 2 and 4 clients sending {@code requestsPerClient} requests each; all on train claims that no
@@ -155,7 +154,9 @@ public final class OperatingPointBenchmark {
       report.append(String.format(Locale.ROOT, "| rrf (no rerank) | | %.4f | %.0f | | | | | | | |%n",
           firstStage.path("ndcg@10").asDouble(), firstStage.path("latency_ms").path("p50").asDouble()));
       for (Row r : rows.values()) report.append(r.markdown());
-      report.append('\n').append(crossValidatedChoice(rows, testIds));
+      Map<Point, Map<String, Double>> perQuery = new LinkedHashMap<>();
+      rows.values().forEach(r -> perQuery.put(r.point, r.perQuery));
+      report.append('\n').append(OperatingPointChoice.crossValidated(perQuery, testIds));
     } finally {
       jetty.stop();
     }
@@ -176,34 +177,6 @@ public final class OperatingPointBenchmark {
     public String toString() {
       return markdown();
     }
-  }
-
-  /**
-   * Two folds (even and odd positions of the test queries): each fold picks, by the other fold's nDCG@10, the
-   * point with the lowest p50 among those within 0.005 of fp32-256-truncate; the picked point's nDCG@10 on the
-   * held-out fold is what the procedure achieves there.
-   */
-  static String crossValidatedChoice(Map<String, Row> rows, List<String> ids) {
-    Row reference = rows.get(POINTS.get(0).name);
-    StringBuilder sb = new StringBuilder("two-fold cross-validation of the rule \"lowest p50 within 0.005 nDCG@10 of "
-        + reference.point.name + "\":\n");
-    for (int fold = 0; fold < 2; fold++) {
-      List<String> pick = new ArrayList<>(), held = new ArrayList<>();
-      for (int i = 0; i < ids.size(); i++) (i % 2 == fold ? held : pick).add(ids.get(i));
-      double ref = mean(reference.perQuery, pick);
-      Row chosen = null;
-      for (Row r : rows.values()) {
-        if (mean(r.perQuery, pick) >= ref - 0.005 && (chosen == null || r.p50 < chosen.p50)) chosen = r;
-      }
-      sb.append(String.format(Locale.ROOT, "  fold %d: picked on %d queries -> %s; held-out nDCG@10 %.4f (%s %.4f)%n",
-          fold, pick.size(), chosen.point.name, mean(chosen.perQuery, held), reference.point.name,
-          mean(reference.perQuery, held)));
-    }
-    return sb.toString();
-  }
-
-  private static double mean(Map<String, Double> perQuery, List<String> ids) {
-    return ids.stream().mapToDouble(id -> perQuery.getOrDefault(id, 0.0)).average().orElse(Double.NaN);
   }
 
   /** nDCG@10 per query from the TREC run bin/eval wrote (queries without results score 0, as bin/eval counts them). */

@@ -125,12 +125,12 @@ public class HybridPipelineTest extends ExampleCoreTestCase {
   /**
    * ce_score is the model's score of (claim, title + " " + text): the example configset reranks
    * {@code fields=title,text} joined by the default separator, a single space, skipping empty values. Scored
-   * here straight through the model classes with the configset's maxLength (128) and batchSize, without Solr.
+   * here straight through the model classes with the configset's maxLength (128), without Solr.
    */
   @Test
   public void ceScoreIsTheModelsScoreOfTitleAndText() throws Exception {
     ModelDirectory dir = ModelDirectory.open(SharedData.model("scifact-minilm-l6-ce"));
-    try (CrossEncoder model = CrossEncoder.load(dir, CrossEncoderSettings.defaultsFor(dir).maxLength(128).batchSize(4).build())) {
+    try (CrossEncoder model = CrossEncoder.load(dir, CrossEncoderSettings.defaultsFor(dir).maxLength(128).build())) {
       for (String[] claim : CLAIMS.subList(0, 3)) {
         QueryResponse rsp = hybrid(claim[0], "{!crossencoder reRankDocs=10}", 10);
         assertEquals("ok", rsp.getHeader().get("rerank.status"));
