@@ -56,7 +56,8 @@ import picocli.CommandLine;
  * claims, and 1, 2 and 4 clients sending {@code requestsPerClient} requests each; all on train claims that no
  * earlier request asked.
  *
- * <p>Args: [queries=all] [requestsPerClient=6] [rawClaims=5] [repeats=3] [points=all, comma-separated names]
+ * <p>Args: [queries=all|reuse] [requestsPerClient=6] [rawClaims=5] [repeats=3] [points=all, comma-separated names];
+ * {@code reuse} reads each point's quality from the bin/eval output an earlier run left and measures speed only
  */
 public final class OperatingPointBenchmark {
   record Point(String name, String model, int maxLength, int batchSize, String longDocs) {
@@ -78,7 +79,9 @@ public final class OperatingPointBenchmark {
   static final int K = 100;
 
   public static void main(String[] args) throws Exception {
-    Integer queries = args.length > 0 && !args[0].equals("all") ? Integer.valueOf(args[0]) : null;
+    // "reuse": take each point's quality from an earlier run's bin/eval output and measure only the speed
+    boolean reuseQuality = args.length > 0 && args[0].equals("reuse");
+    Integer queries = args.length > 0 && !args[0].equals("all") && !reuseQuality ? Integer.valueOf(args[0]) : null;
     int perClient = args.length > 1 ? Integer.parseInt(args[1]) : 6;
     int rawClaims = args.length > 2 ? Integer.parseInt(args[2]) : 5;
     int repeats = args.length > 3 ? Integer.parseInt(args[3]) : 3;
@@ -107,19 +110,24 @@ public final class OperatingPointBenchmark {
       JsonNode firstStageRun = evaluate(base, out.resolve("rrf"), "rrf", "rrf", null, queries);
       JsonNode firstStage = firstStageRun.path("modes").path("rrf");
 
-      // raw ONNX Runtime, one fp32 256-token pair: the unit every point's cost per document is compared with
+      // the claims whose top K the stage-against-raw comparisons score
       List<List<String>> rawTexts = new ArrayList<>();
       for (String qid : testIds.subList(0, rawClaims)) rawTexts.add(candidateTexts(solr, claims.get(qid)));
       List<String> rawQueries = testIds.subList(0, rawClaims).stream().map(claims::get).toList();
-      double fp32PairMs = rawMsPerPair(POINTS.get(0), rawQueries, rawTexts, repeats);
 
       // quality first (slow, insensitive to load), then every point's speed back to back, so that the speed
       // figures of all points are taken under the same conditions
       Map<String, JsonNode> quality = new LinkedHashMap<>();
       for (Point p : points) {
         System.out.println("quality: " + p.name);
-        quality.put(p.name, evaluate(base, out.resolve(p.name), p.name, "rrf+ce", p.rq(), queries).path("modes").path("rrf+ce"));
+        Path results = out.resolve(p.name).resolve("results.json");
+        JsonNode run = reuseQuality && Files.exists(results)
+            ? new ObjectMapper().readTree(results.toFile())
+            : evaluate(base, out.resolve(p.name), p.name, "rrf+ce", p.rq(), queries);
+        quality.put(p.name, run.path("modes").path("rrf+ce"));
       }
+      // the unit of cost, measured in the speed phase with the points it is compared with
+      double fp32PairMs = rawMsPerPair(POINTS.get(0), rawQueries, rawTexts, repeats);
       // speed asks train claims: none of them was asked before, so no answer comes from the query result cache
       int claimOffset = 0;
       Map<String, Row> rows = new LinkedHashMap<>();
