@@ -189,9 +189,9 @@ final class DistributedHybrid {
       if (response == null) continue;
       Object scores = response.get(RerankScores.SHARD_SECTION);
       if (scores instanceof Map<?, ?> map) {
-        map.forEach((k, v) -> modelScores.put(k.toString(), RerankScores.readShardEntry(v)));
+        map.forEach((k, v) -> modelScores.put(k.toString(), ModelScore.fromEntry((List<?>) v)));
       } else if (scores instanceof NamedList<?> list) {
-        list.forEach(e -> modelScores.put(e.getKey(), RerankScores.readShardEntry(e.getValue())));
+        list.forEach(e -> modelScores.put(e.getKey(), ModelScore.fromEntry((List<?>) e.getValue())));
       }
       SolrDocumentList docs =
           (SolrDocumentList) SolrResponseUtil.getSubsectionFromShardResponse(rb, srsp, "response", true);

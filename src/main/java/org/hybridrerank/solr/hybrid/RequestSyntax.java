@@ -18,7 +18,8 @@ import org.hybridrerank.solr.config.ParamReader;
  * Solr reports a malformed {@code rq}, {@code fq}, {@code start} or {@code rows} with the parser's words
  * only ("For input string: ten"); on the handlers this component serves, the 400 names the parameter. rq is
  * checked for its local-params syntax only (the rank query itself is built once, by Solr); each fq is parsed a
- * second time here (and kept, for the hybrid stage's filter checks) (microseconds for ordinary filters), since any of its parsers may reject it.
+ * second time here (microseconds for ordinary filters), since any of its parsers may reject it, and the parsed
+ * filters are kept for the hybrid stage's own filter check.
  */
 final class RequestSyntax {
   private RequestSyntax() {}

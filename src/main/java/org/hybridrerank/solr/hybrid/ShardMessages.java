@@ -11,7 +11,6 @@ import java.util.Map;
 import org.apache.solr.common.SolrException;
 import org.apache.solr.common.util.NamedList;
 import org.apache.solr.common.util.SimpleOrderedMap;
-import org.hybridrerank.solr.model.PassageSpan;
 import org.hybridrerank.solr.rerank.ModelScore;
 
 /**
@@ -76,27 +75,19 @@ final class ShardMessages {
   /** {key: [score, start, end]}, or {key: [score]} where no single passage was read. */
   static String encodeScores(Map<String, ModelScore> scores) {
     ObjectNode root = JSON.createObjectNode();
-    scores.forEach((key, score) -> {
-      ArrayNode entry = root.putArray(key).add(Float.toString(score.score()));
-      if (score.passage() != null) entry.add(score.passage().start()).add(score.passage().end());
-    });
+    // the score as its decimal string: a JSON number would come back as a double, rounded a second time
+    scores.forEach((key, score) -> root.set(key, JSON.valueToTree(score.toEntry(Float.toString(score.score())))));
     return root.toString();
   }
 
   static Map<String, ModelScore> decodeScores(String raw) {
     try {
       Map<String, ModelScore> scores = new LinkedHashMap<>();
-      JSON.readTree(raw).fields().forEachRemaining(e -> scores.put(e.getKey(), decodeScore(e.getValue())));
+      JSON.readTree(raw).fields().forEachRemaining(e -> scores.put(e.getKey(), ModelScore.fromEntry(JSON.convertValue(e.getValue(), List.class))));
       return scores;
     } catch (Exception e) {
       throw malformed(MODEL_SCORES, e);
     }
-  }
-
-  private static ModelScore decodeScore(JsonNode entry) {
-    float score = Float.parseFloat(entry.get(0).asText());
-    if (entry.size() < 3) return new ModelScore(score, null);
-    return new ModelScore(score, new PassageSpan(entry.get(1).intValue(), entry.get(2).intValue()));
   }
 
   /** A shard's lists as a response section: {lexical: [[key, score], ...], vector: [...]}. */

@@ -76,7 +76,11 @@ final class CrossEncoderRescorer extends Rescorer {
       RawScores raw = rawScores((SolrIndexSearcher) searcher, docIds, rawScores, deadline);
 
       float[] modelScores = new float[n];
-      for (int i = 0; i < n; i++) modelScores[i] = params.score().apply(rawScores[i].score());
+      ModelScore[] transformed = new ModelScore[n];
+      for (int i = 0; i < n; i++) {
+        transformed[i] = rawScores[i].transformedBy(params.score());
+        modelScores[i] = transformed[i].score();
+      }
       float[] finalScores = params.finalScores(firstScores, modelScores, firstStageLists(docIds));
 
       int[] order = WindowOrder.of(finalScores);
@@ -85,7 +89,7 @@ final class CrossEncoderRescorer extends Rescorer {
       for (int r = 0; r < n; r++) {
         int i = order[r];
         reranked[r] = new ScoreDoc(docIds[i], finalScores[i], hits[i].shardIndex);
-        perDoc.put(docIds[i], new RerankRequestState.DocScores(rawScores[i].withScore(modelScores[i]), finalScores[i]));
+        perDoc.put(docIds[i], new RerankRequestState.DocScores(transformed[i], finalScores[i]));
       }
       state.succeeded(perDoc, raw.loadNanos(), raw.stats(), raw.cacheHits());
       metrics.succeeded(raw.loadNanos(), raw.stats(), raw.cacheHits(), raw.cacheMisses());
@@ -115,7 +119,7 @@ final class CrossEncoderRescorer extends Rescorer {
     ModelScore[] raw = new ModelScore[docIds.length];
     rawScores(searcher, docIds, raw, Deadline.of(params.timeoutMillis(), () -> QueryLimits.getCurrentLimits().shouldExit()));
     Map<Integer, ModelScore> out = new HashMap<>(docIds.length * 2);
-    for (int i = 0; i < docIds.length; i++) out.put(docIds[i], raw[i].withScore(params.score().apply(raw[i].score())));
+    for (int i = 0; i < docIds.length; i++) out.put(docIds[i], raw[i].transformedBy(params.score()));
     return out;
   }
 

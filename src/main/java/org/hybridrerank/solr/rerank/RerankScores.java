@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.lang.invoke.MethodHandles;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import org.apache.solr.common.MapWriter;
 import org.apache.solr.common.params.ShardParams;
@@ -14,7 +13,6 @@ import org.apache.solr.request.SolrRequestInfo;
 import org.apache.solr.search.DocIterator;
 import org.apache.solr.search.DocList;
 import org.apache.solr.search.SolrIndexSearcher;
-import org.hybridrerank.solr.model.PassageSpan;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -99,21 +97,9 @@ public final class RerankScores {
   public static MapWriter byKeySection(SolrQueryRequest req) {
     return writer -> {
       for (Map.Entry<String, ModelScore> e : byKey(req.getSearcher(), modelScores(req)).entrySet()) {
-        ModelScore s = e.getValue();
-        writer.put(
-            e.getKey(),
-            s.passage() == null ? List.of(s.score()) : List.of(s.score(), s.passage().start(), s.passage().end()));
+        writer.put(e.getKey(), e.getValue().toEntry());
       }
     };
-  }
-
-  /** An entry of a shard's {@link #SHARD_SECTION}, as {@link #byKeySection} wrote it. */
-  public static ModelScore readShardEntry(Object entry) {
-    List<?> values = (List<?>) entry;
-    float score = ((Number) values.get(0)).floatValue();
-    if (values.size() < 3) return new ModelScore(score, null);
-    return new ModelScore(
-        score, new PassageSpan(((Number) values.get(1)).intValue(), ((Number) values.get(2)).intValue()));
   }
 
   private static Map<String, ModelScore> byKey(SolrIndexSearcher searcher, Map<Integer, ModelScore> byDoc)

@@ -103,7 +103,6 @@ public final class OperatingPointBenchmark {
       Map<String, Map<String, Integer>> qrels = scifact.qrels("test");
       Map<String, String> claims = scifact.queries();
       List<String> testIds = new ArrayList<>(qrels.keySet());
-      // throughput asks train claims: none of them was asked before, so no answer comes from a cache
       List<String> trainClaims = scifact.qrels("train").keySet().stream().map(claims::get).toList();
 
       System.out.println("rrf first stage (bin/eval, no rerank)");
@@ -213,18 +212,24 @@ public final class OperatingPointBenchmark {
 
   /** The model text of the RRF top K, in first-stage order: title and text joined as the configset's parser joins them. */
   private static List<String> candidateTexts(SolrClient solr, String claim) throws Exception {
-    SolrQuery q = new SolrQuery(claim);
-    q.set("hybrid.mode", "rrf");
-    q.set("rq", "{!crossencoder enabled=false}");
-    q.setRows(K);
-    q.setFields("id", "title", "text");
-    QueryRequest request = new QueryRequest(q);
-    request.setPath("/hybrid");
+    QueryRequest request = hybridRequest(claim, "{!crossencoder enabled=false}", K, "id", "title", "text");
     List<String> texts = new ArrayList<>();
     for (SolrDocument d : request.process(solr).getResults()) {
       texts.add(d.getFieldValue("title") + " " + d.getFieldValue("text"));
     }
     return texts;
+  }
+
+  /** A request to the configset's /hybrid handler with the RRF first stage and the given rank query. */
+  private static QueryRequest hybridRequest(String claim, String rq, int rows, String... fields) {
+    SolrQuery q = new SolrQuery(claim);
+    q.set("hybrid.mode", "rrf");
+    q.set("rq", rq);
+    q.setRows(rows);
+    q.setFields(fields);
+    QueryRequest request = new QueryRequest(q);
+    request.setPath("/hybrid");
+    return request;
   }
 
   /** Median over repeats of raw ONNX Runtime time on the point's own length-bucketed batches, per pair. */
@@ -263,13 +268,8 @@ public final class OperatingPointBenchmark {
     for (String claim : claims) {
       double[] ms = new double[repeats];
       for (int r = 0; r < repeats; r++) {
-        SolrQuery q = new SolrQuery(claim);
-        q.set("hybrid.mode", "rrf");
-        q.set("rq", p.rq());
-        q.setFields("id");
-        q.set("debug", "timing");
-        QueryRequest request = new QueryRequest(q);
-        request.setPath("/hybrid");
+        QueryRequest request = rerankRequest(p, claim);
+        ((SolrQuery) request.getParams()).set("debug", "timing");
         QueryResponse rsp = request.process(solr);
         if (!"ok".equals(rsp.getHeader().get("rerank.status"))) throw new IllegalStateException(p.name + ": " + rsp.getHeader());
         NamedList<?> t = (NamedList<?>) rsp.getDebugMap().get("rerank");
@@ -296,13 +296,7 @@ public final class OperatingPointBenchmark {
   }
 
   private static QueryRequest rerankRequest(Point p, String claim) {
-    SolrQuery q = new SolrQuery(claim);
-    q.set("hybrid.mode", "rrf");
-    q.set("rq", p.rq());
-    q.setFields("id");
-    QueryRequest request = new QueryRequest(q);
-    request.setPath("/hybrid");
-    return request;
+    return hybridRequest(claim, p.rq(), 10, "id");
   }
 
   /** Requests per second with {@code clients} concurrent clients sharing the claims; every answer must be reranked. */

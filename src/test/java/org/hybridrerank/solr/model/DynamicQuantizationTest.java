@@ -18,6 +18,22 @@ public class DynamicQuantizationTest {
     assertFalse(DynamicQuantization.in(OverlapOracle.dir().resolve(ModelDirectory.MODEL_FILE)));
   }
 
+  /** The answer is kept per file version: a file rewritten with the operator is read again. */
+  @Test
+  public void aChangedFileIsReadAgain() throws Exception {
+    java.nio.file.Path file = java.nio.file.Files.createTempFile("graph", ".onnx");
+    try {
+      java.nio.file.Files.write(file, new byte[100]);
+      assertFalse(DynamicQuantization.in(file));
+      byte[] quantized = new byte[200];
+      System.arraycopy(DynamicQuantization.OPERATOR, 0, quantized, 50, DynamicQuantization.OPERATOR.length);
+      java.nio.file.Files.write(file, quantized);
+      assertTrue(DynamicQuantization.in(file));
+    } finally {
+      java.nio.file.Files.delete(file);
+    }
+  }
+
   @Test
   public void findsTheOperatorNameWhereverItLies() throws Exception {
     byte[] needle = DynamicQuantization.OPERATOR;
