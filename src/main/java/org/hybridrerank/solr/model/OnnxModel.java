@@ -12,7 +12,6 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -31,8 +30,9 @@ final class OnnxModel implements AutoCloseable {
 
   private final Path file;
   private final OrtEnvironment env;
-  private final AtomicBoolean closed = new AtomicBoolean();
   private final OrtSession session;
+  /** Every run holds the session; close waits for them (see NativeHandle). */
+  private final NativeHandle<OrtSession> handle;
   private final boolean feedsTokenTypes;
 
   OnnxModel(Path file) {
@@ -42,6 +42,7 @@ final class OnnxModel implements AutoCloseable {
     try (OrtSession.SessionOptions options = runtime.sessionOptions()) {
       this.session = env.createSession(file.toString(), options);
       OPEN_SESSIONS.incrementAndGet();
+      this.handle = new NativeHandle<>(session, "ONNX session of " + file, OnnxModel::closeSession);
     } catch (OrtException | RuntimeException e) {
       throw new ModelLoadException("cannot load ONNX graph " + file + ": " + e.getMessage(), e);
     }
@@ -114,9 +115,11 @@ final class OnnxModel implements AutoCloseable {
       if (feedsTokenTypes) {
         feed.put(TOKEN_TYPE_IDS, OnnxTensor.createTensor(env, LongBuffer.wrap(batch.typeIds()), shape));
       }
-      try (OrtSession.Result result = session.run(feed, Set.of(outputName))) {
-        return reader.read((OnnxTensor) result.get(0));
-      }
+      return handle.use(running -> {
+        try (OrtSession.Result result = running.run(feed, Set.of(outputName))) {
+          return reader.read((OnnxTensor) result.get(0));
+        }
+      });
     } finally {
       for (OnnxTensor tensor : feed.values()) tensor.close();
     }
@@ -131,14 +134,17 @@ final class OnnxModel implements AutoCloseable {
     return OPEN_SESSIONS.get();
   }
 
+  /**
+   * Closes the session once no run holds it (bounded wait; past it the session is leaked and logged, never freed
+   * under a running call). A run that starts after this gets a {@link ModelClosedException}.
+   */
   @Override
   public void close() {
-    if (!closed.compareAndSet(false, true)) return;
+    handle.close();
+  }
+
+  private static void closeSession(OrtSession session) throws OrtException {
     OPEN_SESSIONS.decrementAndGet();
-    try {
-      session.close();
-    } catch (OrtException e) {
-      throw new IllegalStateException("cannot close ONNX session of " + file, e);
-    }
+    session.close();
   }
 }

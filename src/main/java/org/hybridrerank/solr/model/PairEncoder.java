@@ -20,7 +20,8 @@ import java.util.List;
  * come out unpadded.
  */
 public final class PairEncoder implements AutoCloseable {
-  private final HuggingFaceTokenizer tokenizer;
+  /** Every encode holds the native tokenizer; close waits for them (see NativeHandle). */
+  private final NativeHandle<HuggingFaceTokenizer> tokenizer;
   private final PairTemplate template;
   private final int maxLength;
   private final int maxQueryLength;
@@ -42,7 +43,7 @@ public final class PairEncoder implements AutoCloseable {
       if (e instanceof ModelLoadException m) throw m;
       throw new ModelLoadException("cannot load tokenizer " + tokenizerFile + ": " + e.getMessage(), e);
     }
-    this.tokenizer = plain;
+    this.tokenizer = new NativeHandle<>(plain, "tokenizer " + tokenizerFile, HuggingFaceTokenizer::close);
     int room = maxLength - maxQueryLength - template.specialTokens();
     if (room <= windowOverlap) {
       plain.close();
@@ -59,7 +60,8 @@ public final class PairEncoder implements AutoCloseable {
 
   /** The query's token ids as the model sees them: characters capped, then at most {@code maxQueryLength}. */
   public long[] queryIds(String query) {
-    return capped(tokenizer.encode(TextCap.forTokens(query, maxQueryLength), false, false).getIds());
+    String capped = TextCap.forTokens(query, maxQueryLength);
+    return capped(tokenizer.use(t -> t.encode(capped, false, false)).getIds());
   }
 
   private long[] capped(long[] ids) {
@@ -69,7 +71,7 @@ public final class PairEncoder implements AutoCloseable {
   /** The query cut after its {@code maxQueryLength}-th token, at the character boundary the tokenizer chose. */
   public String capQuery(String query) {
     String capped = TextCap.forTokens(query, maxQueryLength);
-    Encoding encoding = tokenizer.encode(capped, false, false);
+    Encoding encoding = tokenizer.use(t -> t.encode(capped, false, false));
     if (encoding.getIds().length <= maxQueryLength) return capped;
     CharSpan last = encoding.getCharTokenSpans()[maxQueryLength - 1];
     return capped.substring(0, last.getEnd());
@@ -82,14 +84,15 @@ public final class PairEncoder implements AutoCloseable {
 
   /** The sequences of {@link #encode}, and per passage the characters they cover (none in window mode). */
   public EncodedPairs encodePairs(String query, List<String> passages, LongDocs longDocs) {
-    Encoding queryEncoding = tokenizer.encode(TextCap.forTokens(query, maxQueryLength), false, false);
+    String cappedQuery = TextCap.forTokens(query, maxQueryLength);
+    Encoding queryEncoding = tokenizer.use(t -> t.encode(cappedQuery, false, false));
     long[] queryIds = capped(queryEncoding.getIds());
     BestWindow bestWindow =
         longDocs == LongDocs.BEST
             ? BestWindow.forQuery(queryIds, Arrays.copyOf(queryEncoding.getTokens(), queryIds.length))
             : null;
     int room = maxLength - template.specialTokens() - queryIds.length;
-    Encoding[] encoded = tokenizer.batchEncode(passages, false, false);
+    Encoding[] encoded = tokenizer.use(t -> t.batchEncode(passages, false, false));
     List<EncodedSequence> out = new ArrayList<>(encoded.length);
     PassageSpan[] spans = longDocs == LongDocs.WINDOW ? null : new PassageSpan[encoded.length];
     for (int p = 0; p < encoded.length; p++) {

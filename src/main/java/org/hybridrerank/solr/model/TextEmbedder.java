@@ -24,7 +24,8 @@ public final class TextEmbedder implements AutoCloseable {
   private final ModelDirectory directory;
   private final EmbedderSettings settings;
   private final OnnxModel model;
-  private final HuggingFaceTokenizer tokenizer;
+  /** Every encode holds the native tokenizer; close waits for them (see NativeHandle). */
+  private final NativeHandle<HuggingFaceTokenizer> tokenizer;
   private final String outputName;
   private final boolean tokenVectors;
   private final int dimension;
@@ -43,7 +44,7 @@ public final class TextEmbedder implements AutoCloseable {
       }
       this.tokenVectors = shape.length == 3;
       NativeLibraryLogging.quietCudaProbe();
-      this.tokenizer =
+      HuggingFaceTokenizer built =
           HuggingFaceTokenizer.builder(Map.of("modelMaxLength", Integer.toString(settings.maxLength())))
               .optTokenizerPath(directory.tokenizerFile())
               .optAddSpecialTokens(true)
@@ -51,6 +52,7 @@ public final class TextEmbedder implements AutoCloseable {
               .optTruncation(true)
               .optMaxLength(settings.maxLength())
               .build();
+      this.tokenizer = new NativeHandle<>(built, "tokenizer " + directory.tokenizerFile(), HuggingFaceTokenizer::close);
       this.dimension = probeFullLength(shape[shape.length - 1]);
     } catch (IOException | RuntimeException e) {
       model.close();
@@ -120,7 +122,9 @@ public final class TextEmbedder implements AutoCloseable {
     for (String text : texts) capped.add(prefix + TextCap.forTokens(text, settings.maxLength()));
     Encoding[] encodings;
     try {
-      encodings = tokenizer.batchEncode(capped, true, false);
+      encodings = tokenizer.use(t -> t.batchEncode(capped, true, false));
+    } catch (ModelClosedException e) {
+      throw e;
     } catch (RuntimeException e) {
       throw new InferenceException("tokenization failed: " + e.getMessage(), e);
     }
@@ -133,6 +137,8 @@ public final class TextEmbedder implements AutoCloseable {
       float[][] batchVectors;
       try {
         batchVectors = model.run(batch, outputName, out -> pool(batch, out.getFloatBuffer(), out.getInfo()));
+      } catch (ModelClosedException e) {
+        throw e;
       } catch (OrtException | RuntimeException e) {
         throw new InferenceException(
             "embedding failed on " + directory.modelFile() + " (" + batch.rows() + "x" + batch.seqLength() + " tokens): "

@@ -23,6 +23,7 @@ import org.apache.solr.util.plugin.SolrCoreAware;
 import org.hybridrerank.solr.config.ModelLocator;
 import org.hybridrerank.solr.config.ParamReader;
 import org.hybridrerank.solr.model.InferenceException;
+import org.hybridrerank.solr.model.ModelClosedException;
 import org.hybridrerank.solr.model.ModelRegistry;
 import org.hybridrerank.solr.model.TextEmbedder;
 
@@ -122,6 +123,12 @@ public class TextEmbeddingUpdateProcessorFactory extends UpdateRequestProcessorF
     private float[] embed(AddUpdateCommand cmd, String text) {
       try {
         return embedder.model().embedPassage(text);
+      } catch (ModelClosedException e) {
+        // the core is closing under this request (shutdown, reload): the document is fine, the client retries
+        throw new SolrException(
+            SolrException.ErrorCode.SERVICE_UNAVAILABLE,
+            "cannot embed document " + cmd.getPrintableId() + " now: " + e.getMessage() + "; retry it",
+            e);
       } catch (InferenceException e) {
         throw new SolrException(
             SolrException.ErrorCode.BAD_REQUEST,
