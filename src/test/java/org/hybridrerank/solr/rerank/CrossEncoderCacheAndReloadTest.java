@@ -1,6 +1,5 @@
 package org.hybridrerank.solr.rerank;
 
-import org.apache.solr.client.solrj.SolrQuery;
 import org.apache.solr.client.solrj.response.QueryResponse;
 import org.hybridrerank.solr.model.ModelRegistry;
 import org.hybridrerank.solr.testutil.OverlapOracle;
