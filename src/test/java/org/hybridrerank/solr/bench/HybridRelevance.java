@@ -35,10 +35,10 @@ public final class HybridRelevance {
     String blend = args.length > 2 ? " " + args[2] : "";
 
     Path home = Files.createTempDirectory("relevance-home");
-    ExampleSolr.prepareHome(home, null);
+    ExampleSolr.prepareHome(home, null, SharedData.model(SharedData.CROSS_ENCODER));
     TestHarness harness =
         new TestHarness(
-            ExampleSolr.nodeConfig(home),
+            ExampleSolr.nodeConfig(home, SharedData.model(SharedData.CROSS_ENCODER)),
             new TestHarness.TestCoresLocator(ExampleSolr.CORE, home.resolve("data").toString(), "solrconfig.xml", "managed-schema.xml"));
     try (EmbeddedSolrServer solr = new EmbeddedSolrServer(harness.getCoreContainer(), ExampleSolr.CORE)) {
       long start = System.nanoTime();

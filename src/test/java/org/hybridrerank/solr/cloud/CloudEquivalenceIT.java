@@ -32,7 +32,7 @@ public class CloudEquivalenceIT extends ExampleCloudTestCase {
   public static void setUpCluster() throws Exception {
     // the demo's default cross-encoder: dynamically quantized, so the equivalence also shows that a pair's score
     // does not depend on which shard, window or batch-mates it was scored with
-    startExampleCluster(2, "scifact-minilm-l6-ce-int8");
+    startExampleCluster(2, SharedData.model(SharedData.CROSS_ENCODER_INT8));
     createCollection(cluster, ONE, 1, 1);
     createCollection(cluster, TWO, 2, 2);
 

@@ -13,6 +13,7 @@ import org.apache.solr.common.SolrException;
 import org.apache.solr.common.params.ModifiableSolrParams;
 import org.hybridrerank.solr.testutil.Beir;
 import org.hybridrerank.solr.testutil.ExampleCloudTestCase;
+import org.hybridrerank.solr.testutil.OverlapOracle;
 import org.hybridrerank.solr.testutil.SharedData;
 import org.junit.BeforeClass;
 import org.junit.Test;
@@ -27,7 +28,7 @@ public class HostileInputIT extends ExampleCloudTestCase {
 
   @BeforeClass
   public static void setUpCluster() throws Exception {
-    startExampleCluster(1, "overlap-oracle");
+    startExampleCluster(1, OverlapOracle.dir());
     createCollection(cluster, "single", 1, 1);
     createCollection(cluster, "sharded", 2, 1);
     var docs = Beir.corpus(SharedData.scifact(), 40).values();

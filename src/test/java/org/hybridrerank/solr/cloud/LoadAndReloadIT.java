@@ -45,7 +45,7 @@ public class LoadAndReloadIT extends ExampleCloudTestCase {
 
   @BeforeClass
   public static void setUpCluster() throws Exception {
-    startExampleCluster(1, "scifact-minilm-l6-ce");
+    startExampleCluster(1, SharedData.model(SharedData.CROSS_ENCODER));
     createCollection(cluster, COLLECTION, 1, 1);
     Beir.index(cluster.getSolrClient(COLLECTION), Beir.corpus(SharedData.scifact(), 300).values(), n -> {});
     Map<String, String> queries = Beir.queries(SharedData.scifact());

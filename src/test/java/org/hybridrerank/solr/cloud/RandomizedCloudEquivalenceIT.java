@@ -10,6 +10,7 @@ import org.apache.solr.client.solrj.request.QueryRequest;
 import org.apache.solr.client.solrj.response.QueryResponse;
 import org.hybridrerank.solr.testutil.Beir;
 import org.hybridrerank.solr.testutil.ExampleCloudTestCase;
+import org.hybridrerank.solr.testutil.OverlapOracle;
 import org.hybridrerank.solr.testutil.SharedData;
 import org.hybridrerank.solr.tools.Dataset;
 import org.junit.BeforeClass;
@@ -29,7 +30,7 @@ public class RandomizedCloudEquivalenceIT extends ExampleCloudTestCase {
 
   @BeforeClass
   public static void setUpCluster() throws Exception {
-    startExampleCluster(2, "overlap-oracle");
+    startExampleCluster(2, OverlapOracle.dir());
     pool = new ArrayList<>(Beir.corpus(SharedData.scifact(), 1500).values());
   }
 

@@ -13,6 +13,7 @@ import org.apache.solr.common.cloud.Replica;
 import org.apache.solr.embedded.JettySolrRunner;
 import org.hybridrerank.solr.testutil.Beir;
 import org.hybridrerank.solr.testutil.ExampleCloudTestCase;
+import org.hybridrerank.solr.testutil.OverlapOracle;
 import org.hybridrerank.solr.testutil.SharedData;
 import org.junit.BeforeClass;
 import org.junit.Test;
@@ -26,7 +27,7 @@ public class TolerantShardsIT extends ExampleCloudTestCase {
 
   @BeforeClass
   public static void setUpCluster() throws Exception {
-    startExampleCluster(2, "overlap-oracle");
+    startExampleCluster(2, OverlapOracle.dir());
     createCollection(cluster, COLLECTION, 2, 1);
     Beir.index(cluster.getSolrClient(COLLECTION), Beir.corpus(SharedData.scifact(), 60).values(), n -> {});
   }

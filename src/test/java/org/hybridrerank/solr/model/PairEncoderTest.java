@@ -12,14 +12,15 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import org.hybridrerank.solr.testutil.SharedData;
+import org.hybridrerank.solr.testutil.OverlapOracle;
 import org.junit.Test;
 
 /**
  * Pairs assembled from separately tokenized query and passages are, token for token, what the tokenizer's own
  * pair encoding (special tokens added, only the second sequence truncated, overflow with a stride for windows)
- * gives for the query cut at its {@code maxQueryLength}-th token: checked on the oracle's tokenizer and on the
- * SciFact cross-encoder's, with long and short windows, so that queries over the cap are covered too.
+ * gives for the query cut at its {@code maxQueryLength}-th token: checked on the oracle's tokenizer (and, in
+ * PairEncoderSharedIT, on the SciFact cross-encoder's), with long and short windows, so that queries over the cap
+ * are covered too.
  */
 public class PairEncoderTest {
   private static final List<String> QUERIES =
@@ -40,15 +41,10 @@ public class PairEncoderTest {
 
   @Test
   public void pairsEqualTheTokenizersPairEncodingOnTheOracleTokenizer() throws Exception {
-    checkAgainstTokenizer(SharedData.model("overlap-oracle"));
+    checkAgainstTokenizer(OverlapOracle.dir());
   }
 
-  @Test
-  public void pairsEqualTheTokenizersPairEncodingOnTheScifactTokenizer() throws Exception {
-    checkAgainstTokenizer(SharedData.model("scifact-minilm-l6-ce"));
-  }
-
-  private void checkAgainstTokenizer(Path modelDir) throws Exception {
+  static void checkAgainstTokenizer(Path modelDir) throws Exception {
     ModelDirectory dir = ModelDirectory.open(modelDir);
     List<CrossEncoderSettings> variants =
         List.of(
@@ -115,9 +111,13 @@ public class PairEncoderTest {
     return out;
   }
 
+  /**
+   * On the oracle's tokenizer.json: the same file, content for content, as the SciFact cross-encoder's and
+   * all-MiniLM-L6-v2's (bert-base-uncased WordPiece).
+   */
   @Test
   public void aHugeQueryIsCutBeforeTokenizingAndKeepsItsFirstTokens() {
-    ModelDirectory dir = ModelDirectory.open(SharedData.model("scifact-minilm-l6-ce"));
+    ModelDirectory dir = ModelDirectory.open(OverlapOracle.dir());
     CrossEncoderSettings settings = CrossEncoderSettings.defaultsFor(dir).maxQueryLength(8).build();
     try (PairEncoder encoder = new PairEncoder(dir.tokenizerFile(), settings)) {
       String words = "vitamin deficiency fracture ".repeat(40_000); // about 1 MB of real words

@@ -38,7 +38,7 @@ public class CrossEncoderBadInputTest extends RerankCoreTestCase {
 
   @Test
   public void unknownModelListsTheConfiguredOnes() throws Exception {
-    assertBadRequest("{!crossencoder model=gpt9}", "'model'", "gpt9", "oracle", "minilm");
+    assertBadRequest("{!crossencoder model=gpt9}", "'model'", "gpt9", "oracle", "oracle-short");
   }
 
   @Test

@@ -1,6 +1,5 @@
 package org.hybridrerank.solr.rerank;
 
-import org.apache.solr.client.solrj.SolrQuery;
 import org.apache.solr.client.solrj.response.QueryResponse;
 import org.hybridrerank.solr.model.ModelRegistry;
 import org.hybridrerank.solr.testutil.OverlapOracle;
@@ -42,7 +41,7 @@ public class CrossEncoderCacheAndReloadTest extends RerankCoreTestCase {
     assertEquals("ok", CrossEncoderRerankTest.status(again));
 
     String[][] variants = {
-      {"model", "minilm"}, {"reRankDocs", "6"}, {"threshold", "0.1"}, {"score", "sigmoid"}, {"timeout", "60000"},
+      {"model", "oracle-short"}, {"reRankDocs", "6"}, {"threshold", "0.1"}, {"score", "sigmoid"}, {"timeout", "60000"},
       {"fields", "title"}, {"reRankText", "'other text'"}, {"reRankOperator", "add"}, {"reRankWeight", "2"},
       {"reRankScale", "0-1"}, {"reRankMainScale", "0-1"}, {"longDocs", "window"}, {"windowPooling", "mean"},
       {"fieldSeparator", "|"}

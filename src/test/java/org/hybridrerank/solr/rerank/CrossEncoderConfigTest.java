@@ -105,7 +105,7 @@ public class CrossEncoderConfigTest extends RerankCoreTestCase {
 
   @Test
   public void pathsOutsideAllowedPathsAreRefused() throws Exception {
-    Path outside = SharedData.sharedDir().getParent().resolve("somewhere-else");
+    Path outside = SharedData.fixtureModelsDir().getParent().resolve("somewhere-else");
     assertContains(loadFailure("outside", model(outside.toString())), "allowed paths", outside.toString());
   }
 

@@ -18,7 +18,10 @@ import org.apache.solr.common.util.NamedList;
 import org.apache.solr.embedded.JettySolrRunner;
 import org.junit.AfterClass;
 
-/** SolrCloud tests on the example configset (solr-conf/) with the shared models plugged in. */
+/**
+ * SolrCloud tests on the example configset (solr-conf/) with the build's embedder and a cross-encoder (the
+ * in-repo oracle or a shared model) plugged in. Long suites: they run in the shared-suites profile.
+ */
 public abstract class ExampleCloudTestCase extends SolrCloudTestCase {
   public static final String CONFIG = "hybrid";
 
@@ -27,9 +30,9 @@ public abstract class ExampleCloudTestCase extends SolrCloudTestCase {
 
   /**
    * Starts {@code nodes} Solr nodes with the example configset uploaded, its cross-encoder pointing at the
-   * shared model {@code crossEncoder}, and opens {@link #http}.
+   * model folder {@code crossEncoder}, and opens {@link #http}.
    */
-  protected static void startExampleCluster(int nodes, String crossEncoder) throws Exception {
+  protected static void startExampleCluster(int nodes, Path crossEncoder) throws Exception {
     configureCluster(nodes).addConfig(CONFIG, configset(createTempDir("configset"), crossEncoder)).configure();
     http = http(cluster, 0);
   }
@@ -43,18 +46,18 @@ public abstract class ExampleCloudTestCase extends SolrCloudTestCase {
   /**
    * A copy of solr-conf/ to upload, after setting the model path properties the configset reads.
    *
-   * @param crossEncoder the shared model the configset's cross-encoder points at
+   * @param crossEncoder the model folder the configset's cross-encoder points at
    */
-  public static Path configset(Path dir, String crossEncoder) throws IOException {
+  public static Path configset(Path dir, Path crossEncoder) throws IOException {
     Path conf = Files.createDirectories(dir.resolve("conf"));
     try (Stream<Path> files = Files.list(Path.of("solr-conf"))) {
       for (Path file : (Iterable<Path>) files.filter(Files::isRegularFile)::iterator) {
         Files.copy(file, conf.resolve(file.getFileName().toString()));
       }
     }
-    System.setProperty("hybrid.crossencoder.dir", SharedData.model(crossEncoder).toString());
+    System.setProperty("hybrid.crossencoder.dir", crossEncoder.toString());
     System.setProperty("hybrid.embedder.dir", SharedData.embedderDir().toString());
-    System.setProperty("solr.allowPaths", SharedData.sharedDir() + "," + SharedData.embedderDir());
+    System.setProperty("solr.allowPaths", crossEncoder + "," + SharedData.embedderDir());
     System.setProperty("metricsEnabled", "true"); // MiniSolrCloudCluster turns Solr's metrics off by default
     return conf;
   }

@@ -9,7 +9,7 @@ import java.util.Set;
 /**
  * The overlap-oracle's score computed without the plugin: the query and the passage are tokenized on their
  * own (no pairing, no batching), and the score is the fraction of non-special query word-pieces whose id
- * occurs among the passage's word-pieces (formula of shared/models/overlap-oracle/README.md).
+ * occurs among the passage's word-pieces (formula of src/test/resources/models/overlap-oracle/README.md).
  */
 public final class OverlapOracle implements AutoCloseable {
   private static final Set<Long> SPECIAL = Set.of(0L, 100L, 101L, 102L, 103L);
@@ -19,7 +19,7 @@ public final class OverlapOracle implements AutoCloseable {
     try {
       tokenizer =
           HuggingFaceTokenizer.builder()
-              .optTokenizerPath(SharedData.model("overlap-oracle").resolve("tokenizer.json"))
+              .optTokenizerPath(dir().resolve("tokenizer.json"))
               .optAddSpecialTokens(false)
               .optTruncation(false)
               .optPadding(false)
@@ -58,7 +58,8 @@ public final class OverlapOracle implements AutoCloseable {
     tokenizer.close();
   }
 
+  /** The oracle's model folder: the in-repo fixture, laid out by the build. */
   public static Path dir() {
-    return SharedData.model("overlap-oracle");
+    return SharedData.oracleDir();
   }
 }

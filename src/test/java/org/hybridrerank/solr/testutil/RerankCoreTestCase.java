@@ -1,8 +1,9 @@
 package org.hybridrerank.solr.testutil;
 
 import java.nio.file.Path;
-import java.util.Set;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import org.apache.solr.SolrTestCaseJ4;
 import org.apache.solr.client.solrj.embedded.EmbeddedSolrServer;
 import org.apache.solr.common.SolrInputDocument;
@@ -12,23 +13,37 @@ import org.apache.solr.util.TestHarness;
 import org.junit.AfterClass;
 
 /**
- * A real single-node Solr core from the test configset, whose solrconfig.xml reads the shared models through
- * {@code ${hybrid.models.dir}} (and generated broken graphs through {@code ${hybrid.test.models.dir}}); those
- * folders are added to Solr's allowed paths, as a user would.
+ * A real single-node Solr core from the test configset, whose solrconfig.xml reads the in-repo oracle through
+ * {@code ${hybrid.models.dir}} (and generated broken graphs through {@code ${hybrid.test.models.dir}});
+ * solrconfig-shared.xml adds the trained models of the shared folder through {@code ${hybrid.shared.models.dir}}
+ * ({@link #initSharedRerankCore}). Those folders are added to Solr's allowed paths, as a user would.
  */
 public abstract class RerankCoreTestCase extends SolrTestCaseJ4 {
   /** A client on the test core, open from {@link #initRerankCore} to the end of the class. */
   protected static EmbeddedSolrServer solr;
 
   protected static void initRerankCore(String solrconfig, String schema) throws Exception {
-    System.setProperty("hybrid.models.dir", SharedData.modelsDir().toString());
+    initRerankCore(solrconfig, schema, Set.of());
+  }
+
+  /** A core from solrconfig-shared.xml: the test configset plus the shared trained models (SharedData). */
+  protected static void initSharedRerankCore() throws Exception {
+    System.setProperty("hybrid.shared.models.dir", SharedData.modelsDir().toString());
+    initRerankCore("solrconfig-shared.xml", "schema.xml", Set.of(SharedData.sharedDir()));
+  }
+
+  private static void initRerankCore(String solrconfig, String schema, Set<Path> alsoAllowed) throws Exception {
+    System.setProperty("hybrid.models.dir", SharedData.fixtureModelsDir().toString());
     Path generated = createTempDir("generated-models");
     OnnxGraphs.writeTestConfigsetModels(generated);
     System.setProperty("hybrid.test.models.dir", generated.toString());
     Path home = TEST_PATH();
+    Set<Path> allowed = new HashSet<>(alsoAllowed);
+    allowed.add(SharedData.fixtureModelsDir());
+    allowed.add(generated);
     NodeConfig node =
         new NodeConfig.NodeConfigBuilder("testNode", home)
-            .setAllowPaths(Set.of(SharedData.sharedDir(), generated))
+            .setAllowPaths(allowed)
             .setUpdateShardHandlerConfig(UpdateShardHandlerConfig.TEST_DEFAULT)
             .build();
     createCoreContainer(

@@ -14,7 +14,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.hybridrerank.solr.testutil.SharedData;
 import org.junit.Rule;
 import org.junit.Test;
 import org.junit.rules.TemporaryFolder;
@@ -46,15 +45,23 @@ public class DatasetTest {
     assertEquals(Map.of("301", Map.of("FT911-1", 1, "FT911-2", 0), "302", Map.of("FT911-2", 2)), ds.qrels("test"));
   }
 
+  /**
+   * The synthetic claims-mini fixture (SciFact's layout; its README.txt gives the counts). SciFact itself is read
+   * in DatasetSharedIT.
+   */
   @Test
   public void readsBeir() throws Exception {
-    Dataset ds = Dataset.open(SharedData.scifact());
+    Dataset ds = Dataset.open(fixture("claims-mini"));
     assertEquals("beir", ds.format());
-    assertEquals(300, ds.qrels("test").size());
-    assertEquals(1109, ds.queries().size());
-    int[] count = {0};
-    ds.documents(d -> count[0]++);
-    assertEquals(5183, count[0]);
+    assertEquals(8, ds.qrels("test").size());
+    assertEquals(Map.of("c005", 1, "c006", 1), ds.qrels("test").get("3"));
+    assertEquals(Map.of("9", Map.of("c017", 1), "10", Map.of("c019", 1)), ds.qrels("train"));
+    assertEquals(12, ds.queries().size());
+    assertEquals("Vitamin D changes bone density in older adults.", ds.queries().get("1"));
+    List<Dataset.Doc> docs = documents(ds);
+    assertEquals(50, docs.size());
+    assertEquals("c001", docs.get(0).id());
+    assertEquals("Vitamin D and bone density in older adults", docs.get(0).title());
     assertThrows(IllegalArgumentException.class, () -> ds.qrels("dev"));
   }
 

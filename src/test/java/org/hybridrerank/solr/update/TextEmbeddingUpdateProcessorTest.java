@@ -31,6 +31,7 @@ import org.hybridrerank.solr.model.TextEmbedder;
 import org.hybridrerank.solr.testutil.ExampleCoreTestCase;
 import org.hybridrerank.solr.testutil.ExampleSolr;
 import org.hybridrerank.solr.testutil.OnnxGraphs;
+import org.hybridrerank.solr.testutil.OverlapOracle;
 import org.hybridrerank.solr.testutil.SharedData;
 import org.junit.AfterClass;
 import org.junit.BeforeClass;
@@ -58,7 +59,7 @@ public class TextEmbeddingUpdateProcessorTest extends ExampleCoreTestCase {
     OnnxGraphs.fixedLengthEmbedder(generated.resolve("fixed16"));
     tokenizer =
         HuggingFaceTokenizer.builder()
-            .optTokenizerPath(SharedData.model("overlap-oracle").resolve("tokenizer.json"))
+            .optTokenizerPath(OverlapOracle.dir().resolve("tokenizer.json"))
             .optAddSpecialTokens(true)
             .optTruncation(false)
             .optPadding(false)

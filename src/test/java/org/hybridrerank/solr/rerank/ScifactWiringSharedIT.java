@@ -31,13 +31,17 @@ import org.junit.Test;
  * distributions on 1..10 (mean 66, sd 9.9; a sum of 36 would already be 1.1e-3). The first-pass order (a
  * constant score, or a rerank that did not run) leaves every judged doc at rank 5 or 6: sum >= 60; the reversed
  * order puts it at 6 or 5: sum >= 60 again. Both fail with certainty, not only probably.
+ *
+ * <p>Shared suite (profile shared-suites): needs the trained model and SciFact under ../shared, and fails
+ * without them (SharedData.require).
  */
-public class ScifactWiringTest extends RerankCoreTestCase {
+public class ScifactWiringSharedIT extends RerankCoreTestCase {
   static final List<String[]> CASES = new ArrayList<>(); // {query id, query text, judged doc id}
 
   @BeforeClass
   public static void beforeClass() throws Exception {
-    initRerankCore("solrconfig.xml", "schema.xml");
+    SharedData.require();
+    initSharedRerankCore();
     Path scifact = SharedData.scifact();
     Map<String, String> queries = Beir.queries(scifact);
     Map<String, List<String>> qrels = Beir.qrels(scifact, "test");

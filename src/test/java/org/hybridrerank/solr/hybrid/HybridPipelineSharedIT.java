@@ -33,15 +33,21 @@ import org.junit.Test;
  * <p>The first stage runs on the light embedder (all-MiniLM-L6-v2): what is under test is the rerank of a fixed
  * fused list, and with the default embedder the fusion already ranks the judged abstract first on 4 of these 6
  * claims, which leaves a single claim to show a lift on.
+ *
+ * <p>Shared suite (profile shared-suites): needs the trained model and SciFact under ../shared, and fails
+ * without them (SharedData.require).
  */
-public class HybridPipelineTest extends ExampleCoreTestCase {
+public class HybridPipelineSharedIT extends ExampleCoreTestCase {
   static final List<String[]> CLAIMS = new ArrayList<>(); // {claim, judged doc id}
   static final Map<String, Dataset.Doc> DOCS = new HashMap<>();
 
   @BeforeClass
   public static void beforeClass() throws Exception {
+    SharedData.require();
     String lightEmbedder = SharedData.lightEmbedderDir().toString();
-    initExampleCore((file, text) -> text.replace("${hybrid.embedder.dir:models/bge-small-en-v15-q}", lightEmbedder));
+    initExampleCore(
+        (file, text) -> text.replace("${hybrid.embedder.dir:models/bge-small-en-v15-q}", lightEmbedder),
+        SharedData.model(SharedData.CROSS_ENCODER));
     var scifact = SharedData.scifact();
     Map<String, String> queries = Beir.queries(scifact);
     Set<String> judged = new HashSet<>();

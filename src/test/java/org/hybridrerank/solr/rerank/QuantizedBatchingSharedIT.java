@@ -18,14 +18,18 @@ import org.junit.Test;
  * plugin runs such a graph one pair per call unless told otherwise. The same docs are reranked in a window of 8
  * and in a window of 24 (other batch-mates); with batches of 4 the scores move, which shows the comparison can
  * see the difference.
+ *
+ * <p>Shared suite (profile shared-suites): needs the trained model and SciFact under ../shared, and fails
+ * without them (SharedData.require).
  */
-public class QuantizedBatchingTest extends RerankCoreTestCase {
+public class QuantizedBatchingSharedIT extends RerankCoreTestCase {
   private static final int DOCS = 24;
   private static String claim;
 
   @BeforeClass
   public static void beforeClass() throws Exception {
-    initRerankCore("solrconfig.xml", "schema.xml");
+    SharedData.require();
+    initSharedRerankCore();
     Dataset scifact = Dataset.open(SharedData.scifact());
     List<Dataset.Doc> docs = new ArrayList<>();
     scifact.documents(d -> {
