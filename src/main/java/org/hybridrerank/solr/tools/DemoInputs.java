@@ -93,7 +93,8 @@ final class DemoInputs {
   Input reranker(String name, Path modelsOption) {
     Path sharedModels = settings.shared().resolve("models");
     if (name == null) {
-      CrossEncoderLookup tuned = CrossEncoderLookup.of(TUNED_RERANKER, modelsOption, sharedModels, settings.modelDest());
+      CrossEncoderLookup tuned =
+          CrossEncoderLookup.of(TUNED_RERANKER, modelsOption, sharedModels, settings.modelDest());
       name = tuned.find().isPresent() ? TUNED_RERANKER : PUBLIC_RERANKER;
     }
     CrossEncoderLookup lookup = CrossEncoderLookup.of(name, modelsOption, sharedModels, settings.modelDest());

@@ -1,6 +1,5 @@
 package org.hybridrerank.solr.tools;
 
-import static org.junit.Assert.assertArrayEquals;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertNotEquals;
@@ -66,7 +65,8 @@ public class FetchDataTest {
     Map<String, String> entries = new LinkedHashMap<>();
     entries.put(name + "/corpus.jsonl", CORPUS);
     entries.put(name + "/queries.jsonl", "{\"_id\": \"q1\", \"text\": \"vitamin d\"}\n");
-    entries.put(name + "/qrels/" + (withTestQrels ? "test.tsv" : "train.tsv"), "query-id\tcorpus-id\tscore\nq1\t1\t1\n");
+    String qrels = name + "/qrels/" + (withTestQrels ? "test.tsv" : "train.tsv");
+    entries.put(qrels, "query-id\tcorpus-id\tscore\nq1\t1\t1\n");
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     try (ZipOutputStream out = new ZipOutputStream(bytes)) {
       for (Map.Entry<String, String> e : entries.entrySet()) {
@@ -166,8 +166,9 @@ public class FetchDataTest {
     String closed = LocalFileServer.closedPortUrl();
     Run run = fetch(Map.of(), "--base-url", closed);
     assertNotEquals(0, run.exit);
-    assertEquals(run.output(), List.of("bin/fetch-data: download of " + closed + "/scifact.zip failed (could not connect,"
-        + " curl exit 7)"), run.stderr.lines().toList());
+    assertEquals(run.output(),
+        List.of("bin/fetch-data: download of " + closed + "/scifact.zip failed (could not connect, curl exit 7)"),
+        run.stderr.lines().toList());
     assertEquals(List.of(), fileNames(dest));
   }
 
@@ -182,7 +183,8 @@ public class FetchDataTest {
     writePins("md5", md5(incomplete));
     Run run = fetchFromServer();
     assertNotEquals(0, run.exit);
-    assertTrue(run.stderr, run.stderr.contains("scifact.zip holds no scifact/ with corpus.jsonl, queries.jsonl and qrels/test.tsv"));
+    assertTrue(run.stderr,
+        run.stderr.contains("scifact.zip holds no scifact/ with corpus.jsonl, queries.jsonl and qrels/test.tsv"));
     assertEquals("earlier", Files.readString(earlier.resolve("corpus.jsonl")));
     assertEquals("no temporary folder left", List.of("scifact", "scifact.zip.part"), fileNames(dest));
     // a wrong checksum, too

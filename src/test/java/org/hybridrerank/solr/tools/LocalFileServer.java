@@ -94,7 +94,8 @@ final class LocalFileServer implements AutoCloseable {
         return;
       }
       status = 206;
-      exchange.getResponseHeaders().add("Content-Range", "bytes " + from + "-" + (content.length - 1) + "/" + content.length);
+      exchange.getResponseHeaders()
+          .add("Content-Range", "bytes " + from + "-" + (content.length - 1) + "/" + content.length);
     }
     exchange.getResponseHeaders().add("Accept-Ranges", "bytes");
     requests.add(new Request(path, range, content.length - from));
