@@ -43,7 +43,8 @@ public final class Demo implements Callable<Integer> {
   @Option(names = "--port", defaultValue = "8983", description = "HTTP port (default ${DEFAULT-VALUE})")
   int port;
 
-  @Option(names = "--dataset", description = "BEIR or TREC folder, nested folders and .gz files included (default: SciFact under the shared folder)")
+  @Option(names = "--dataset", description = "BEIR or TREC folder, nested folders and .gz files included "
+      + "(default: SciFact under the shared folder, else in data/, downloaded if missing)")
   Path dataset;
 
   @Option(names = "--topic-field", defaultValue = "title", converter = TopicField.Converter.class,
@@ -56,7 +57,8 @@ public final class Demo implements Callable<Integer> {
   @Option(names = "--models", description = "folder holding the cross-encoder (default: models under the shared folder, then solr-conf/models where models/fetch installs)")
   Path models;
 
-  @Option(names = "--cross-encoder", defaultValue = "scifact-minilm-l6-ce-int8", description = "cross-encoder folder name inside --models (default ${DEFAULT-VALUE})")
+  @Option(names = "--cross-encoder", description = "cross-encoder folder name inside --models (default: "
+      + DemoInputs.TUNED_RERANKER + " where found, else " + DemoInputs.PUBLIC_RERANKER + ", downloaded if missing)")
   String crossEncoder;
 
   @Option(names = "--embedder", defaultValue = EmbedderChoice.DEFAULT,
@@ -128,8 +130,23 @@ public final class Demo implements Callable<Integer> {
    * reason printed) when the dataset, the models or the indexing fail. Tests call it to keep the demo serving.
    */
   public Running start() throws Exception {
-    Path data = (dataset != null ? dataset : sharedDir().resolve("datasets").resolve("scifact")).toAbsolutePath().normalize();
     PrintWriter err = spec.commandLine().getErr();
+    DemoInputs inputs = new DemoInputs(DemoInputs.Settings.defaults(sharedDir()));
+    DemoInputs.Input rerankerInput = inputs.reranker(crossEncoder, models);
+    DemoInputs.Input dataInput = inputs.dataset(dataset);
+    System.out.println(rerankerInput.banner("reranker"));
+    System.out.println(dataInput.banner("dataset"));
+    Path data;
+    Path ce;
+    try {
+      data = inputs.ensure(dataInput);
+    } catch (IllegalStateException e) {
+      err.println(e.getMessage());
+      err.flush();
+      return failed(2);
+    } catch (DemoInputs.FetchFailed e) {
+      return failed(2); // bin/fetch-data said why, in one line naming the URL
+    }
     Dataset ds;
     long documents;
     try {
@@ -143,12 +160,13 @@ public final class Demo implements Callable<Integer> {
     }
     System.out.println("read " + documents + " documents (" + ds.format() + ") from " + data);
     String core = collection != null ? collection : ds.name();
-    CrossEncoderLookup lookup =
-        CrossEncoderLookup.of(crossEncoder, models, sharedDir().resolve("models"), CrossEncoderLookup.FETCH_DEST);
-    Path ce = lookup.find().orElse(null);
-    if (ce == null) {
-      System.err.println(lookup.missingMessage(CrossEncoderLookup.pinnedNames(CrossEncoderLookup.PINS)));
+    try {
+      ce = inputs.ensure(rerankerInput);
+    } catch (IllegalStateException e) {
+      System.err.println(e.getMessage());
       return failed(2);
+    } catch (DemoInputs.FetchFailed e) {
+      return failed(2); // models/fetch said why, in one line naming the URL
     }
     Path modelDir = ce.getParent();
     Path emb;
