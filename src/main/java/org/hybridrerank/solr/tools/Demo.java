@@ -181,6 +181,7 @@ public final class Demo implements Callable<Integer> {
       return failed(2);
     }
     System.setProperty("hybrid.crossencoder.dir", ce.toString());
+    System.setProperty("hybrid.crossencoder.maxLength", Integer.toString(DemoInputs.readerLength(ce.getFileName().toString(), ce)));
     System.setProperty("hybrid.embedder.dir", emb.toString());
     System.setProperty("solr.allowPaths", modelDir + "," + emb);
     return cloud ? serveCloud(core, ds, documents) : serveOneNode(core, ds, documents);

@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import java.lang.ProcessBuilder.Redirect;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.hybridrerank.solr.model.ModelDirectory;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -90,6 +91,19 @@ final class DemoInputs {
    * public one); {@code modelsOption} is {@code --models} (null: the shared models, then solr-conf/models). Only a
    * model that models/pins.txt pins, looked for without --models, is fetched.
    */
+  /**
+   * Tokens the demo's reranker reads per (query, document): the example configset's 128 for the tuned model (the
+   * length its model card says it was trained at), and for any other model the length in its config.json
+   * ({@code max_length}: 512 for ms-marco-MiniLM-L-6-v2, the length it was trained at).
+   */
+  static int readerLength(String name, Path modelDir) {
+    if (TUNED_RERANKER.equals(name)) return TUNED_READER_LENGTH;
+    return ModelDirectory.open(modelDir).configInt("max_length", TUNED_READER_LENGTH);
+  }
+
+  /** The example configset's maxLength (solr-conf/solrconfig.xml), the tuned model's training length. */
+  static final int TUNED_READER_LENGTH = 128;
+
   Input reranker(String name, Path modelsOption) {
     Path sharedModels = settings.shared().resolve("models");
     if (name == null) {

@@ -153,6 +153,19 @@ public class DemoInputsTest {
     assertEquals("reused, not downloaded again", requests, server.requests.size());
   }
 
+  /** Each reranker is read at the length it was trained at: 128 for the tuned model, config.json's for others. */
+  @Test
+  public void theRerankerIsReadAtItsTrainingLength() throws Exception {
+    Path publicModel = root.resolve("ms-marco");
+    Files.createDirectories(publicModel);
+    // the repository's own config for the public model (its card: trained at 512 tokens)
+    Files.copy(Path.of("models", "ms-marco-MiniLM-L-6-v2", "config.json"), publicModel.resolve("config.json"));
+    Files.writeString(publicModel.resolve("model.onnx"), "x");
+    Files.writeString(publicModel.resolve("tokenizer.json"), "{}");
+    assertEquals(512, DemoInputs.readerLength(DemoInputs.PUBLIC_RERANKER, publicModel));
+    assertEquals(128, DemoInputs.readerLength(DemoInputs.TUNED_RERANKER, publicModel));
+  }
+
   @Test
   public void theSharedFolderWinsPerInput() throws Exception {
     Path shared = fakeShared();
