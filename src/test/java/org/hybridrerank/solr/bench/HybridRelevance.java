@@ -114,7 +114,7 @@ public final class HybridRelevance implements Callable<Integer> {
     return 0;
   }
 
-  private HybridRelevance() {}
+  public HybridRelevance() {}
 
   static double[] sorted(List<Double> values) {
     double[] v = values.stream().mapToDouble(Double::doubleValue).toArray();

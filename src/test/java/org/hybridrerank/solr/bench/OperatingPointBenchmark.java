@@ -389,5 +389,5 @@ public final class OperatingPointBenchmark implements Callable<Integer> {
     if (report.rejected() > 0) throw new IllegalStateException(report.summary() + ": " + report.firstRejections());
   }
 
-  private OperatingPointBenchmark() {}
+  public OperatingPointBenchmark() {}
 }
