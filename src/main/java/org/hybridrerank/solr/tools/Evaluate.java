@@ -164,7 +164,8 @@ public final class Evaluate implements Callable<Integer> {
               scores.add((Float) d.getFieldValue("score"));
             }
             Object status = rsp.getHeader().get("rerank.status");
-            results.get(mode).add(qid, text, ranking, scores, qrels.get(qid), ms, stageTimings(rsp), status == null ? null : status.toString());
+            results.get(mode).add(qid, text, ranking, scores, qrels.get(qid), ms, stageTimings(rsp),
+                status == null ? null : status.toString());
             bar.step();
           }
         }

@@ -28,7 +28,8 @@ public final class PositionalArgs {
     try {
       return Integer.parseInt(values.get(index));
     } catch (NumberFormatException e) {
-      throw new ParameterException(spec.commandLine(), name + " must be a whole number, got '" + values.get(index) + "'");
+      String message = name + " must be a whole number, got '" + values.get(index) + "'";
+      throw new ParameterException(spec.commandLine(), message);
     }
   }
 

@@ -43,11 +43,12 @@ final class SolrTarget {
     if (e instanceof SolrException answered) {
       if (answered.code() == 404) {
         return holdsCollection()
-            ? new UserError("no request handler " + handler + " in collection " + collection + " at " + url + " (--handler)", e)
+            ? new UserError("no request handler " + handler + " in collection " + collection + " at " + url
+                + " (--handler)", e)
             : new UserError("no collection " + collection + " at " + url + " (--collection, --solr)", e);
       }
-      return new UserError("Solr at " + url + " answered HTTP " + answered.code() + " for collection " + collection + ": "
-          + solrsMessage(answered), e);
+      return new UserError("Solr at " + url + " answered HTTP " + answered.code() + " for collection " + collection
+          + ": " + solrsMessage(answered), e);
     }
     return e;
   }

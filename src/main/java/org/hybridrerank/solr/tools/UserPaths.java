@@ -37,9 +37,13 @@ public final class UserPaths {
       Object value = arg.getValue();
       if (value instanceof Path path) {
         arg.setValue(resolve(path));
-      } else if (value instanceof Collection<?> values && !values.isEmpty() && values.stream().allMatch(Path.class::isInstance)) {
+      } else if (value instanceof Collection<?> values && isPaths(values)) {
         arg.setValue(new ArrayList<>(values.stream().map(p -> resolve((Path) p)).toList()));
       }
     }
+  }
+
+  private static boolean isPaths(Collection<?> values) {
+    return !values.isEmpty() && values.stream().allMatch(Path.class::isInstance);
   }
 }

@@ -31,7 +31,8 @@ import picocli.CommandLine.Spec;
  * fused lists, and nDCG@10 / MRR@10 of lexical, vector, rrf and rrf+ce (the /hybrid handler, K=100).
  * Args: [queries=all] [k=100] [extra crossencoder local params]. Until bin/eval exists (demo issue) this is how the figures are made.
  */
-@Command(name = "relevance", description = "SciFact test relevance through an embedded Solr with the example configset.")
+@Command(name = "relevance",
+    description = "SciFact test relevance through an embedded Solr with the example configset.")
 public final class HybridRelevance implements Callable<Integer> {
   @Parameters(arity = "0..3", paramLabel = "ARG",
       description = "[queries=all] [k=100] [extra {!crossencoder} local params of the rrf+ce mode, in one argument]")

@@ -42,7 +42,8 @@ import picocli.CommandLine.Spec;
  *
  * <p>Args: [clients] [queries=5] [repeats=3] [model=minilm]; with {@code clients} only the concurrent clients run
  */
-@Command(name = "bench", description = "Benchmark the rerank stage on SciFact against raw ONNX Runtime, then 1, 2 and 4 clients.")
+@Command(name = "bench",
+    description = "Benchmark the rerank stage on SciFact against raw ONNX Runtime, then 1, 2 and 4 clients.")
 public final class RerankBenchmark implements Callable<Integer> {
   @Parameters(arity = "0..4", paramLabel = "ARG",
       description = "[clients] [queries=5] [repeats=3] [model=minilm]; with clients only the concurrent clients run")

@@ -33,7 +33,8 @@ public final class PlainSolr implements AutoCloseable {
         "<schema name='plain' version='1.6'><uniqueKey>id</uniqueKey>"
             + "<field name='id' type='string' indexed='true' stored='true'/>"
             + "<field name='_version_' type='long' indexed='true' stored='true'/>"
-            + "<fieldType name='string' class='solr.StrField'/><fieldType name='long' class='solr.LongPointField'/></schema>");
+            + "<fieldType name='string' class='solr.StrField'/>"
+            + "<fieldType name='long' class='solr.LongPointField'/></schema>");
     Files.writeString(conf.resolve("solrconfig.xml"),
         "<config><luceneMatchVersion>9.0</luceneMatchVersion><schemaFactory class='ClassicIndexSchemaFactory'/>"
             + "<requestHandler name='/select' class='solr.SearchHandler'/></config>");

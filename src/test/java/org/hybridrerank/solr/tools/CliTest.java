@@ -117,7 +117,8 @@ public class CliTest {
     Result quiet = run(new Failing(new UserError("no collection x at http://h/solr (--collection)")));
     assertEquals(2, quiet.code);
     assertEquals(List.of("no collection x at http://h/solr (--collection)"), quiet.errLines());
-    Result verbose = run(new Failing(new UserError("no collection x", new IllegalStateException("cause"))), "--verbose");
+    UserError withCause = new UserError("no collection x", new IllegalStateException("cause"));
+    Result verbose = run(new Failing(withCause), "--verbose");
     assertEquals(2, verbose.code);
     assertTrue(verbose.err, verbose.err.contains("\tat ") && verbose.err.contains("IllegalStateException: cause"));
     assertTrue(verbose.err, verbose.err.strip().endsWith("no collection x"));
@@ -128,7 +129,8 @@ public class CliTest {
     Result r = run(new Failing(new IllegalStateException("disk full\nsecond line")));
     assertEquals(1, r.code);
     assertEquals(
-        List.of("failing failed: java.lang.IllegalStateException: disk full (--verbose for the stack trace)"), r.errLines());
+        List.of("failing failed: java.lang.IllegalStateException: disk full (--verbose for the stack trace)"),
+        r.errLines());
     assertFalse(r.err.contains("\tat "));
   }
 }

@@ -37,7 +37,8 @@ public class ClientErrorLogTest {
     try (PlainSolr solr = PlainSolr.start(tmp.getRoot().toPath())) {
       System.setErr(new PrintStream(console, true, StandardCharsets.UTF_8));
       logging.setConfigLocation(Path.of("bin", "_log4j2.xml").toUri());
-      try (SolrClient client = new Http2SolrClient.Builder(solr.baseUrl()).withDefaultCollection(PlainSolr.CORE).build()) {
+      try (SolrClient client =
+          new Http2SolrClient.Builder(solr.baseUrl()).withDefaultCollection(PlainSolr.CORE).build()) {
         client.query(new SolrQuery("*:*").setSort("nofield", SolrQuery.ORDER.asc));
         throw new AssertionError("Solr accepted a sort on a field it does not have");
       } catch (SolrException rejected) {
@@ -51,7 +52,8 @@ public class ClientErrorLogTest {
     List<String> lines = console.toString(StandardCharsets.UTF_8).lines().toList();
     List<String> clientErrors = lines.stream().filter(l -> l.contains("Client exception")).toList();
     assertEquals(String.join("\n", lines), 1, clientErrors.size());
-    assertTrue(clientErrors.get(0), clientErrors.get(0).endsWith("Client exception: sort param field can't be found: nofield"));
+    String expected = "Client exception: sort param field can't be found: nofield";
+    assertTrue(clientErrors.get(0), clientErrors.get(0).endsWith(expected));
     int server = lines.indexOf(lines.stream().filter(l -> l.contains("Server exception")).findFirst().orElseThrow());
     List<String> beforeServerError = lines.subList(0, server);
     assertFalse(String.join("\n", lines), beforeServerError.stream().anyMatch(l -> l.startsWith("\tat ")));
