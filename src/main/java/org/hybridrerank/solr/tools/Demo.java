@@ -26,7 +26,6 @@ import org.apache.solr.embedded.JettySolrRunner;
 import org.hybridrerank.solr.tools.compare.ComparePage;
 import org.hybridrerank.solr.tools.compare.CompareJettySolrRunner;
 import org.hybridrerank.solr.tools.compare.JudgmentsJson;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -98,7 +97,7 @@ public final class Demo implements Callable<Integer> {
   @Spec CommandSpec spec;
 
   public static void main(String[] args) {
-    int code = new CommandLine(new Demo()).execute(args);
+    int code = Cli.execute(new Demo(), args);
     if (code != 0) System.exit(code);
   }
 
@@ -130,6 +129,8 @@ public final class Demo implements Callable<Integer> {
    * reason printed) when the dataset, the models or the indexing fail. Tests call it to keep the demo serving.
    */
   public Running start() throws Exception {
+    DemoPorts ports = new DemoPorts(port, cloud ? nodes : 1);
+    ports.requireFree(); // before the dataset is read: a busy port should not cost a minute of reading first
     PrintWriter err = spec.commandLine().getErr();
     DemoInputs inputs = new DemoInputs(DemoInputs.Settings.defaults(sharedDir()));
     DemoInputs.Input rerankerInput = inputs.reranker(crossEncoder, models);
@@ -199,7 +200,11 @@ public final class Demo implements Callable<Integer> {
     boolean schemaChanged = prepareHome(core);
     CompareJettySolrRunner jetty =
         new CompareJettySolrRunner(home.toAbsolutePath().toString(), JettyConfig.builder().setPort(port).build());
-    jetty.start();
+    try {
+      jetty.start();
+    } catch (Exception e) {
+      throw new DemoPorts(port, 1).startFailure(e);
+    }
     String base = jetty.getBaseUrl().toString();
     serveComparePage(jetty.comparePage(), core, ds);
     try (SolrClient solr = new Http2SolrClient.Builder(base).withDefaultCollection(core).build()) {
@@ -236,7 +241,12 @@ public final class Demo implements Callable<Integer> {
     }
     System.out.println("starting SolrCloud: " + nodes + " nodes, collection " + core + " with " + shards + " shards x "
         + replicas + " replicas…");
-    LocalCloud local = LocalCloud.start(home.toAbsolutePath().resolveSibling("cloud"), jar, port, nodes, core, shards, replicas);
+    LocalCloud local;
+    try {
+      local = LocalCloud.start(home.toAbsolutePath().resolveSibling("cloud"), jar, port, nodes, core, shards, replicas);
+    } catch (Exception e) {
+      throw new DemoPorts(port, nodes).startFailure(e);
+    }
     System.out.println("nodes: " + local.nodes());
     serveComparePage(local.comparePage(), core, ds);
     if (!index(local.client(), ds, documents)) {

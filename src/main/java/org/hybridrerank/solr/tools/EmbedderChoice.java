@@ -18,9 +18,9 @@ final class EmbedderChoice {
 
   private EmbedderChoice() {}
 
-  /** A known name means its folder under target/models; anything else is a directory path. */
+  /** A known name means its folder under target/models; anything else is a directory path, as the user typed it. */
   static Path resolve(String nameOrDir) {
-    Path dir = NAMES.contains(nameOrDir) ? BUILT.resolve(nameOrDir) : Path.of(nameOrDir);
+    Path dir = NAMES.contains(nameOrDir) ? BUILT.resolve(nameOrDir) : UserPaths.resolve(Path.of(nameOrDir));
     dir = dir.toAbsolutePath().normalize();
     if (!Files.isRegularFile(dir.resolve("model.onnx"))) {
       throw new IllegalArgumentException(

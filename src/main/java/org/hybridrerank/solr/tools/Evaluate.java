@@ -1,5 +1,6 @@
 package org.hybridrerank.solr.tools;
 
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,10 +13,12 @@ import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 import org.apache.solr.client.solrj.SolrClient;
+import org.apache.solr.client.solrj.SolrServerException;
 import org.apache.solr.client.solrj.impl.Http2SolrClient;
 import org.apache.solr.client.solrj.request.QueryRequest;
 import org.apache.solr.client.solrj.response.QueryResponse;
 import org.apache.solr.common.SolrDocument;
+import org.apache.solr.common.SolrException;
 import org.apache.solr.common.util.NamedList;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -98,7 +101,7 @@ public final class Evaluate implements Callable<Integer> {
   @Spec CommandSpec spec;
 
   public static void main(String[] args) {
-    System.exit(new CommandLine(new Evaluate()).execute(args));
+    System.exit(Cli.execute(new Evaluate(), args));
   }
 
   @Override
@@ -136,33 +139,39 @@ public final class Evaluate implements Callable<Integer> {
 
     Map<EvalMode, ModeResults> results = new LinkedHashMap<>();
     for (EvalMode m : evalModes) results.put(m, new ModeResults(m));
-    try (SolrClient solr = new Http2SolrClient.Builder(solrUrl).withDefaultCollection(core).build();
-        ProgressBar bar =
-            new ProgressBarBuilder()
-                .setTaskName("eval " + core)
-                .setInitialMax((long) ids.size() * evalModes.size())
-                .setStyle(ProgressBarStyle.ASCII)
-                .setConsumer(new me.tongfei.progressbar.ConsoleProgressBarConsumer(System.err))
-                .showSpeed()
-                .build()) {
-      for (String qid : ids) {
-        String text = texts.get(qid);
-        for (EvalMode mode : evalModes) {
-          QueryRequest request = request(mode, text, overrides);
-          long start = System.nanoTime();
-          QueryResponse rsp = request.process(solr);
-          double ms = (System.nanoTime() - start) / 1e6;
-          List<String> ranking = new ArrayList<>();
-          List<Float> scores = new ArrayList<>();
-          for (SolrDocument d : rsp.getResults()) {
-            ranking.add(String.valueOf(d.getFieldValue("id")));
-            scores.add((Float) d.getFieldValue("score"));
+    SolrTarget target = new SolrTarget(solrUrl, core, handler);
+    try (SolrClient solr = new Http2SolrClient.Builder(solrUrl).withDefaultCollection(core).build()) {
+      target.check(solr); // before the progress bar: a wrong --solr or --collection is told in one line
+      try (ProgressBar bar =
+              new ProgressBarBuilder()
+                  .setTaskName("eval " + core)
+                  .setInitialMax((long) ids.size() * evalModes.size())
+                  .setStyle(ProgressBarStyle.ASCII)
+                  .setConsumer(new me.tongfei.progressbar.ConsoleProgressBarConsumer(System.err))
+                  .showSpeed()
+                  .build()) {
+        for (String qid : ids) {
+          String text = texts.get(qid);
+          for (EvalMode mode : evalModes) {
+            QueryRequest request = request(mode, text, overrides);
+            long start = System.nanoTime();
+            QueryResponse rsp = request.process(solr);
+            double ms = (System.nanoTime() - start) / 1e6;
+            List<String> ranking = new ArrayList<>();
+            List<Float> scores = new ArrayList<>();
+            for (SolrDocument d : rsp.getResults()) {
+              ranking.add(String.valueOf(d.getFieldValue("id")));
+              scores.add((Float) d.getFieldValue("score"));
+            }
+            Object status = rsp.getHeader().get("rerank.status");
+            results.get(mode).add(qid, text, ranking, scores, qrels.get(qid), ms, stageTimings(rsp),
+                status == null ? null : status.toString());
+            bar.step();
           }
-          Object status = rsp.getHeader().get("rerank.status");
-          results.get(mode).add(qid, text, ranking, scores, qrels.get(qid), ms, stageTimings(rsp), status == null ? null : status.toString());
-          bar.step();
         }
       }
+    } catch (SolrServerException | IOException | SolrException e) {
+      throw target.explain(e);
     }
 
     Files.createDirectories(out);

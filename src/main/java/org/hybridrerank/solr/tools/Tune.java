@@ -11,7 +11,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.solr.client.solrj.SolrClient;
+import org.apache.solr.client.solrj.SolrServerException;
 import org.apache.solr.client.solrj.impl.Http2SolrClient;
+import org.apache.solr.common.SolrException;
 import org.hybridrerank.solr.fusion.Normalization;
 import org.hybridrerank.solr.rerank.RerankParams.FusionMethod;
 import picocli.CommandLine;
@@ -70,7 +72,7 @@ public final class Tune implements Callable<Integer> {
   @Spec CommandSpec spec;
 
   public static void main(String[] args) {
-    System.exit(new CommandLine(new Tune()).execute(args));
+    System.exit(Cli.execute(new Tune(), args));
   }
 
   /** A set of judged queries with their cached candidates. */
@@ -104,6 +106,7 @@ public final class Tune implements Callable<Integer> {
     String core = collection != null ? collection : data.name();
     Judged chosenOn;
     Judged heldOut = null;
+    SolrTarget target = new SolrTarget(solrUrl, core, handler);
     try (SolrClient solr = new Http2SolrClient.Builder(solrUrl).withDefaultCollection(core).build()) {
       chosenOn = judged(solr, core, data, split, err);
       if (holdoutSplit != null) heldOut = judged(solr, core, data, holdoutSplit, err);
@@ -111,6 +114,8 @@ public final class Tune implements Callable<Integer> {
       err.println(e.getMessage());
       err.flush();
       return 2;
+    } catch (SolrServerException | SolrException e) {
+      throw target.explain(e); // not on IOException: that is also the candidate cache's
     }
     if (folds != null) {
       try {

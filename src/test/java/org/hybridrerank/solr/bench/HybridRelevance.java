@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import org.apache.solr.client.solrj.SolrQuery;
 import org.apache.solr.client.solrj.embedded.EmbeddedSolrServer;
 import org.apache.solr.client.solrj.request.QueryRequest;
@@ -17,22 +18,42 @@ import org.apache.solr.util.TestHarness;
 import org.hybridrerank.solr.testutil.Beir;
 import org.hybridrerank.solr.testutil.ExampleSolr;
 import org.hybridrerank.solr.testutil.SharedData;
+import org.hybridrerank.solr.tools.Cli;
+import org.hybridrerank.solr.tools.PositionalArgs;
 import org.hybridrerank.solr.tools.RelevanceMetrics;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /**
  * SciFact test relevance through Solr with the example configset: Recall@100 of the lexical, vector and
  * fused lists, and nDCG@10 / MRR@10 of lexical, vector, rrf and rrf+ce (the /hybrid handler, K=100).
  * Args: [queries=all] [k=100] [extra crossencoder local params]. Until bin/eval exists (demo issue) this is how the figures are made.
  */
-public final class HybridRelevance {
-  public static void main(String[] args) throws Exception {
+@Command(name = "relevance",
+    description = "SciFact test relevance through an embedded Solr with the example configset.")
+public final class HybridRelevance implements Callable<Integer> {
+  @Parameters(arity = "0..3", paramLabel = "ARG",
+      description = "[queries=all] [k=100] [extra {!crossencoder} local params of the rrf+ce mode, in one argument]")
+  List<String> args = new ArrayList<>();
+
+  @Spec CommandSpec spec;
+
+  public static void main(String[] args) {
+    System.exit(Cli.execute(new HybridRelevance(), args));
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    PositionalArgs positional = new PositionalArgs(spec, args);
     Path scifact = SharedData.scifact();
     Map<String, String> queries = Beir.queries(scifact);
     Map<String, List<String>> qrels = Beir.qrels(scifact, "test");
-    int limit = args.length > 0 ? Integer.parseInt(args[0]) : qrels.size();
-    int k = args.length > 1 ? Integer.parseInt(args[1]) : 100;
+    int limit = positional.intAt(0, "queries", qrels.size());
+    int k = positional.intAt(1, "k", 100);
     // extra {!crossencoder} local params for the rrf+ce mode, e.g. "reRankOperator=add reRankScale=0-1 reRankMainScale=0-1"
-    String blend = args.length > 2 ? " " + args[2] : "";
+    String blend = args.size() > 2 ? " " + args.get(2) : "";
 
     Path home = Files.createTempDirectory("relevance-home");
     ExampleSolr.prepareHome(home, null, SharedData.model(SharedData.CROSS_ENCODER));
@@ -91,9 +112,10 @@ public final class HybridRelevance {
     } finally {
       harness.close();
     }
+    return 0;
   }
 
-  private HybridRelevance() {}
+  public HybridRelevance() {}
 
   static double[] sorted(List<Double> values) {
     double[] v = values.stream().mapToDouble(Double::doubleValue).toArray();

@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -25,6 +26,10 @@ import org.apache.solr.common.SolrDocument;
 import org.apache.solr.common.util.NamedList;
 import org.apache.solr.embedded.JettyConfig;
 import org.apache.solr.embedded.JettySolrRunner;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 import org.hybridrerank.solr.model.CrossEncoder;
 import org.hybridrerank.solr.model.CrossEncoderSettings;
 import org.hybridrerank.solr.model.EncodedSequence;
@@ -34,9 +39,11 @@ import org.hybridrerank.solr.model.OnnxRuntimeEnvironment;
 import org.hybridrerank.solr.model.PairBatcher;
 import org.hybridrerank.solr.model.TokenBatch;
 import org.hybridrerank.solr.testutil.SharedData;
+import org.hybridrerank.solr.tools.Cli;
 import org.hybridrerank.solr.tools.Dataset;
 import org.hybridrerank.solr.tools.DatasetIndexer;
 import org.hybridrerank.solr.tools.Evaluate;
+import org.hybridrerank.solr.tools.PositionalArgs;
 import org.hybridrerank.solr.tools.RelevanceMetrics;
 import picocli.CommandLine;
 
@@ -59,7 +66,14 @@ import picocli.CommandLine;
  * <p>Args: [queries=all|reuse] [requestsPerClient=6] [rawClaims=5] [repeats=3] [points=all, comma-separated names];
  * {@code reuse} reads each point's quality from the bin/eval output an earlier run left and measures speed only
  */
-public final class OperatingPointBenchmark {
+@Command(name = "bench points", description = "The operating-point table of the default request shape (see README).")
+public final class OperatingPointBenchmark implements Callable<Integer> {
+  @Parameters(arity = "0..5", paramLabel = "ARG",
+      description = "[queries=all|reuse] [requestsPerClient=6] [rawClaims=5] [repeats=3] [points, comma-separated]")
+  List<String> args = new ArrayList<>();
+
+  @Spec CommandSpec spec;
+
   record Point(String name, String model, int maxLength, int batchSize, String longDocs) {
     String rq() {
       return "{!crossencoder model=" + name + " longDocs=" + longDocs + " reRankDocs=100 scoreCache=false}";
@@ -78,17 +92,24 @@ public final class OperatingPointBenchmark {
   static final String CORE = "scifact";
   static final int K = 100;
 
-  public static void main(String[] args) throws Exception {
+  public static void main(String[] args) {
+    System.exit(Cli.execute(new OperatingPointBenchmark(), args));
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    PositionalArgs positional = new PositionalArgs(spec, args);
     // "reuse": take each point's quality from an earlier run's bin/eval output and measure only the speed
-    boolean reuseQuality = args.length > 0 && args[0].equals("reuse");
-    Integer queries = args.length > 0 && !args[0].equals("all") && !reuseQuality ? Integer.valueOf(args[0]) : null;
-    int perClient = args.length > 1 ? Integer.parseInt(args[1]) : 6;
-    int rawClaims = args.length > 2 ? Integer.parseInt(args[2]) : 5;
-    int repeats = args.length > 3 ? Integer.parseInt(args[3]) : 3;
+    String first = positional.at(0, "all");
+    boolean reuseQuality = first.equals("reuse");
+    Integer queries = first.equals("all") || reuseQuality ? null : positional.intAt(0, "queries", 0);
+    int perClient = positional.intAt(1, "requestsPerClient", 6);
+    int rawClaims = positional.intAt(2, "rawClaims", 5);
+    int repeats = positional.intAt(3, "repeats", 3);
     int latencyClaims = 20;
     List<Point> points = POINTS;
-    if (args.length > 4) {
-      List<String> names = Arrays.asList(args[4].split(","));
+    if (args.size() > 4) {
+      List<String> names = Arrays.asList(args.get(4).split(","));
       points = POINTS.stream().filter(p -> p.name.equals(POINTS.get(0).name) || names.contains(p.name)).toList();
     }
     Path out = Files.createDirectories(Path.of("target", "bench-points"));
@@ -171,6 +192,7 @@ public final class OperatingPointBenchmark {
     System.out.print(report);
     Files.writeString(out.resolve("operating-points.md"), report);
     System.out.println("wrote " + out.resolve("operating-points.md"));
+    return 0;
   }
 
   record Row(Point point, double ndcg, double evalP50, double p50, double p95, double perDocVsFp32Pair, double stageVsRaw,
@@ -367,5 +389,5 @@ public final class OperatingPointBenchmark {
     if (report.rejected() > 0) throw new IllegalStateException(report.summary() + ": " + report.firstRejections());
   }
 
-  private OperatingPointBenchmark() {}
+  public OperatingPointBenchmark() {}
 }

@@ -7,6 +7,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import org.apache.solr.client.solrj.SolrQuery;
 import org.apache.solr.client.solrj.SolrClient;
 import org.apache.solr.client.solrj.impl.Http2SolrClient;
@@ -25,6 +26,12 @@ import org.hybridrerank.solr.model.PairBatcher;
 import org.hybridrerank.solr.model.TokenBatch;
 import org.hybridrerank.solr.testutil.Beir;
 import org.hybridrerank.solr.testutil.SharedData;
+import org.hybridrerank.solr.tools.Cli;
+import org.hybridrerank.solr.tools.PositionalArgs;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /**
  * In one run, on SciFact BM25 top-100 candidates: the whole rerank stage inside Solr (text loading,
@@ -35,13 +42,27 @@ import org.hybridrerank.solr.testutil.SharedData;
  *
  * <p>Args: [clients] [queries=5] [repeats=3] [model=minilm]; with {@code clients} only the concurrent clients run
  */
-public final class RerankBenchmark {
-  public static void main(String[] args) throws Exception {
-    boolean clientsOnly = args.length > 0 && args[0].equals("clients");
-    if (clientsOnly) args = Arrays.copyOfRange(args, 1, args.length);
-    int queries = args.length > 0 ? Integer.parseInt(args[0]) : 5;
-    int repeats = args.length > 1 ? Integer.parseInt(args[1]) : 3;
-    String modelName = args.length > 2 ? args[2] : "minilm";
+@Command(name = "bench",
+    description = "Benchmark the rerank stage on SciFact against raw ONNX Runtime, then 1, 2 and 4 clients.")
+public final class RerankBenchmark implements Callable<Integer> {
+  @Parameters(arity = "0..4", paramLabel = "ARG",
+      description = "[clients] [queries=5] [repeats=3] [model=minilm]; with clients only the concurrent clients run")
+  List<String> args = new ArrayList<>();
+
+  @Spec CommandSpec spec;
+
+  public static void main(String[] args) {
+    System.exit(Cli.execute(new RerankBenchmark(), args));
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    PositionalArgs positional = new PositionalArgs(spec, args);
+    boolean clientsOnly = positional.at(0, "").equals("clients");
+    if (clientsOnly) positional = positional.after(1);
+    int queries = positional.intAt(0, "queries", 5);
+    int repeats = positional.intAt(1, "repeats", 3);
+    String modelName = positional.at(2, "minilm");
     Path scifact = SharedData.scifact();
     System.setProperty("hybrid.models.dir", SharedData.modelsDir().toString());
     Path generated = Files.createTempDirectory("bench-models");
@@ -63,7 +84,7 @@ public final class RerankBenchmark {
 
       if (clientsOnly) {
         concurrentClients(solr, Beir.queries(scifact), new ArrayList<>(Beir.qrels(scifact, "test").keySet()));
-        return;
+        return 0;
       }
       ModelDirectory dir = ModelDirectory.open(SharedData.model(modelName.equals("minilm") ? "scifact-minilm-l6-ce" : modelName));
       // the same settings as the test configset's "minilm" entry, so the registry hands back Solr's instance
@@ -143,6 +164,7 @@ public final class RerankBenchmark {
     } finally {
       jetty.stop();
     }
+    return 0;
   }
 
   /**
