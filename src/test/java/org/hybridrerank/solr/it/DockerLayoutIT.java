@@ -113,7 +113,9 @@ public class DockerLayoutIT extends SolrTestCaseJ4 {
     CoreContainer container = null;
     try {
       container = CoreContainer.createAndLoad(home);
-      assertEquals("core init failures", Map.of(), container.getCoreInitFailures());
+      Map<String, String> failures = new LinkedHashMap<>();
+      container.getCoreInitFailures().forEach((name, failure) -> failures.put(name, causes(failure.exception)));
+      assertEquals("core init failures", Map.of(), failures);
       assertEquals(List.of(core), List.copyOf(container.getAllCoreNames()));
       try (EmbeddedSolrServer solr = new EmbeddedSolrServer(container, core)) {
         String[][] texts = {
@@ -207,6 +209,15 @@ public class DockerLayoutIT extends SolrTestCaseJ4 {
       }
     }
     return commands;
+  }
+
+  /** An exception's messages down to its root cause: what the Solr log would show. */
+  static String causes(Throwable t) {
+    StringBuilder out = new StringBuilder();
+    for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+      out.append(out.length() == 0 ? "" : " <- ").append(c.getMessage());
+    }
+    return out.toString();
   }
 
   /** A Dockerfile COPY: a folder's contents into DEST, a file into DEST (or DEST/NAME when DEST ends with /). */
