@@ -9,20 +9,20 @@ import org.apache.solr.metrics.SolrMetricsContext;
  * registers the plugin, so that code can always record without checking.
  */
 public final class Metrics {
-  private final SolrMetricsContext context;
-  private final String[] path;
+    private final SolrMetricsContext context;
+    private final String[] path;
 
-  /** @param context null for free-standing metrics */
-  public Metrics(SolrMetricsContext context, String... path) {
-    this.context = context;
-    this.path = path;
-  }
+    /** @param context null for free-standing metrics */
+    public Metrics(SolrMetricsContext context, String... path) {
+        this.context = context;
+        this.path = path;
+    }
 
-  public Timer timer(String name) {
-    return context == null ? new Timer() : context.timer(name, path);
-  }
+    public Timer timer(String name) {
+        return context == null ? new Timer() : context.timer(name, path);
+    }
 
-  public Counter counter(String name) {
-    return context == null ? new Counter() : context.counter(name, path);
-  }
+    public Counter counter(String name) {
+        return context == null ? new Counter() : context.counter(name, path);
+    }
 }

@@ -10,17 +10,17 @@ import java.util.Map;
  * SolrCloud, the global lists), not ranks within the window.
  */
 public interface FirstStageLists {
-  String KEY = FirstStageLists.class.getName();
+    String KEY = FirstStageLists.class.getName();
 
-  /** Each list as a fusion input over {@code docs} (docids of the request's searcher, the items in order). */
-  List<RankedScores> over(int[] docs);
+    /** Each list as a fusion input over {@code docs} (docids of the request's searcher, the items in order). */
+    List<RankedScores> over(int[] docs);
 
-  static void store(Map<Object, Object> requestContext, FirstStageLists lists) {
-    requestContext.put(KEY, lists);
-  }
+    static void store(Map<Object, Object> requestContext, FirstStageLists lists) {
+        requestContext.put(KEY, lists);
+    }
 
-  /** The lists of this request, or null when no first stage stored any. */
-  static FirstStageLists of(Map<Object, Object> requestContext) {
-    return (FirstStageLists) requestContext.get(KEY);
-  }
+    /** The lists of this request, or null when no first stage stored any. */
+    static FirstStageLists of(Map<Object, Object> requestContext) {
+        return (FirstStageLists) requestContext.get(KEY);
+    }
 }

@@ -8,20 +8,20 @@ import java.util.List;
  * a list that does not hold an item adds nothing.
  */
 public record LinearCombination(Normalization normalization) implements Fusion {
-  @Override
-  public double[] fuse(int items, List<RankedScores> lists) {
-    double[] out = new double[items];
-    for (RankedScores list : lists) {
-      double[] normalized = normalization.apply(list);
-      for (int i = 0; i < items; i++) {
-        if (list.holds(i)) out[i] += list.weight() * normalized[i];
-      }
+    @Override
+    public double[] fuse(int items, List<RankedScores> lists) {
+        double[] out = new double[items];
+        for (RankedScores list : lists) {
+            double[] normalized = normalization.apply(list);
+            for (int i = 0; i < items; i++) {
+                if (list.holds(i)) out[i] += list.weight() * normalized[i];
+            }
+        }
+        return out;
     }
-    return out;
-  }
 
-  @Override
-  public String describe() {
-    return "linear " + normalization.label();
-  }
+    @Override
+    public String describe() {
+        return "linear " + normalization.label();
+    }
 }

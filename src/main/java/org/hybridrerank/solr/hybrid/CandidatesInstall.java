@@ -13,36 +13,37 @@ import org.hybridrerank.solr.rerank.ModelScore;
  * a window fusion combines with the model.
  */
 final class CandidatesInstall {
-  private CandidatesInstall() {}
+    private CandidatesInstall() {}
 
-  /**
-   * @param rerankWindow how many of the candidates a rank query may rerank, -1 for no limit
-   * @param modelScores model scores (and passages) forwarded by a SolrCloud coordinator, by docid (empty elsewhere)
-   */
-  static void install(
-      ResponseBuilder rb,
-      HybridParams hybrid,
-      List<FusedCandidate> candidates,
-      int rerankWindow,
-      Map<Integer, ModelScore> modelScores) {
-    int[] docs = new int[candidates.size()];
-    float[] scores = new float[candidates.size()];
-    Map<Integer, FusedCandidate> byDoc = new HashMap<>(candidates.size() * 2);
-    for (int i = 0; i < docs.length; i++) {
-      docs[i] = candidates.get(i).doc();
-      scores[i] = candidates.get(i).fusedScore();
-      byDoc.put(docs[i], candidates.get(i));
+    /**
+     * @param rerankWindow how many of the candidates a rank query may rerank, -1 for no limit
+     * @param modelScores model scores (and passages) forwarded by a SolrCloud coordinator, by docid (empty elsewhere)
+     */
+    static void install(
+            ResponseBuilder rb,
+            HybridParams hybrid,
+            List<FusedCandidate> candidates,
+            int rerankWindow,
+            Map<Integer, ModelScore> modelScores) {
+        int[] docs = new int[candidates.size()];
+        float[] scores = new float[candidates.size()];
+        Map<Integer, FusedCandidate> byDoc = new HashMap<>(candidates.size() * 2);
+        for (int i = 0; i < docs.length; i++) {
+            docs[i] = candidates.get(i).doc();
+            scores[i] = candidates.get(i).fusedScore();
+            byDoc.put(docs[i], candidates.get(i));
+        }
+        rb.setQuery(new FusedCandidatesQuery(docs, scores, describe(hybrid), rerankWindow));
+        HybridResult.store(rb.req, byDoc, modelScores);
+        FirstStageLists.store(rb.req.getContext(), new CandidateLists(hybrid, Map.copyOf(byDoc)));
     }
-    rb.setQuery(new FusedCandidatesQuery(docs, scores, describe(hybrid), rerankWindow));
-    HybridResult.store(rb.req, byDoc, modelScores);
-    FirstStageLists.store(rb.req.getContext(), new CandidateLists(hybrid, Map.copyOf(byDoc)));
-  }
 
-  static String describe(HybridParams hybrid) {
-    return switch (hybrid.mode()) {
-      case RRF, LINEAR -> hybrid.fusion().describe() + " lexical:" + hybrid.lexicalWeight() + ",vector:" + hybrid.vectorWeight();
-      case LEXICAL -> "lexical";
-      case VECTOR -> "vector";
-    };
-  }
+    static String describe(HybridParams hybrid) {
+        return switch (hybrid.mode()) {
+            case RRF, LINEAR ->
+                hybrid.fusion().describe() + " lexical:" + hybrid.lexicalWeight() + ",vector:" + hybrid.vectorWeight();
+            case LEXICAL -> "lexical";
+            case VECTOR -> "vector";
+        };
+    }
 }

@@ -44,233 +44,235 @@ import org.hybridrerank.solr.rerank.RerankScores;
  * One instance per distributed request, kept in the request context.
  */
 final class DistributedHybrid {
-  private static final String KEY = DistributedHybrid.class.getName();
-  /** Between Solr's PARSE_QUERY (term statistics) and EXECUTE_QUERY stages. */
-  static final int STAGE_LISTS = ResponseBuilder.STAGE_EXECUTE_QUERY - 200;
+    private static final String KEY = DistributedHybrid.class.getName();
+    /** Between Solr's PARSE_QUERY (term statistics) and EXECUTE_QUERY stages. */
+    static final int STAGE_LISTS = ResponseBuilder.STAGE_EXECUTE_QUERY - 200;
 
-  private final HybridParams hybrid;
-  private List<FusedCandidate> candidates = List.of();
-  private final Map<String, Integer> rankByKey = new HashMap<>();
-  private final Map<String, ModelScore> modelScores = new LinkedHashMap<>();
-  private final List<ShardDoc> shardDocs = new ArrayList<>();
-  private boolean listsMerged;
-  private final SimpleOrderedMap<Object> timings = new SimpleOrderedMap<>();
-  private long listsSentNanos;
+    private final HybridParams hybrid;
+    private List<FusedCandidate> candidates = List.of();
+    private final Map<String, Integer> rankByKey = new HashMap<>();
+    private final Map<String, ModelScore> modelScores = new LinkedHashMap<>();
+    private final List<ShardDoc> shardDocs = new ArrayList<>();
+    private boolean listsMerged;
+    private final SimpleOrderedMap<Object> timings = new SimpleOrderedMap<>();
+    private long listsSentNanos;
 
-  private DistributedHybrid(HybridParams hybrid) {
-    this.hybrid = hybrid;
-  }
-
-  static DistributedHybrid start(ResponseBuilder rb, HybridParams hybrid) {
-    DistributedHybrid state = new DistributedHybrid(hybrid);
-    rb.req.getContext().put(KEY, state);
-    return state;
-  }
-
-  /** Debug timings of this request's first stage on the coordinator. */
-  SimpleOrderedMap<Object> timings() {
-    return timings;
-  }
-
-  HybridParams.Mode mode() {
-    return hybrid.mode();
-  }
-
-  static DistributedHybrid of(ResponseBuilder rb) {
-    return (DistributedHybrid) rb.req.getContext().get(KEY);
-  }
-
-  /** Step 1: ask every shard for its two lists; the query vector is computed once, here. */
-  ShardRequest listsRequest(ResponseBuilder rb, float[] queryVector) {
-    ShardRequest sreq = new ShardRequest();
-    sreq.purpose = ShardRequest.PURPOSE_PRIVATE;
-    ModifiableSolrParams params = new ModifiableSolrParams(rb.req.getParams());
-    params.remove(ShardParams.SHARDS);
-    params.remove(CommonParams.RQ);
-    params.remove(CommonParams.DEBUG);
-    params.remove(CommonParams.DEBUG_QUERY);
-    params.set(ShardMessages.LISTS_PHASE, true);
-    if (queryVector != null) params.set(HybridParams.VECTOR, LocalLists.vectorString(queryVector));
-    params.set(CommonParams.START, 0);
-    params.set(CommonParams.ROWS, 0);
-    params.set(CommonParams.FL, rb.req.getSchema().getUniqueKeyField().getName());
-    // the lists are all this request is for: no main query, facets, highlighting, ...
-    for (String component : List.of("query", "facet", "hl", "stats", "spellcheck", "expand", "terms", "mlt", "facet.pivot")) {
-      params.set(component, false);
+    private DistributedHybrid(HybridParams hybrid) {
+        this.hybrid = hybrid;
     }
-    sreq.params = params;
-    listsSentNanos = System.nanoTime();
-    if (hybrid.mode().usesLexical()) {
-      StatsCache statsCache = rb.req.getSearcher().getStatsCache();
-      sreq.purpose |= ShardRequest.PURPOSE_SET_TERM_STATS;
-      statsCache.sendGlobalStats(rb, sreq);
-    }
-    return sreq;
-  }
 
-  /** A shard's response, or null when it failed (with shards.tolerant=true the search goes on without it). */
-  static NamedList<Object> responseOf(ShardResponse srsp) {
-    if (srsp.getException() != null || srsp.getSolrResponse() == null) return null;
-    return srsp.getSolrResponse().getResponse();
-  }
+    static DistributedHybrid start(ResponseBuilder rb, HybridParams hybrid) {
+        DistributedHybrid state = new DistributedHybrid(hybrid);
+        rb.req.getContext().put(KEY, state);
+        return state;
+    }
 
-  static boolean isListsRequest(ShardRequest sreq) {
-    return sreq.params != null && sreq.params.getBool(ShardMessages.LISTS_PHASE, false);
-  }
+    /** Debug timings of this request's first stage on the coordinator. */
+    SimpleOrderedMap<Object> timings() {
+        return timings;
+    }
 
-  /** Step 2: the global lists, fused. Shards that failed (shards.tolerant) contribute nothing. */
-  void mergeLists(ShardRequest sreq) {
-    timings.add("shardListsMs", (System.nanoTime() - listsSentNanos) / 1e6);
-    List<RankedList.Hit> lexical = new ArrayList<>();
-    List<RankedList.Hit> vector = new ArrayList<>();
-    for (ShardResponse srsp : sreq.responses) {
-      NamedList<Object> response = responseOf(srsp);
-      if (response == null) continue;
-      Object section = response.get(ShardMessages.LISTS_SECTION);
-      if (!(section instanceof NamedList<?> lists)) continue;
-      ShardMessages.readHits(lists, "lexical", lexical);
-      ShardMessages.readHits(lists, "vector", vector);
+    HybridParams.Mode mode() {
+        return hybrid.mode();
     }
-    candidates =
-        FirstStage.rank(hybrid, RankedList.of(lexical, hybrid.lexicalTopN()), RankedList.of(vector, hybrid.vectorTopN()));
-    for (int i = 0; i < candidates.size(); i++) rankByKey.put(candidates.get(i).key(), i);
-    listsMerged = true;
-  }
 
-  int candidateCount() {
-    return candidates.size();
-  }
+    static DistributedHybrid of(ResponseBuilder rb) {
+        return (DistributedHybrid) rb.req.getContext().get(KEY);
+    }
 
-  /**
-   * Step 3: the query-phase requests (top ids, facet refinement) carry the global candidates; field fetching
-   * only for the [hybrid] transformer, with the model scores and passages.
-   */
-  void addCandidates(ResponseBuilder rb, ShardRequest sreq) {
-    if (!listsMerged || (sreq.purpose & ShardRequest.PURPOSE_PRIVATE) != 0) return;
-    boolean fieldsOnly =
-        (sreq.purpose & ShardRequest.PURPOSE_GET_FIELDS) != 0 && (sreq.purpose & ShardRequest.PURPOSE_GET_TOP_IDS) == 0;
-    // fetching fields by id needs the first stage only to render [hybrid] or to explain the docs
-    if (fieldsOnly && !HybridResult.wanted(rb.req) && !rb.isDebug()) return;
-    sreq.params.set(ShardMessages.CANDIDATES, ShardMessages.encodeCandidates(candidates, rerankWindow(rb)));
-    if ((sreq.purpose & ShardRequest.PURPOSE_GET_FIELDS) != 0 && !modelScores.isEmpty()) {
-      sreq.params.set(ShardMessages.MODEL_SCORES, ShardMessages.encodeScores(modelScores));
+    /** Step 1: ask every shard for its two lists; the query vector is computed once, here. */
+    ShardRequest listsRequest(ResponseBuilder rb, float[] queryVector) {
+        ShardRequest sreq = new ShardRequest();
+        sreq.purpose = ShardRequest.PURPOSE_PRIVATE;
+        ModifiableSolrParams params = new ModifiableSolrParams(rb.req.getParams());
+        params.remove(ShardParams.SHARDS);
+        params.remove(CommonParams.RQ);
+        params.remove(CommonParams.DEBUG);
+        params.remove(CommonParams.DEBUG_QUERY);
+        params.set(ShardMessages.LISTS_PHASE, true);
+        if (queryVector != null) params.set(HybridParams.VECTOR, LocalLists.vectorString(queryVector));
+        params.set(CommonParams.START, 0);
+        params.set(CommonParams.ROWS, 0);
+        params.set(CommonParams.FL, rb.req.getSchema().getUniqueKeyField().getName());
+        // the lists are all this request is for: no main query, facets, highlighting, ...
+        for (String component :
+                List.of("query", "facet", "hl", "stats", "spellcheck", "expand", "terms", "mlt", "facet.pivot")) {
+            params.set(component, false);
+        }
+        sreq.params = params;
+        listsSentNanos = System.nanoTime();
+        if (hybrid.mode().usesLexical()) {
+            StatsCache statsCache = rb.req.getSearcher().getStatsCache();
+            sreq.purpose |= ShardRequest.PURPOSE_SET_TERM_STATS;
+            statsCache.sendGlobalStats(rb, sreq);
+        }
+        return sreq;
     }
-    int window = rerankWindow(rb);
-    if ((sreq.purpose & ShardRequest.PURPOSE_GET_TOP_IDS) != 0 && window > 0 && rb.getSortSpec().getCount() > 0) {
-      // every shard returns all its docs of the window, whatever the page: their final scores are set here,
-      // over the whole window (model ranks and normalizations are global)
-      int rows = sreq.params.getInt(CommonParams.ROWS, 0);
-      sreq.params.set(CommonParams.ROWS, Math.max(rows, window));
-    }
-    if ((sreq.purpose & ShardRequest.PURPOSE_GET_TOP_IDS) != 0 && rb.onePassDistributedQuery) {
-      // the page is reordered after the merge (step 4), so fields are fetched for the final page
-      sreq.purpose &= ~ShardRequest.PURPOSE_GET_FIELDS;
-      rb.onePassDistributedQuery = false;
-    }
-  }
 
-  /** K of {@code {!crossencoder}}, 0 when it is disabled, -1 for any other (or no) rank query. */
-  private static int rerankWindow(ResponseBuilder rb) {
-    if (rb.getRankQuery() instanceof CrossEncoderRerankQuery crossEncoder) {
-      return crossEncoder.params().enabled() ? crossEncoder.params().reRankDocs() : 0;
+    /** A shard's response, or null when it failed (with shards.tolerant=true the search goes on without it). */
+    static NamedList<Object> responseOf(ShardResponse srsp) {
+        if (srsp.getException() != null || srsp.getSolrResponse() == null) return null;
+        return srsp.getSolrResponse().getResponse();
     }
-    return -1;
-  }
 
-  /** Step 4a: what each shard returned for the top ids: its docs in order, and its reranked docs' scores. */
-  void collectTopIds(ResponseBuilder rb, ShardRequest sreq) {
-    Set<String> scoreDependent =
-        rb.rsp.getReturnFields().getScoreDependentReturnFields().keySet().stream()
-            .filter(field -> !field.equals(SolrReturnFields.SCORE))
-            .collect(Collectors.toSet());
-    String keyField = rb.req.getSchema().getUniqueKeyField().getName();
-    for (ShardResponse srsp : sreq.responses) {
-      NamedList<Object> response = responseOf(srsp);
-      if (response == null) continue;
-      Object scores = response.get(RerankScores.SHARD_SECTION);
-      if (scores instanceof Map<?, ?> map) {
-        map.forEach((k, v) -> modelScores.put(k.toString(), ModelScore.fromEntry((List<?>) v)));
-      } else if (scores instanceof NamedList<?> list) {
-        list.forEach(e -> modelScores.put(e.getKey(), ModelScore.fromEntry((List<?>) e.getValue())));
-      }
-      SolrDocumentList docs =
-          (SolrDocumentList) SolrResponseUtil.getSubsectionFromShardResponse(rb, srsp, "response", true);
-      if (docs == null) continue;
-      for (int i = 0; i < docs.size(); i++) {
-        SolrDocument doc = docs.get(i);
-        ShardDoc shardDoc = new ShardDoc();
-        shardDoc.id = doc.getFieldValue(keyField);
-        shardDoc.shard = srsp.getShard();
-        shardDoc.orderInShard = i;
-        Object score = doc.getFieldValue(SolrReturnFields.SCORE);
-        shardDoc.score = score instanceof Number n ? n.floatValue() : Float.parseFloat(String.valueOf(score));
-        if (!scoreDependent.isEmpty()) shardDoc.scoreDependentFields = doc.getSubsetOfFields(scoreDependent);
-        shardDocs.add(shardDoc);
-      }
+    static boolean isListsRequest(ShardRequest sreq) {
+        return sreq.params != null && sreq.params.getBool(ShardMessages.LISTS_PHASE, false);
     }
-  }
 
-  /**
-   * The final scores of the window's docs as one node computes them, over the whole global window: a fusion
-   * ranks the model scores of all K docs, and a blend may scale over all K, which no shard sees alone. Empty
-   * when some window doc has no model score (a shard's rerank failed): the shards' own scores then stand.
-   */
-  private Map<String, Float> windowFinalScores(ResponseBuilder rb) {
-    if (!(rb.getRankQuery() instanceof CrossEncoderRerankQuery crossEncoder) || !crossEncoder.params().enabled()) {
-      return Map.of();
+    /** Step 2: the global lists, fused. Shards that failed (shards.tolerant) contribute nothing. */
+    void mergeLists(ShardRequest sreq) {
+        timings.add("shardListsMs", (System.nanoTime() - listsSentNanos) / 1e6);
+        List<RankedList.Hit> lexical = new ArrayList<>();
+        List<RankedList.Hit> vector = new ArrayList<>();
+        for (ShardResponse srsp : sreq.responses) {
+            NamedList<Object> response = responseOf(srsp);
+            if (response == null) continue;
+            Object section = response.get(ShardMessages.LISTS_SECTION);
+            if (!(section instanceof NamedList<?> lists)) continue;
+            ShardMessages.readHits(lists, "lexical", lexical);
+            ShardMessages.readHits(lists, "vector", vector);
+        }
+        candidates = FirstStage.rank(
+                hybrid, RankedList.of(lexical, hybrid.lexicalTopN()), RankedList.of(vector, hybrid.vectorTopN()));
+        for (int i = 0; i < candidates.size(); i++)
+            rankByKey.put(candidates.get(i).key(), i);
+        listsMerged = true;
     }
-    List<FusedCandidate> window = candidates.subList(0, Math.min(crossEncoder.params().reRankDocs(), candidates.size()));
-    float[] firstPass = new float[window.size()];
-    float[] model = new float[window.size()];
-    for (int i = 0; i < window.size(); i++) {
-      ModelScore score = modelScores.get(window.get(i).key());
-      if (score == null) return Map.of();
-      firstPass[i] = window.get(i).fusedScore();
-      model[i] = score.score();
-    }
-    float[] finals = crossEncoder.params().finalScores(firstPass, model, CandidateLists.inputs(hybrid, window));
-    Map<String, Float> byKey = new HashMap<>(window.size() * 2);
-    for (int i = 0; i < window.size(); i++) byKey.put(window.get(i).key(), finals[i]);
-    return byKey;
-  }
 
-  /**
-   * Step 4b: the page as one node orders it. Each shard's docs arrive in that order already (its reranked
-   * docs are exactly its part of the global top K), so the union of the shards' top start+rows holds the
-   * page; only the interleaving across shards needs this rule.
-   */
-  void reorderPage(ResponseBuilder rb) {
-    SolrDocumentList merged = rb.getResponseDocs();
-    if (merged == null || rb.resultIds == null) return;
-    Map<Object, ShardDoc> unique = new LinkedHashMap<>();
-    for (ShardDoc doc : shardDocs) unique.putIfAbsent(doc.id.toString(), doc);
-    windowFinalScores(rb).forEach((key, score) -> {
-      ShardDoc doc = unique.get(key);
-      if (doc != null) doc.score = score;
-    });
-    List<ShardDoc> ordered = new ArrayList<>(unique.values());
-    ordered.sort(
-        Comparator.comparingInt((ShardDoc d) -> modelScores.containsKey(d.id.toString()) ? 0 : 1)
-            .thenComparing(
-                (a, b) ->
-                    modelScores.containsKey(a.id.toString()) ? Float.compare(b.score, a.score) : 0)
-            .thenComparingInt(d -> rankByKey.getOrDefault(d.id.toString(), Integer.MAX_VALUE))
-            .thenComparing((a, b) -> Float.compare(b.score, a.score)));
-    int offset = rb.getSortSpec().getOffset();
-    int end = Math.min(ordered.size(), offset + rb.getSortSpec().getCount());
-    Map<Object, ShardDoc> resultIds = new HashMap<>();
-    SolrDocumentList page = new SolrDocumentList();
-    page.setNumFound(merged.getNumFound());
-    page.setMaxScore(merged.getMaxScore());
-    page.setStart(merged.getStart());
-    page.setNumFoundExact(merged.getNumFoundExact());
-    for (int i = offset; i < end; i++) {
-      ShardDoc doc = ordered.get(i);
-      doc.positionInResponse = i - offset;
-      resultIds.put(doc.id.toString(), doc);
-      page.add(null);
+    int candidateCount() {
+        return candidates.size();
     }
-    rb.resultIds = resultIds;
-    rb.setResponseDocs(page);
-  }
+
+    /**
+     * Step 3: the query-phase requests (top ids, facet refinement) carry the global candidates; field fetching
+     * only for the [hybrid] transformer, with the model scores and passages.
+     */
+    void addCandidates(ResponseBuilder rb, ShardRequest sreq) {
+        if (!listsMerged || (sreq.purpose & ShardRequest.PURPOSE_PRIVATE) != 0) return;
+        boolean fieldsOnly = (sreq.purpose & ShardRequest.PURPOSE_GET_FIELDS) != 0
+                && (sreq.purpose & ShardRequest.PURPOSE_GET_TOP_IDS) == 0;
+        // fetching fields by id needs the first stage only to render [hybrid] or to explain the docs
+        if (fieldsOnly && !HybridResult.wanted(rb.req) && !rb.isDebug()) return;
+        sreq.params.set(ShardMessages.CANDIDATES, ShardMessages.encodeCandidates(candidates, rerankWindow(rb)));
+        if ((sreq.purpose & ShardRequest.PURPOSE_GET_FIELDS) != 0 && !modelScores.isEmpty()) {
+            sreq.params.set(ShardMessages.MODEL_SCORES, ShardMessages.encodeScores(modelScores));
+        }
+        int window = rerankWindow(rb);
+        if ((sreq.purpose & ShardRequest.PURPOSE_GET_TOP_IDS) != 0
+                && window > 0
+                && rb.getSortSpec().getCount() > 0) {
+            // every shard returns all its docs of the window, whatever the page: their final scores are set here,
+            // over the whole window (model ranks and normalizations are global)
+            int rows = sreq.params.getInt(CommonParams.ROWS, 0);
+            sreq.params.set(CommonParams.ROWS, Math.max(rows, window));
+        }
+        if ((sreq.purpose & ShardRequest.PURPOSE_GET_TOP_IDS) != 0 && rb.onePassDistributedQuery) {
+            // the page is reordered after the merge (step 4), so fields are fetched for the final page
+            sreq.purpose &= ~ShardRequest.PURPOSE_GET_FIELDS;
+            rb.onePassDistributedQuery = false;
+        }
+    }
+
+    /** K of {@code {!crossencoder}}, 0 when it is disabled, -1 for any other (or no) rank query. */
+    private static int rerankWindow(ResponseBuilder rb) {
+        if (rb.getRankQuery() instanceof CrossEncoderRerankQuery crossEncoder) {
+            return crossEncoder.params().enabled() ? crossEncoder.params().reRankDocs() : 0;
+        }
+        return -1;
+    }
+
+    /** Step 4a: what each shard returned for the top ids: its docs in order, and its reranked docs' scores. */
+    void collectTopIds(ResponseBuilder rb, ShardRequest sreq) {
+        Set<String> scoreDependent = rb.rsp.getReturnFields().getScoreDependentReturnFields().keySet().stream()
+                .filter(field -> !field.equals(SolrReturnFields.SCORE))
+                .collect(Collectors.toSet());
+        String keyField = rb.req.getSchema().getUniqueKeyField().getName();
+        for (ShardResponse srsp : sreq.responses) {
+            NamedList<Object> response = responseOf(srsp);
+            if (response == null) continue;
+            Object scores = response.get(RerankScores.SHARD_SECTION);
+            if (scores instanceof Map<?, ?> map) {
+                map.forEach((k, v) -> modelScores.put(k.toString(), ModelScore.fromEntry((List<?>) v)));
+            } else if (scores instanceof NamedList<?> list) {
+                list.forEach(e -> modelScores.put(e.getKey(), ModelScore.fromEntry((List<?>) e.getValue())));
+            }
+            SolrDocumentList docs =
+                    (SolrDocumentList) SolrResponseUtil.getSubsectionFromShardResponse(rb, srsp, "response", true);
+            if (docs == null) continue;
+            for (int i = 0; i < docs.size(); i++) {
+                SolrDocument doc = docs.get(i);
+                ShardDoc shardDoc = new ShardDoc();
+                shardDoc.id = doc.getFieldValue(keyField);
+                shardDoc.shard = srsp.getShard();
+                shardDoc.orderInShard = i;
+                Object score = doc.getFieldValue(SolrReturnFields.SCORE);
+                shardDoc.score = score instanceof Number n ? n.floatValue() : Float.parseFloat(String.valueOf(score));
+                if (!scoreDependent.isEmpty()) shardDoc.scoreDependentFields = doc.getSubsetOfFields(scoreDependent);
+                shardDocs.add(shardDoc);
+            }
+        }
+    }
+
+    /**
+     * The final scores of the window's docs as one node computes them, over the whole global window: a fusion
+     * ranks the model scores of all K docs, and a blend may scale over all K, which no shard sees alone. Empty
+     * when some window doc has no model score (a shard's rerank failed): the shards' own scores then stand.
+     */
+    private Map<String, Float> windowFinalScores(ResponseBuilder rb) {
+        if (!(rb.getRankQuery() instanceof CrossEncoderRerankQuery crossEncoder)
+                || !crossEncoder.params().enabled()) {
+            return Map.of();
+        }
+        List<FusedCandidate> window =
+                candidates.subList(0, Math.min(crossEncoder.params().reRankDocs(), candidates.size()));
+        float[] firstPass = new float[window.size()];
+        float[] model = new float[window.size()];
+        for (int i = 0; i < window.size(); i++) {
+            ModelScore score = modelScores.get(window.get(i).key());
+            if (score == null) return Map.of();
+            firstPass[i] = window.get(i).fusedScore();
+            model[i] = score.score();
+        }
+        float[] finals = crossEncoder.params().finalScores(firstPass, model, CandidateLists.inputs(hybrid, window));
+        Map<String, Float> byKey = new HashMap<>(window.size() * 2);
+        for (int i = 0; i < window.size(); i++) byKey.put(window.get(i).key(), finals[i]);
+        return byKey;
+    }
+
+    /**
+     * Step 4b: the page as one node orders it. Each shard's docs arrive in that order already (its reranked
+     * docs are exactly its part of the global top K), so the union of the shards' top start+rows holds the
+     * page; only the interleaving across shards needs this rule.
+     */
+    void reorderPage(ResponseBuilder rb) {
+        SolrDocumentList merged = rb.getResponseDocs();
+        if (merged == null || rb.resultIds == null) return;
+        Map<Object, ShardDoc> unique = new LinkedHashMap<>();
+        for (ShardDoc doc : shardDocs) unique.putIfAbsent(doc.id.toString(), doc);
+        windowFinalScores(rb).forEach((key, score) -> {
+            ShardDoc doc = unique.get(key);
+            if (doc != null) doc.score = score;
+        });
+        List<ShardDoc> ordered = new ArrayList<>(unique.values());
+        ordered.sort(Comparator.comparingInt((ShardDoc d) -> modelScores.containsKey(d.id.toString()) ? 0 : 1)
+                .thenComparing((a, b) -> modelScores.containsKey(a.id.toString()) ? Float.compare(b.score, a.score) : 0)
+                .thenComparingInt(d -> rankByKey.getOrDefault(d.id.toString(), Integer.MAX_VALUE))
+                .thenComparing((a, b) -> Float.compare(b.score, a.score)));
+        int offset = rb.getSortSpec().getOffset();
+        int end = Math.min(ordered.size(), offset + rb.getSortSpec().getCount());
+        Map<Object, ShardDoc> resultIds = new HashMap<>();
+        SolrDocumentList page = new SolrDocumentList();
+        page.setNumFound(merged.getNumFound());
+        page.setMaxScore(merged.getMaxScore());
+        page.setStart(merged.getStart());
+        page.setNumFoundExact(merged.getNumFoundExact());
+        for (int i = offset; i < end; i++) {
+            ShardDoc doc = ordered.get(i);
+            doc.positionInResponse = i - offset;
+            resultIds.put(doc.id.toString(), doc);
+            page.add(null);
+        }
+        rb.resultIds = resultIds;
+        rb.setResponseDocs(page);
+    }
 }

@@ -22,61 +22,61 @@ import org.hybridrerank.solr.rerank.UniqueKeys;
 
 /** A SolrCloud shard's part of the hybrid flow: one method per {@link ShardPhase}. */
 final class ShardSide {
-  /** Runs this node's lexical and vector lists (the component owns the embedder and the metrics). */
-  interface ListRunner {
-    RankedList[] run(ResponseBuilder rb, HybridParams hybrid) throws IOException;
-  }
-
-  private ShardSide() {}
-
-  /** This shard's two lists, BM25 with the global statistics the coordinator sent along. */
-  static void lists(ResponseBuilder rb, HybridParams hybrid, ListRunner runner) throws IOException {
-    int purpose = rb.req.getParams().getInt(ShardParams.SHARDS_PURPOSE, ShardRequest.PURPOSE_PRIVATE);
-    StatsCache statsCache = rb.req.getSearcher().getStatsCache();
-    if ((purpose & ShardRequest.PURPOSE_SET_TERM_STATS) != 0) statsCache.receiveGlobalStats(rb.req);
-    rb.req.getContext().put(SolrIndexSearcher.STATS_SOURCE, statsCache.get(rb.req));
-    RankedList[] lists = runner.run(rb, hybrid);
-    rb.rsp.add(ShardMessages.LISTS_SECTION, ShardMessages.listsSection(lists[0], lists[1]));
-  }
-
-  /**
-   * The coordinator's global candidates that this shard holds become the main query; it reranks those among
-   * the global top K, and a top-ids response reports their model scores and passages (read when the response
-   * is written).
-   */
-  static void candidates(ResponseBuilder rb, HybridParams hybrid) throws IOException {
-    SolrParams params = rb.req.getParams();
-    ShardMessages.Candidates global = ShardMessages.decodeCandidates(params.get(ShardMessages.CANDIDATES));
-    String forwarded = params.get(ShardMessages.MODEL_SCORES);
-    Map<String, ModelScore> modelScoresByKey = forwarded == null ? Map.of() : ShardMessages.decodeScores(forwarded);
-    SolrIndexSearcher searcher = rb.req.getSearcher();
-    SchemaField keyField = UniqueKeys.field(searcher);
-    List<FusedCandidate> own = new ArrayList<>();
-    Map<Integer, ModelScore> modelScores = new HashMap<>();
-    int inWindow = 0;
-    for (int rank = 0; rank < global.ranked().size(); rank++) {
-      FusedCandidate candidate = global.ranked().get(rank);
-      int doc = UniqueKeys.docOf(searcher, keyField, candidate.key());
-      if (doc < 0) continue;
-      own.add(candidate.withDoc(doc));
-      if (rank < global.rerankWindow()) inWindow++;
-      ModelScore modelScore = modelScoresByKey.get(candidate.key());
-      if (modelScore != null) modelScores.put(doc, modelScore);
+    /** Runs this node's lexical and vector lists (the component owns the embedder and the metrics). */
+    interface ListRunner {
+        RankedList[] run(ResponseBuilder rb, HybridParams hybrid) throws IOException;
     }
-    CandidatesInstall.install(rb, hybrid, own, global.rerankWindow() < 0 ? -1 : inWindow, modelScores);
-    int purpose = params.getInt(ShardParams.SHARDS_PURPOSE, ShardRequest.PURPOSE_GET_TOP_IDS);
-    if ((purpose & ShardRequest.PURPOSE_GET_TOP_IDS) != 0 && RerankScores.present(rb.req)) {
-      rb.rsp.add(RerankScores.SHARD_SECTION, RerankScores.byKeySection(rb.req));
-    }
-  }
 
-  /** Term statistics are gathered from the main query: make it cover the lexical subquery too. */
-  static void termStats(ResponseBuilder rb, HybridParams hybrid) {
-    if (!hybrid.mode().usesLexical()) return;
-    BooleanQuery.Builder both = new BooleanQuery.Builder();
-    if (rb.getQuery() != null) both.add(rb.getQuery(), BooleanClause.Occur.SHOULD);
-    Query lexical = LocalLists.lexicalQuery(rb, hybrid, rb.req.getParams().get(CommonParams.Q));
-    both.add(lexical, BooleanClause.Occur.SHOULD);
-    rb.setQuery(both.build());
-  }
+    private ShardSide() {}
+
+    /** This shard's two lists, BM25 with the global statistics the coordinator sent along. */
+    static void lists(ResponseBuilder rb, HybridParams hybrid, ListRunner runner) throws IOException {
+        int purpose = rb.req.getParams().getInt(ShardParams.SHARDS_PURPOSE, ShardRequest.PURPOSE_PRIVATE);
+        StatsCache statsCache = rb.req.getSearcher().getStatsCache();
+        if ((purpose & ShardRequest.PURPOSE_SET_TERM_STATS) != 0) statsCache.receiveGlobalStats(rb.req);
+        rb.req.getContext().put(SolrIndexSearcher.STATS_SOURCE, statsCache.get(rb.req));
+        RankedList[] lists = runner.run(rb, hybrid);
+        rb.rsp.add(ShardMessages.LISTS_SECTION, ShardMessages.listsSection(lists[0], lists[1]));
+    }
+
+    /**
+     * The coordinator's global candidates that this shard holds become the main query; it reranks those among
+     * the global top K, and a top-ids response reports their model scores and passages (read when the response
+     * is written).
+     */
+    static void candidates(ResponseBuilder rb, HybridParams hybrid) throws IOException {
+        SolrParams params = rb.req.getParams();
+        ShardMessages.Candidates global = ShardMessages.decodeCandidates(params.get(ShardMessages.CANDIDATES));
+        String forwarded = params.get(ShardMessages.MODEL_SCORES);
+        Map<String, ModelScore> modelScoresByKey = forwarded == null ? Map.of() : ShardMessages.decodeScores(forwarded);
+        SolrIndexSearcher searcher = rb.req.getSearcher();
+        SchemaField keyField = UniqueKeys.field(searcher);
+        List<FusedCandidate> own = new ArrayList<>();
+        Map<Integer, ModelScore> modelScores = new HashMap<>();
+        int inWindow = 0;
+        for (int rank = 0; rank < global.ranked().size(); rank++) {
+            FusedCandidate candidate = global.ranked().get(rank);
+            int doc = UniqueKeys.docOf(searcher, keyField, candidate.key());
+            if (doc < 0) continue;
+            own.add(candidate.withDoc(doc));
+            if (rank < global.rerankWindow()) inWindow++;
+            ModelScore modelScore = modelScoresByKey.get(candidate.key());
+            if (modelScore != null) modelScores.put(doc, modelScore);
+        }
+        CandidatesInstall.install(rb, hybrid, own, global.rerankWindow() < 0 ? -1 : inWindow, modelScores);
+        int purpose = params.getInt(ShardParams.SHARDS_PURPOSE, ShardRequest.PURPOSE_GET_TOP_IDS);
+        if ((purpose & ShardRequest.PURPOSE_GET_TOP_IDS) != 0 && RerankScores.present(rb.req)) {
+            rb.rsp.add(RerankScores.SHARD_SECTION, RerankScores.byKeySection(rb.req));
+        }
+    }
+
+    /** Term statistics are gathered from the main query: make it cover the lexical subquery too. */
+    static void termStats(ResponseBuilder rb, HybridParams hybrid) {
+        if (!hybrid.mode().usesLexical()) return;
+        BooleanQuery.Builder both = new BooleanQuery.Builder();
+        if (rb.getQuery() != null) both.add(rb.getQuery(), BooleanClause.Occur.SHOULD);
+        Query lexical = LocalLists.lexicalQuery(rb, hybrid, rb.req.getParams().get(CommonParams.Q));
+        both.add(lexical, BooleanClause.Occur.SHOULD);
+        rb.setQuery(both.build());
+    }
 }

@@ -18,48 +18,48 @@ import java.util.concurrent.ConcurrentHashMap;
  * 90 MB), so the answer is kept per file version: core reloads do not read the file again.
  */
 public final class DynamicQuantization {
-  static final byte[] OPERATOR = "DynamicQuantizeLinear".getBytes(StandardCharsets.US_ASCII);
+    static final byte[] OPERATOR = "DynamicQuantizeLinear".getBytes(StandardCharsets.US_ASCII);
 
-  private DynamicQuantization() {}
+    private DynamicQuantization() {}
 
-  private record FileVersion(Path file, long size, FileTime modified) {}
+    private record FileVersion(Path file, long size, FileTime modified) {}
 
-  private static final Map<FileVersion, Boolean> SEEN = new ConcurrentHashMap<>();
+    private static final Map<FileVersion, Boolean> SEEN = new ConcurrentHashMap<>();
 
-  public static boolean in(Path onnxFile) {
-    try {
-      Path file = onnxFile.toAbsolutePath().normalize();
-      FileVersion version = new FileVersion(file, Files.size(file), Files.getLastModifiedTime(file));
-      Boolean known = SEEN.get(version);
-      if (known != null) return known;
-      boolean found;
-      try (InputStream in = Files.newInputStream(file)) {
-        found = contains(in, OPERATOR);
-      }
-      SEEN.put(version, found);
-      return found;
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read " + onnxFile, e);
+    public static boolean in(Path onnxFile) {
+        try {
+            Path file = onnxFile.toAbsolutePath().normalize();
+            FileVersion version = new FileVersion(file, Files.size(file), Files.getLastModifiedTime(file));
+            Boolean known = SEEN.get(version);
+            if (known != null) return known;
+            boolean found;
+            try (InputStream in = Files.newInputStream(file)) {
+                found = contains(in, OPERATOR);
+            }
+            SEEN.put(version, found);
+            return found;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + onnxFile, e);
+        }
     }
-  }
 
-  /** Streams the input once; a match may straddle two reads. */
-  static boolean contains(InputStream in, byte[] needle) throws IOException {
-    byte[] buffer = new byte[1 << 16];
-    int kept = 0; // bytes carried over from the previous read: a match's start may lie there
-    for (int read; (read = in.read(buffer, kept, buffer.length - kept)) > 0; ) {
-      int length = kept + read;
-      for (int i = 0; i + needle.length <= length; i++) {
-        if (matchesAt(buffer, i, needle)) return true;
-      }
-      kept = Math.min(needle.length - 1, length);
-      System.arraycopy(buffer, length - kept, buffer, 0, kept);
+    /** Streams the input once; a match may straddle two reads. */
+    static boolean contains(InputStream in, byte[] needle) throws IOException {
+        byte[] buffer = new byte[1 << 16];
+        int kept = 0; // bytes carried over from the previous read: a match's start may lie there
+        for (int read; (read = in.read(buffer, kept, buffer.length - kept)) > 0; ) {
+            int length = kept + read;
+            for (int i = 0; i + needle.length <= length; i++) {
+                if (matchesAt(buffer, i, needle)) return true;
+            }
+            kept = Math.min(needle.length - 1, length);
+            System.arraycopy(buffer, length - kept, buffer, 0, kept);
+        }
+        return false;
     }
-    return false;
-  }
 
-  private static boolean matchesAt(byte[] buffer, int offset, byte[] needle) {
-    for (int j = 0; j < needle.length; j++) if (buffer[offset + j] != needle[j]) return false;
-    return true;
-  }
+    private static boolean matchesAt(byte[] buffer, int offset, byte[] needle) {
+        for (int j = 0; j < needle.length; j++) if (buffer[offset + j] != needle[j]) return false;
+        return true;
+    }
 }

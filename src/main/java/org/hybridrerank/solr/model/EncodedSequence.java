@@ -6,7 +6,7 @@ package org.hybridrerank.solr.model;
  * @param source index of the input it belongs to (several windows of one passage share it)
  */
 public record EncodedSequence(int source, long[] ids, long[] typeIds) {
-  public int length() {
-    return ids.length;
-  }
+    public int length() {
+        return ids.length;
+    }
 }

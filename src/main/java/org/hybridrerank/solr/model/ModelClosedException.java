@@ -6,7 +6,7 @@ package org.hybridrerank.solr.model;
  * 503 naming the document, so that the client retries against a live core.
  */
 public class ModelClosedException extends InferenceException {
-  public ModelClosedException(String message) {
-    super(message, null);
-  }
+    public ModelClosedException(String message) {
+        super(message, null);
+    }
 }

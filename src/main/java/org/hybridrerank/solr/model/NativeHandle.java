@@ -19,90 +19,97 @@ import org.slf4j.LoggerFactory;
  * allocated and the log says so. A leak of one model is recoverable; a crash is not.
  */
 final class NativeHandle<R> {
-  private static final Logger log = LoggerFactory.getLogger(MethodHandles.lookup().lookupClass());
-  static final Duration CLOSE_WAIT = Duration.ofMillis(Long.getLong("hybrid.native.closeWaitMillis", 10_000));
+    private static final Logger log =
+            LoggerFactory.getLogger(MethodHandles.lookup().lookupClass());
+    static final Duration CLOSE_WAIT = Duration.ofMillis(Long.getLong("hybrid.native.closeWaitMillis", 10_000));
 
-  /** A call on the resource; may throw the library's checked exception. */
-  @FunctionalInterface
-  interface Call<R, T, E extends Exception> {
-    T apply(R resource) throws E;
-  }
-
-  /** Frees the resource; runs once, with no call running. */
-  @FunctionalInterface
-  interface Release<R, E extends Exception> {
-    void release(R resource) throws E;
-  }
-
-  private final R resource;
-  private final String description;
-  private final Release<R, ?> release;
-  // Calls share the read lock; close takes the write lock, so it waits until no call holds the resource.
-  private final ReentrantReadWriteLock running = new ReentrantReadWriteLock();
-  private volatile boolean closing;
-  private volatile boolean released;
-
-  NativeHandle(R resource, String description, Release<R, ?> release) {
-    this.resource = resource;
-    this.description = description;
-    this.release = release;
-  }
-
-  /** Runs {@code call} on the resource, which stays allocated until the call returns. */
-  <T, E extends Exception> T use(Call<R, T, E> call) throws E {
-    if (closing) throw closed();
-    ReentrantReadWriteLock.ReadLock lock = running.readLock();
-    lock.lock();
-    try {
-      // close may have begun between the check above and the lock: it is waiting for this lock, so this call
-      // must not start on a resource about to be freed
-      if (closing) throw closed();
-      return call.apply(resource);
-    } finally {
-      lock.unlock();
+    /** A call on the resource; may throw the library's checked exception. */
+    @FunctionalInterface
+    interface Call<R, T, E extends Exception> {
+        T apply(R resource) throws E;
     }
-  }
 
-  /**
-   * Refuses new calls, waits up to {@link #CLOSE_WAIT} for the running ones, then frees the resource. Returns
-   * whether it was freed: false when calls were still running at the bound (the resource is then left allocated,
-   * and logged) or when this thread was interrupted while waiting.
-   */
-  boolean close() {
-    if (closing) return released;
-    closing = true;
-    ReentrantReadWriteLock.WriteLock lock = running.writeLock();
-    boolean acquired;
-    try {
-      acquired = lock.tryLock(CLOSE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      log.warn("{}: interrupted while waiting for running calls; leaving it allocated rather than freeing it "
-          + "under a call", description);
-      return false;
+    /** Frees the resource; runs once, with no call running. */
+    @FunctionalInterface
+    interface Release<R, E extends Exception> {
+        void release(R resource) throws E;
     }
-    if (!acquired) {
-      log.warn("{}: {} call(s) still running after {} ms; leaving it allocated (a leak) rather than freeing it "
-          + "under a running call", description, running.getReadLockCount(), CLOSE_WAIT.toMillis());
-      return false;
-    }
-    try {
-      release.release(resource);
-      released = true;
-      return true;
-    } catch (Exception e) {
-      throw new IllegalStateException("cannot close " + description + ": " + e.getMessage(), e);
-    } finally {
-      lock.unlock();
-    }
-  }
 
-  /** True once close has begun: no new call will start. */
-  boolean isClosing() {
-    return closing;
-  }
+    private final R resource;
+    private final String description;
+    private final Release<R, ?> release;
+    // Calls share the read lock; close takes the write lock, so it waits until no call holds the resource.
+    private final ReentrantReadWriteLock running = new ReentrantReadWriteLock();
+    private volatile boolean closing;
+    private volatile boolean released;
 
-  private ModelClosedException closed() {
-    return new ModelClosedException(description + " is closed (its core is closing or was reloaded)");
-  }
+    NativeHandle(R resource, String description, Release<R, ?> release) {
+        this.resource = resource;
+        this.description = description;
+        this.release = release;
+    }
+
+    /** Runs {@code call} on the resource, which stays allocated until the call returns. */
+    <T, E extends Exception> T use(Call<R, T, E> call) throws E {
+        if (closing) throw closed();
+        ReentrantReadWriteLock.ReadLock lock = running.readLock();
+        lock.lock();
+        try {
+            // close may have begun between the check above and the lock: it is waiting for this lock, so this call
+            // must not start on a resource about to be freed
+            if (closing) throw closed();
+            return call.apply(resource);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Refuses new calls, waits up to {@link #CLOSE_WAIT} for the running ones, then frees the resource. Returns
+     * whether it was freed: false when calls were still running at the bound (the resource is then left allocated,
+     * and logged) or when this thread was interrupted while waiting.
+     */
+    boolean close() {
+        if (closing) return released;
+        closing = true;
+        ReentrantReadWriteLock.WriteLock lock = running.writeLock();
+        boolean acquired;
+        try {
+            acquired = lock.tryLock(CLOSE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            log.warn(
+                    "{}: interrupted while waiting for running calls; leaving it allocated rather than freeing it "
+                            + "under a call",
+                    description);
+            return false;
+        }
+        if (!acquired) {
+            log.warn(
+                    "{}: {} call(s) still running after {} ms; leaving it allocated (a leak) rather than freeing it "
+                            + "under a running call",
+                    description,
+                    running.getReadLockCount(),
+                    CLOSE_WAIT.toMillis());
+            return false;
+        }
+        try {
+            release.release(resource);
+            released = true;
+            return true;
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot close " + description + ": " + e.getMessage(), e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** True once close has begun: no new call will start. */
+    boolean isClosing() {
+        return closing;
+    }
+
+    private ModelClosedException closed() {
+        return new ModelClosedException(description + " is closed (its core is closing or was reloaded)");
+    }
 }

@@ -16,28 +16,28 @@ import org.apache.logging.log4j.core.config.Configurator;
  * configuration names it (or a parent package) itself. Only Log4j 2, which Solr uses, is handled.
  */
 final class NativeLibraryLogging {
-  static final String CUDA_PROBE_LOGGER = "ai.djl.util.cuda.CudaUtils";
-  private static final AtomicBoolean DONE = new AtomicBoolean();
+    static final String CUDA_PROBE_LOGGER = "ai.djl.util.cuda.CudaUtils";
+    private static final AtomicBoolean DONE = new AtomicBoolean();
 
-  private NativeLibraryLogging() {}
+    private NativeLibraryLogging() {}
 
-  /** Call before the first tokenizer is built. */
-  static void quietCudaProbe() {
-    if (!DONE.compareAndSet(false, true)) return;
-    try {
-      if (!(LogManager.getContext(false) instanceof LoggerContext context)) return;
-      Configuration config = context.getConfiguration();
-      for (String name = CUDA_PROBE_LOGGER; !name.isEmpty(); name = parentOf(name)) {
-        if (config.getLoggers().containsKey(name)) return; // the operator decided
-      }
-      Configurator.setLevel(CUDA_PROBE_LOGGER, Level.ERROR);
-    } catch (LinkageError | RuntimeException notLog4jCore) {
-      // another logging backend: leave it alone
+    /** Call before the first tokenizer is built. */
+    static void quietCudaProbe() {
+        if (!DONE.compareAndSet(false, true)) return;
+        try {
+            if (!(LogManager.getContext(false) instanceof LoggerContext context)) return;
+            Configuration config = context.getConfiguration();
+            for (String name = CUDA_PROBE_LOGGER; !name.isEmpty(); name = parentOf(name)) {
+                if (config.getLoggers().containsKey(name)) return; // the operator decided
+            }
+            Configurator.setLevel(CUDA_PROBE_LOGGER, Level.ERROR);
+        } catch (LinkageError | RuntimeException notLog4jCore) {
+            // another logging backend: leave it alone
+        }
     }
-  }
 
-  private static String parentOf(String name) {
-    int dot = name.lastIndexOf('.');
-    return dot < 0 ? "" : name.substring(0, dot);
-  }
+    private static String parentOf(String name) {
+        int dot = name.lastIndexOf('.');
+        return dot < 0 ? "" : name.substring(0, dot);
+    }
 }

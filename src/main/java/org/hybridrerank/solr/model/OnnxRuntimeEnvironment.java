@@ -19,101 +19,107 @@ import org.slf4j.LoggerFactory;
  * of that size (and a warning says so).
  */
 public final class OnnxRuntimeEnvironment {
-  public static final String THREADS_PROPERTY = "hybrid.onnx.threads";
-  private static final Logger log = LoggerFactory.getLogger(MethodHandles.lookup().lookupClass());
+    public static final String THREADS_PROPERTY = "hybrid.onnx.threads";
+    private static final Logger log =
+            LoggerFactory.getLogger(MethodHandles.lookup().lookupClass());
 
-  private static volatile OnnxRuntimeEnvironment instance;
+    private static volatile OnnxRuntimeEnvironment instance;
 
-  private final OrtEnvironment env;
-  private final int threads;
-  private final boolean globalPool;
+    private final OrtEnvironment env;
+    private final int threads;
+    private final boolean globalPool;
 
-  private OnnxRuntimeEnvironment(OrtEnvironment env, int threads, boolean globalPool) {
-    this.env = env;
-    this.threads = threads;
-    this.globalPool = globalPool;
-  }
-
-  /** The environment, created on first use; fails with {@link ModelLoadException} on a bad thread setting. */
-  public static OnnxRuntimeEnvironment get() {
-    OnnxRuntimeEnvironment current = instance;
-    if (current != null) return current;
-    synchronized (OnnxRuntimeEnvironment.class) {
-      if (instance == null) instance = create(configuredThreads());
-      return instance;
+    private OnnxRuntimeEnvironment(OrtEnvironment env, int threads, boolean globalPool) {
+        this.env = env;
+        this.threads = threads;
+        this.globalPool = globalPool;
     }
-  }
 
-  static int configuredThreads() {
-    String raw = System.getProperty(THREADS_PROPERTY);
-    if (raw == null || raw.isBlank()) return Runtime.getRuntime().availableProcessors();
-    try {
-      int value = Integer.parseInt(raw.trim());
-      if (value >= 1 && value <= 4096) return value;
-    } catch (NumberFormatException ignored) {
-      // reported below
+    /** The environment, created on first use; fails with {@link ModelLoadException} on a bad thread setting. */
+    public static OnnxRuntimeEnvironment get() {
+        OnnxRuntimeEnvironment current = instance;
+        if (current != null) return current;
+        synchronized (OnnxRuntimeEnvironment.class) {
+            if (instance == null) instance = create(configuredThreads());
+            return instance;
+        }
     }
-    throw new ModelLoadException(
-        "system property " + THREADS_PROPERTY + " must be an integer in [1, 4096], got '" + raw + "'");
-  }
 
-  private static OnnxRuntimeEnvironment create(int threads) {
-    try (OrtEnvironment.ThreadingOptions options = new OrtEnvironment.ThreadingOptions()) {
-      options.setGlobalIntraOpNumThreads(threads);
-      options.setGlobalInterOpNumThreads(1);
-      // idle workers sleep instead of spinning: a search node has other work for its cores
-      options.setGlobalSpinControl(false);
-      OrtEnvironment env =
-          OrtEnvironment.getEnvironment(
-              OrtLoggingLevel.ORT_LOGGING_LEVEL_WARNING, "solr-hybrid-rerank", options);
-      log.info("ONNX Runtime: one intra-op pool of {} threads shared by all sessions ({})", threads, THREADS_PROPERTY);
-      return new OnnxRuntimeEnvironment(env, threads, true);
-    } catch (IllegalStateException e) {
-      if (e.getCause() != null) {
-        throw new ModelLoadException("cannot create the ONNX Runtime environment: " + e.getCause().getMessage(), e);
-      }
-      // only reason left: an environment exists already, made by another library in this JVM
-      log.warn(
-          "ONNX Runtime's environment was created by someone else in this JVM, so its thread pools are not ours:"
-              + " each session gets its own pool of {} threads ({})",
-          threads,
-          THREADS_PROPERTY);
-      return new OnnxRuntimeEnvironment(OrtEnvironment.getEnvironment(), threads, false);
-    } catch (OrtException e) {
-      throw new ModelLoadException("cannot configure ONNX Runtime threads: " + e.getMessage(), e);
+    static int configuredThreads() {
+        String raw = System.getProperty(THREADS_PROPERTY);
+        if (raw == null || raw.isBlank()) return Runtime.getRuntime().availableProcessors();
+        try {
+            int value = Integer.parseInt(raw.trim());
+            if (value >= 1 && value <= 4096) return value;
+        } catch (NumberFormatException ignored) {
+            // reported below
+        }
+        throw new ModelLoadException(
+                "system property " + THREADS_PROPERTY + " must be an integer in [1, 4096], got '" + raw + "'");
     }
-  }
 
-  OrtEnvironment env() {
-    return env;
-  }
-
-  /** Size of the intra-op pool every session runs on. */
-  public int threads() {
-    return threads;
-  }
-
-  /** Whether sessions share the global pool (false only when the environment predates this class). */
-  public boolean sharesOnePool() {
-    return globalPool;
-  }
-
-  /** Session options that run on the shared pool. */
-  OrtSession.SessionOptions sessionOptions() throws OrtException {
-    OrtSession.SessionOptions options = new OrtSession.SessionOptions();
-    try {
-      options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-      options.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
-      if (globalPool) {
-        options.disablePerSessionThreads();
-      } else {
-        options.setIntraOpNumThreads(threads);
-        options.setInterOpNumThreads(1);
-      }
-      return options;
-    } catch (OrtException | RuntimeException e) {
-      options.close();
-      throw e;
+    private static OnnxRuntimeEnvironment create(int threads) {
+        try (OrtEnvironment.ThreadingOptions options = new OrtEnvironment.ThreadingOptions()) {
+            options.setGlobalIntraOpNumThreads(threads);
+            options.setGlobalInterOpNumThreads(1);
+            // idle workers sleep instead of spinning: a search node has other work for its cores
+            options.setGlobalSpinControl(false);
+            OrtEnvironment env = OrtEnvironment.getEnvironment(
+                    OrtLoggingLevel.ORT_LOGGING_LEVEL_WARNING, "solr-hybrid-rerank", options);
+            log.info(
+                    "ONNX Runtime: one intra-op pool of {} threads shared by all sessions ({})",
+                    threads,
+                    THREADS_PROPERTY);
+            return new OnnxRuntimeEnvironment(env, threads, true);
+        } catch (IllegalStateException e) {
+            if (e.getCause() != null) {
+                throw new ModelLoadException(
+                        "cannot create the ONNX Runtime environment: "
+                                + e.getCause().getMessage(),
+                        e);
+            }
+            // only reason left: an environment exists already, made by another library in this JVM
+            log.warn(
+                    "ONNX Runtime's environment was created by someone else in this JVM, so its thread pools are not ours:"
+                            + " each session gets its own pool of {} threads ({})",
+                    threads,
+                    THREADS_PROPERTY);
+            return new OnnxRuntimeEnvironment(OrtEnvironment.getEnvironment(), threads, false);
+        } catch (OrtException e) {
+            throw new ModelLoadException("cannot configure ONNX Runtime threads: " + e.getMessage(), e);
+        }
     }
-  }
+
+    OrtEnvironment env() {
+        return env;
+    }
+
+    /** Size of the intra-op pool every session runs on. */
+    public int threads() {
+        return threads;
+    }
+
+    /** Whether sessions share the global pool (false only when the environment predates this class). */
+    public boolean sharesOnePool() {
+        return globalPool;
+    }
+
+    /** Session options that run on the shared pool. */
+    OrtSession.SessionOptions sessionOptions() throws OrtException {
+        OrtSession.SessionOptions options = new OrtSession.SessionOptions();
+        try {
+            options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+            options.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
+            if (globalPool) {
+                options.disablePerSessionThreads();
+            } else {
+                options.setIntraOpNumThreads(threads);
+                options.setInterOpNumThreads(1);
+            }
+            return options;
+        } catch (OrtException | RuntimeException e) {
+            options.close();
+            throw e;
+        }
+    }
 }

@@ -5,5 +5,5 @@ package org.hybridrerank.solr.model;
  * given (Java string indexes): from the first kept token's first character to the last kept token's last.
  */
 public record PassageSpan(int start, int end) {
-  public static final PassageSpan EMPTY = new PassageSpan(0, 0);
+    public static final PassageSpan EMPTY = new PassageSpan(0, 0);
 }

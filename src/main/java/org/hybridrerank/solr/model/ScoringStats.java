@@ -5,14 +5,14 @@ package org.hybridrerank.solr.model;
  * versus padded tokens (the padding overhead of batching).
  */
 public record ScoringStats(
-    long tokenizeNanos,
-    long inferenceNanos,
-    int passages,
-    int sequences,
-    int batches,
-    long realTokens,
-    long paddedTokens) {
+        long tokenizeNanos,
+        long inferenceNanos,
+        int passages,
+        int sequences,
+        int batches,
+        long realTokens,
+        long paddedTokens) {
 
-  /** Nothing scored (every score came from a cache). */
-  public static final ScoringStats NONE = new ScoringStats(0, 0, 0, 0, 0, 0, 0);
+    /** Nothing scored (every score came from a cache). */
+    public static final ScoringStats NONE = new ScoringStats(0, 0, 0, 0, 0, 0, 0);
 }

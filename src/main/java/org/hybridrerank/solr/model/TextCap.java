@@ -6,27 +6,27 @@ package org.hybridrerank.solr.model;
  * {@link #CHARS_PER_TOKEN}), so that text of real words is cut only well past the last token kept.
  */
 final class TextCap {
-  /**
-   * Characters allowed per token kept. Word-piece vocabularies give about 4–6 characters per token in English;
-   * 32 leaves room for long words, numbers and URLs, which split into several tokens anyway.
-   */
-  static final int CHARS_PER_TOKEN = 32;
+    /**
+     * Characters allowed per token kept. Word-piece vocabularies give about 4–6 characters per token in English;
+     * 32 leaves room for long words, numbers and URLs, which split into several tokens anyway.
+     */
+    static final int CHARS_PER_TOKEN = 32;
 
-  /** How far back a cut may move to land on whitespace rather than in the middle of a word. */
-  private static final int WORD_BOUNDARY_REACH = 128;
+    /** How far back a cut may move to land on whitespace rather than in the middle of a word. */
+    private static final int WORD_BOUNDARY_REACH = 128;
 
-  private TextCap() {}
+    private TextCap() {}
 
-  /** {@code text} itself if it fits in {@code tokens} × {@link #CHARS_PER_TOKEN} characters, else a prefix. */
-  static String forTokens(String text, int tokens) {
-    long maxChars = (long) tokens * CHARS_PER_TOKEN;
-    if (text.length() <= maxChars) return text;
-    int cut = (int) maxChars;
-    for (int i = cut; i > 0 && i > cut - WORD_BOUNDARY_REACH; i--) {
-      if (Character.isWhitespace(text.charAt(i))) return text.substring(0, i);
+    /** {@code text} itself if it fits in {@code tokens} × {@link #CHARS_PER_TOKEN} characters, else a prefix. */
+    static String forTokens(String text, int tokens) {
+        long maxChars = (long) tokens * CHARS_PER_TOKEN;
+        if (text.length() <= maxChars) return text;
+        int cut = (int) maxChars;
+        for (int i = cut; i > 0 && i > cut - WORD_BOUNDARY_REACH; i--) {
+            if (Character.isWhitespace(text.charAt(i))) return text.substring(0, i);
+        }
+        // no whitespace near the limit: one very long "word"; never split a surrogate pair
+        if (Character.isLowSurrogate(text.charAt(cut)) && Character.isHighSurrogate(text.charAt(cut - 1))) cut--;
+        return text.substring(0, cut);
     }
-    // no whitespace near the limit: one very long "word"; never split a surrogate pair
-    if (Character.isLowSurrogate(text.charAt(cut)) && Character.isHighSurrogate(text.charAt(cut - 1))) cut--;
-    return text.substring(0, cut);
-  }
 }

@@ -5,18 +5,13 @@ package org.hybridrerank.solr.model;
  * graph. {@code sequenceIndexes[r]} says which input sequence row {@code r} holds.
  */
 public record TokenBatch(
-    int[] sequenceIndexes,
-    int seqLength,
-    long[] inputIds,
-    long[] attentionMask,
-    long[] typeIds,
-    long realTokens) {
+        int[] sequenceIndexes, int seqLength, long[] inputIds, long[] attentionMask, long[] typeIds, long realTokens) {
 
-  public int rows() {
-    return sequenceIndexes.length;
-  }
+    public int rows() {
+        return sequenceIndexes.length;
+    }
 
-  public long paddedTokens() {
-    return (long) rows() * seqLength;
-  }
+    public long paddedTokens() {
+        return (long) rows() * seqLength;
+    }
 }

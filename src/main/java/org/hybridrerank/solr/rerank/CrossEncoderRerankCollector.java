@@ -19,75 +19,75 @@ import org.apache.solr.search.ReRankCollector;
  * returned and counted in numFound, and the {@code skipped} status when there was nothing to rerank.
  */
 final class CrossEncoderRerankCollector extends TopDocsCollector<ScoreDoc> {
-  private final ReRankCollector reRank;
-  private final int length;
-  private final Float threshold;
-  private final RerankRequestState state;
-  private final boolean reranks;
-  private TopDocs result;
+    private final ReRankCollector reRank;
+    private final int length;
+    private final Float threshold;
+    private final RerankRequestState state;
+    private final boolean reranks;
+    private TopDocs result;
 
-  CrossEncoderRerankCollector(
-      ReRankCollector reRank, int length, Float threshold, RerankRequestState state, boolean reranks) {
-    super(null);
-    this.reranks = reranks;
-    this.reRank = reRank;
-    this.length = length;
-    this.threshold = threshold;
-    this.state = state;
-  }
-
-  @Override
-  public LeafCollector getLeafCollector(LeafReaderContext context) throws IOException {
-    return reRank.getLeafCollector(context);
-  }
-
-  @Override
-  public ScoreMode scoreMode() {
-    return reRank.scoreMode();
-  }
-
-  @Override
-  public int getTotalHits() {
-    // Solr asks for the count before the docs; with a threshold the count is known only after reranking
-    return threshold == null ? reRank.getTotalHits() : (int) result().totalHits.value;
-  }
-
-  @Override
-  public TopDocs topDocs() {
-    return topDocs(0, length);
-  }
-
-  @Override
-  public TopDocs topDocs(int start) {
-    return topDocs(start, length);
-  }
-
-  @Override
-  public TopDocs topDocs(int start, int howMany) {
-    TopDocs all = result();
-    int from = Math.min(start, all.scoreDocs.length);
-    int to = Math.min(all.scoreDocs.length, from + Math.max(0, howMany));
-    return new TopDocs(all.totalHits, Arrays.copyOfRange(all.scoreDocs, from, to));
-  }
-
-  private TopDocs result() {
-    if (result != null) return result;
-    TopDocs ranked = reRank.topDocs(0, length);
-    if (!state.attempted()) {
-      // no first-pass hits reached the rescorer: a run, with nothing to rerank (kept out of the result cache)
-      RerankStatus.SKIPPED.report(null);
-      if (reranks) state.started();
+    CrossEncoderRerankCollector(
+            ReRankCollector reRank, int length, Float threshold, RerankRequestState state, boolean reranks) {
+        super(null);
+        this.reranks = reranks;
+        this.reRank = reRank;
+        this.length = length;
+        this.threshold = threshold;
+        this.state = state;
     }
-    if (threshold != null && state.status() == RerankStatus.OK) {
-      List<ScoreDoc> kept = new ArrayList<>();
-      for (ScoreDoc doc : ranked.scoreDocs) {
-        RerankRequestState.DocScores scores = state.scoresOf(doc.doc);
-        if (scores != null && scores.model() >= threshold) kept.add(doc);
-      }
-      long matches = state.countAtLeast(threshold);
-      ranked = new TopDocs(new TotalHits(matches, TotalHits.Relation.EQUAL_TO), kept.toArray(new ScoreDoc[0]));
+
+    @Override
+    public LeafCollector getLeafCollector(LeafReaderContext context) throws IOException {
+        return reRank.getLeafCollector(context);
     }
-    result = ranked;
-    return result;
-  }
+
+    @Override
+    public ScoreMode scoreMode() {
+        return reRank.scoreMode();
+    }
+
+    @Override
+    public int getTotalHits() {
+        // Solr asks for the count before the docs; with a threshold the count is known only after reranking
+        return threshold == null ? reRank.getTotalHits() : (int) result().totalHits.value;
+    }
+
+    @Override
+    public TopDocs topDocs() {
+        return topDocs(0, length);
+    }
+
+    @Override
+    public TopDocs topDocs(int start) {
+        return topDocs(start, length);
+    }
+
+    @Override
+    public TopDocs topDocs(int start, int howMany) {
+        TopDocs all = result();
+        int from = Math.min(start, all.scoreDocs.length);
+        int to = Math.min(all.scoreDocs.length, from + Math.max(0, howMany));
+        return new TopDocs(all.totalHits, Arrays.copyOfRange(all.scoreDocs, from, to));
+    }
+
+    private TopDocs result() {
+        if (result != null) return result;
+        TopDocs ranked = reRank.topDocs(0, length);
+        if (!state.attempted()) {
+            // no first-pass hits reached the rescorer: a run, with nothing to rerank (kept out of the result cache)
+            RerankStatus.SKIPPED.report(null);
+            if (reranks) state.started();
+        }
+        if (threshold != null && state.status() == RerankStatus.OK) {
+            List<ScoreDoc> kept = new ArrayList<>();
+            for (ScoreDoc doc : ranked.scoreDocs) {
+                RerankRequestState.DocScores scores = state.scoresOf(doc.doc);
+                if (scores != null && scores.model() >= threshold) kept.add(doc);
+            }
+            long matches = state.countAtLeast(threshold);
+            ranked = new TopDocs(new TotalHits(matches, TotalHits.Relation.EQUAL_TO), kept.toArray(new ScoreDoc[0]));
+        }
+        result = ranked;
+        return result;
+    }
 }

@@ -16,8 +16,8 @@ import org.apache.solr.request.SolrRequestInfo;
 import org.apache.solr.search.AbstractReRankQuery;
 import org.apache.solr.search.QueryCommand;
 import org.apache.solr.search.QueryResultKey;
-import org.apache.solr.search.SolrIndexSearcher;
 import org.apache.solr.search.ReRankCollector;
+import org.apache.solr.search.SolrIndexSearcher;
 
 /**
  * The {@code rq={!crossencoder}} rank query: wraps the main query and reranks its top {@code reRankDocs}.
@@ -27,121 +27,125 @@ import org.apache.solr.search.ReRankCollector;
  * means "reranked" and reports {@code rerank.status=ok}.
  */
 public final class CrossEncoderRerankQuery extends AbstractReRankQuery {
-  private final CrossEncoderQParserPlugin plugin;
-  private final RerankParams params;
-  private final RerankRequestState state;
-  private final boolean explaining;
+    private final CrossEncoderQParserPlugin plugin;
+    private final RerankParams params;
+    private final RerankRequestState state;
+    private final boolean explaining;
 
-  CrossEncoderRerankQuery(CrossEncoderQParserPlugin plugin, RerankParams params, boolean explaining) {
-    this(new MatchAllDocsQuery(), plugin, params, new RerankRequestState(), explaining);
-  }
-
-  private CrossEncoderRerankQuery(
-      Query mainQuery, CrossEncoderQParserPlugin plugin, RerankParams params, RerankRequestState state, boolean explaining) {
-    super(
-        mainQuery,
-        params.reRankDocs(),
-        new CrossEncoderRescorer(plugin.model(params.model()), params, state, plugin.metrics(), plugin.scoreCacheName()),
-        null,
-        params.blender().operator());
-    this.plugin = plugin;
-    this.params = params;
-    this.state = state;
-    this.explaining = explaining;
-  }
-
-  public RerankParams params() {
-    return params;
-  }
-
-  RerankRequestState state() {
-    return state;
-  }
-
-  @Override
-  @SuppressWarnings("unchecked")
-  public TopDocsCollector<? extends ScoreDoc> getTopDocsCollector(int len, QueryCommand cmd, IndexSearcher searcher)
-      throws IOException {
-    SolrRequestInfo info = SolrRequestInfo.getRequestInfo();
-    if (boostedPriority == null && info != null) {
-      Map<Object, Object> context = info.getReq().getContext();
-      boostedPriority = (Set<BytesRef>) context.get(QueryElevationComponent.BOOSTED);
+    CrossEncoderRerankQuery(CrossEncoderQParserPlugin plugin, RerankParams params, boolean explaining) {
+        this(new MatchAllDocsQuery(), plugin, params, new RerankRequestState(), explaining);
     }
-    if (info != null) {
-      QueryResultKey key = QueryResultCacheEntries.keyOf(cmd);
-      SolrIndexSearcher solrSearcher = (SolrIndexSearcher) searcher;
-      info.addCloseHook(
-          () -> {
-            if (state.attempted() && state.status() != RerankStatus.OK) {
-              QueryResultCacheEntries.remove(solrSearcher, key);
-            }
-            state.release();
-          });
+
+    private CrossEncoderRerankQuery(
+            Query mainQuery,
+            CrossEncoderQParserPlugin plugin,
+            RerankParams params,
+            RerankRequestState state,
+            boolean explaining) {
+        super(
+                mainQuery,
+                params.reRankDocs(),
+                new CrossEncoderRescorer(
+                        plugin.model(params.model()), params, state, plugin.metrics(), plugin.scoreCacheName()),
+                null,
+                params.blender().operator());
+        this.plugin = plugin;
+        this.params = params;
+        this.state = state;
+        this.explaining = explaining;
     }
-    ReRankCollector reRank =
-        new ReRankCollector(window(), len, reRankQueryRescorer, cmd, searcher, boostedPriority, null, reRankOperator);
-    return new CrossEncoderRerankCollector(reRank, len, params.threshold(), state, params.enabled());
-  }
 
-  /** How many of the first-pass top docs are reranked: K, or fewer where the main query limits it. */
-  int window() {
-    if (mainQuery instanceof RerankWindow limited && limited.rerankWindow() >= 0) {
-      return Math.min(reRankDocs, limited.rerankWindow());
+    public RerankParams params() {
+        return params;
     }
-    return reRankDocs;
-  }
 
-  /**
-   * Model scores, with their passages, of the docs at {@code positions} (0-based places in the reranked
-   * ranking) that lie inside the rerank window, for a request served from the queryResultCache, where the
-   * rescorer did not run: read from the score cache, or computed again (as Solr's LTR transformer recomputes
-   * features).
-   */
-  Map<Integer, ModelScore> modelScoresServedFromCache(SolrIndexSearcher searcher, int[] docs, int[] positions)
-      throws IOException {
-    if (!params.enabled()) return Map.of();
-    int window = window();
-    int inWindow = 0;
-    int[] reranked = new int[docs.length];
-    for (int i = 0; i < docs.length; i++) if (positions[i] < window) reranked[inWindow++] = docs[i];
-    if (inWindow == 0) return Map.of();
-    return ((CrossEncoderRescorer) reRankQueryRescorer).modelScores(searcher, Arrays.copyOf(reranked, inWindow));
-  }
+    RerankRequestState state() {
+        return state;
+    }
 
-  @Override
-  public MergeStrategy getMergeStrategy() {
-    return new ShardStatusMerge();
-  }
+    @Override
+    @SuppressWarnings("unchecked")
+    public TopDocsCollector<? extends ScoreDoc> getTopDocsCollector(int len, QueryCommand cmd, IndexSearcher searcher)
+            throws IOException {
+        SolrRequestInfo info = SolrRequestInfo.getRequestInfo();
+        if (boostedPriority == null && info != null) {
+            Map<Object, Object> context = info.getReq().getContext();
+            boostedPriority = (Set<BytesRef>) context.get(QueryElevationComponent.BOOSTED);
+        }
+        if (info != null) {
+            QueryResultKey key = QueryResultCacheEntries.keyOf(cmd);
+            SolrIndexSearcher solrSearcher = (SolrIndexSearcher) searcher;
+            info.addCloseHook(() -> {
+                if (state.attempted() && state.status() != RerankStatus.OK) {
+                    QueryResultCacheEntries.remove(solrSearcher, key);
+                }
+                state.release();
+            });
+        }
+        ReRankCollector reRank = new ReRankCollector(
+                window(), len, reRankQueryRescorer, cmd, searcher, boostedPriority, null, reRankOperator);
+        return new CrossEncoderRerankCollector(reRank, len, params.threshold(), state, params.enabled());
+    }
 
-  @Override
-  protected Query rewrite(Query rewrittenMainQuery) {
-    return new CrossEncoderRerankQuery(rewrittenMainQuery, plugin, params, state, explaining);
-  }
+    /** How many of the first-pass top docs are reranked: K, or fewer where the main query limits it. */
+    int window() {
+        if (mainQuery instanceof RerankWindow limited && limited.rerankWindow() >= 0) {
+            return Math.min(reRankDocs, limited.rerankWindow());
+        }
+        return reRankDocs;
+    }
 
-  /** Explanations need this request's per-doc scores and first-pass explanations, so they really run. */
-  @Override
-  public boolean getCache() {
-    return !explaining && super.getCache();
-  }
+    /**
+     * Model scores, with their passages, of the docs at {@code positions} (0-based places in the reranked
+     * ranking) that lie inside the rerank window, for a request served from the queryResultCache, where the
+     * rescorer did not run: read from the score cache, or computed again (as Solr's LTR transformer recomputes
+     * features).
+     */
+    Map<Integer, ModelScore> modelScoresServedFromCache(SolrIndexSearcher searcher, int[] docs, int[] positions)
+            throws IOException {
+        if (!params.enabled()) return Map.of();
+        int window = window();
+        int inWindow = 0;
+        int[] reranked = new int[docs.length];
+        for (int i = 0; i < docs.length; i++) if (positions[i] < window) reranked[inWindow++] = docs[i];
+        if (inWindow == 0) return Map.of();
+        return ((CrossEncoderRescorer) reRankQueryRescorer).modelScores(searcher, Arrays.copyOf(reranked, inWindow));
+    }
 
-  @Override
-  public boolean equals(Object other) {
-    if (this == other) return true; // lets the cache entry of a failed rerank be found and removed
-    if (!sameClassAs(other)) return false;
-    CrossEncoderRerankQuery that = (CrossEncoderRerankQuery) other;
-    return state.cacheable()
-        && that.state.cacheable()
-        && mainQuery.equals(that.mainQuery)
-        && params.equals(that.params);
-  }
+    @Override
+    public MergeStrategy getMergeStrategy() {
+        return new ShardStatusMerge();
+    }
 
-  @Override
-  public int hashCode() {
-    return 31 * (31 * classHash() + mainQuery.hashCode()) + params.hashCode();
-  }
+    @Override
+    protected Query rewrite(Query rewrittenMainQuery) {
+        return new CrossEncoderRerankQuery(rewrittenMainQuery, plugin, params, state, explaining);
+    }
 
-  @Override
-  public String toString(String field) {
-    return "{!crossencoder mainQuery='" + mainQuery.toString(field) + "' " + params + "}";
-  }
+    /** Explanations need this request's per-doc scores and first-pass explanations, so they really run. */
+    @Override
+    public boolean getCache() {
+        return !explaining && super.getCache();
+    }
+
+    @Override
+    public boolean equals(Object other) {
+        if (this == other) return true; // lets the cache entry of a failed rerank be found and removed
+        if (!sameClassAs(other)) return false;
+        CrossEncoderRerankQuery that = (CrossEncoderRerankQuery) other;
+        return state.cacheable()
+                && that.state.cacheable()
+                && mainQuery.equals(that.mainQuery)
+                && params.equals(that.params);
+    }
+
+    @Override
+    public int hashCode() {
+        return 31 * (31 * classHash() + mainQuery.hashCode()) + params.hashCode();
+    }
+
+    @Override
+    public String toString(String field) {
+        return "{!crossencoder mainQuery='" + mainQuery.toString(field) + "' " + params + "}";
+    }
 }

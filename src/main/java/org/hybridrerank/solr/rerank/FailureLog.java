@@ -12,58 +12,58 @@ import org.slf4j.Logger;
  * exception class); the next line of a kind says how many were left out since the previous one.
  */
 final class FailureLog {
-  static final long DEFAULT_INTERVAL_NANOS = TimeUnit.MINUTES.toNanos(1);
+    static final long DEFAULT_INTERVAL_NANOS = TimeUnit.MINUTES.toNanos(1);
 
-  private final Logger log;
-  private final long intervalNanos;
-  private final LongSupplier clock;
-  private final Map<String, Window> windows = new ConcurrentHashMap<>();
+    private final Logger log;
+    private final long intervalNanos;
+    private final LongSupplier clock;
+    private final Map<String, Window> windows = new ConcurrentHashMap<>();
 
-  private static final class Window {
-    long openedAt;
-    int leftOut;
+    private static final class Window {
+        long openedAt;
+        int leftOut;
 
-    Window(long openedAt) {
-      this.openedAt = openedAt;
+        Window(long openedAt) {
+            this.openedAt = openedAt;
+        }
     }
-  }
 
-  FailureLog(Logger log) {
-    this(log, DEFAULT_INTERVAL_NANOS, System::nanoTime);
-  }
-
-  FailureLog(Logger log, long intervalNanos, LongSupplier clock) {
-    this.log = log;
-    this.intervalNanos = intervalNanos;
-    this.clock = clock;
-  }
-
-  /** Logs {@code message} with {@code failure} as a warning, unless this kind was logged within the interval. */
-  void warn(String kind, String message, Throwable failure) {
-    int leftOut = admit(kind);
-    if (leftOut < 0) return;
-    if (leftOut == 0) {
-      log.warn(message, failure);
-    } else {
-      log.warn("{} ({} more like it left out of the log since the last one)", message, leftOut, failure);
+    FailureLog(Logger log) {
+        this(log, DEFAULT_INTERVAL_NANOS, System::nanoTime);
     }
-  }
 
-  /** -1 when this occurrence stays out of the log, else how many of its kind were left out before it. */
-  int admit(String kind) {
-    long now = clock.getAsLong();
-    Window fresh = new Window(now);
-    Window window = windows.putIfAbsent(kind, fresh);
-    if (window == null) return 0;
-    synchronized (window) {
-      if (now - window.openedAt < intervalNanos) {
-        window.leftOut++;
-        return -1;
-      }
-      int leftOut = window.leftOut;
-      window.openedAt = now;
-      window.leftOut = 0;
-      return leftOut;
+    FailureLog(Logger log, long intervalNanos, LongSupplier clock) {
+        this.log = log;
+        this.intervalNanos = intervalNanos;
+        this.clock = clock;
     }
-  }
+
+    /** Logs {@code message} with {@code failure} as a warning, unless this kind was logged within the interval. */
+    void warn(String kind, String message, Throwable failure) {
+        int leftOut = admit(kind);
+        if (leftOut < 0) return;
+        if (leftOut == 0) {
+            log.warn(message, failure);
+        } else {
+            log.warn("{} ({} more like it left out of the log since the last one)", message, leftOut, failure);
+        }
+    }
+
+    /** -1 when this occurrence stays out of the log, else how many of its kind were left out before it. */
+    int admit(String kind) {
+        long now = clock.getAsLong();
+        Window fresh = new Window(now);
+        Window window = windows.putIfAbsent(kind, fresh);
+        if (window == null) return 0;
+        synchronized (window) {
+            if (now - window.openedAt < intervalNanos) {
+                window.leftOut++;
+                return -1;
+            }
+            int leftOut = window.leftOut;
+            window.openedAt = now;
+            window.leftOut = 0;
+            return leftOut;
+        }
+    }
 }

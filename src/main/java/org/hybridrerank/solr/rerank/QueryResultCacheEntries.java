@@ -17,31 +17,39 @@ import org.slf4j.LoggerFactory;
  * rename the field, the entry stays where it is (its query equals no other request's, so it is never served).
  */
 final class QueryResultCacheEntries {
-  private static final Logger log = LoggerFactory.getLogger(MethodHandles.lookup().lookupClass());
-  private static final VarHandle CACHE = cacheField();
+    private static final Logger log =
+            LoggerFactory.getLogger(MethodHandles.lookup().lookupClass());
+    private static final VarHandle CACHE = cacheField();
 
-  private QueryResultCacheEntries() {}
+    private QueryResultCacheEntries() {}
 
-  private static VarHandle cacheField() {
-    try {
-      return MethodHandles.privateLookupIn(SolrIndexSearcher.class, MethodHandles.lookup())
-          .findVarHandle(SolrIndexSearcher.class, "queryResultCache", SolrCache.class);
-    } catch (ReflectiveOperationException | RuntimeException e) {
-      log.info("cannot reach the queryResultCache of this Solr version; failed reranks stay unservable entries", e);
-      return null;
+    private static VarHandle cacheField() {
+        try {
+            return MethodHandles.privateLookupIn(SolrIndexSearcher.class, MethodHandles.lookup())
+                    .findVarHandle(SolrIndexSearcher.class, "queryResultCache", SolrCache.class);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            log.info(
+                    "cannot reach the queryResultCache of this Solr version; failed reranks stay unservable entries",
+                    e);
+            return null;
+        }
     }
-  }
 
-  /** The key Solr's getDocListC uses for this command (its flags and filters as they are now). */
-  static QueryResultKey keyOf(QueryCommand cmd) {
-    return new QueryResultKey(
-        cmd.getQuery(), cmd.getFilterList(), cmd.getSort(), cmd.getFlags(), cmd.getMinExactCount(), cmd.isDistribStatsDisabled());
-  }
+    /** The key Solr's getDocListC uses for this command (its flags and filters as they are now). */
+    static QueryResultKey keyOf(QueryCommand cmd) {
+        return new QueryResultKey(
+                cmd.getQuery(),
+                cmd.getFilterList(),
+                cmd.getSort(),
+                cmd.getFlags(),
+                cmd.getMinExactCount(),
+                cmd.isDistribStatsDisabled());
+    }
 
-  @SuppressWarnings("unchecked")
-  static void remove(SolrIndexSearcher searcher, QueryResultKey key) {
-    if (CACHE == null) return;
-    SolrCache<QueryResultKey, ?> cache = (SolrCache<QueryResultKey, ?>) CACHE.get(searcher);
-    if (cache != null) cache.remove(key);
-  }
+    @SuppressWarnings("unchecked")
+    static void remove(SolrIndexSearcher searcher, QueryResultKey key) {
+        if (CACHE == null) return;
+        SolrCache<QueryResultKey, ?> cache = (SolrCache<QueryResultKey, ?>) CACHE.get(searcher);
+        if (cache != null) cache.remove(key);
+    }
 }

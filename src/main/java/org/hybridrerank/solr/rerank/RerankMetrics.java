@@ -13,46 +13,46 @@ import org.hybridrerank.solr.model.ScoringStats;
  * timeouts and errors.
  */
 final class RerankMetrics {
-  final Timer loadText;
-  final Timer tokenize;
-  final Timer inference;
-  final Counter reranks;
-  final Counter pairsScored;
-  final Counter cacheHits;
-  final Counter cacheMisses;
-  final Counter timeouts;
-  final Counter errors;
+    final Timer loadText;
+    final Timer tokenize;
+    final Timer inference;
+    final Counter reranks;
+    final Counter pairsScored;
+    final Counter cacheHits;
+    final Counter cacheMisses;
+    final Counter timeouts;
+    final Counter errors;
 
-  private RerankMetrics(Metrics metrics) {
-    loadText = metrics.timer("loadText");
-    tokenize = metrics.timer("tokenize");
-    inference = metrics.timer("inference");
-    reranks = metrics.counter("reranks");
-    pairsScored = metrics.counter("pairsScored");
-    cacheHits = metrics.counter("scoreCacheHits");
-    cacheMisses = metrics.counter("scoreCacheMisses");
-    timeouts = metrics.counter("timeouts");
-    errors = metrics.counter("errors");
-  }
-
-  static RerankMetrics register(SolrMetricsContext context, String category, String scope) {
-    return new RerankMetrics(new Metrics(context, category, scope));
-  }
-
-  /** Until Solr registers the plugin (and in code that runs outside a core): counted, but nowhere shown. */
-  static RerankMetrics unregistered() {
-    return new RerankMetrics(new Metrics(null));
-  }
-
-  void succeeded(long loadNanos, ScoringStats stats, int cacheHitCount, int cacheMissCount) {
-    reranks.inc();
-    loadText.update(loadNanos, TimeUnit.NANOSECONDS);
-    if (stats.passages() > 0) {
-      tokenize.update(stats.tokenizeNanos(), TimeUnit.NANOSECONDS);
-      inference.update(stats.inferenceNanos(), TimeUnit.NANOSECONDS);
+    private RerankMetrics(Metrics metrics) {
+        loadText = metrics.timer("loadText");
+        tokenize = metrics.timer("tokenize");
+        inference = metrics.timer("inference");
+        reranks = metrics.counter("reranks");
+        pairsScored = metrics.counter("pairsScored");
+        cacheHits = metrics.counter("scoreCacheHits");
+        cacheMisses = metrics.counter("scoreCacheMisses");
+        timeouts = metrics.counter("timeouts");
+        errors = metrics.counter("errors");
     }
-    pairsScored.inc(stats.passages());
-    cacheHits.inc(cacheHitCount);
-    cacheMisses.inc(cacheMissCount);
-  }
+
+    static RerankMetrics register(SolrMetricsContext context, String category, String scope) {
+        return new RerankMetrics(new Metrics(context, category, scope));
+    }
+
+    /** Until Solr registers the plugin (and in code that runs outside a core): counted, but nowhere shown. */
+    static RerankMetrics unregistered() {
+        return new RerankMetrics(new Metrics(null));
+    }
+
+    void succeeded(long loadNanos, ScoringStats stats, int cacheHitCount, int cacheMissCount) {
+        reranks.inc();
+        loadText.update(loadNanos, TimeUnit.NANOSECONDS);
+        if (stats.passages() > 0) {
+            tokenize.update(stats.tokenizeNanos(), TimeUnit.NANOSECONDS);
+            inference.update(stats.inferenceNanos(), TimeUnit.NANOSECONDS);
+        }
+        pairsScored.inc(stats.passages());
+        cacheHits.inc(cacheHitCount);
+        cacheMisses.inc(cacheMissCount);
+    }
 }

@@ -10,86 +10,86 @@ import org.hybridrerank.solr.model.ScoringStats;
  * threshold and for explain), and timings for debug. Shared by a query and its rewrites within one request.
  */
 final class RerankRequestState {
-  /** Per doc: model score (after the score transform) with the passage read, and final (blended) score. */
-  record DocScores(ModelScore modelScore, float fin) {
-    float model() {
-      return modelScore.score();
+    /** Per doc: model score (after the score transform) with the passage read, and final (blended) score. */
+    record DocScores(ModelScore modelScore, float fin) {
+        float model() {
+            return modelScore.score();
+        }
     }
-  }
 
-  private volatile boolean attempted;
-  private volatile RerankStatus status;
-  private volatile boolean cacheable = true;
-  private Map<Integer, DocScores> scores = Map.of();
-  private long loadNanos;
-  private ScoringStats stats;
-  private int cacheHits;
+    private volatile boolean attempted;
+    private volatile RerankStatus status;
+    private volatile boolean cacheable = true;
+    private Map<Integer, DocScores> scores = Map.of();
+    private long loadNanos;
+    private ScoringStats stats;
+    private int cacheHits;
 
-  boolean attempted() {
-    return attempted;
-  }
-
-  void started() {
-    attempted = true;
-  }
-
-  synchronized void succeeded(Map<Integer, DocScores> scores, long loadNanos, ScoringStats stats, int cacheHits) {
-    this.scores = new HashMap<>(scores);
-    this.loadNanos = loadNanos;
-    this.stats = stats;
-    this.cacheHits = cacheHits;
-    this.status = RerankStatus.OK;
-  }
-
-  /** A failed rerank must never be served again from the query result cache. */
-  void failed(RerankStatus status) {
-    this.status = status;
-    this.cacheable = false;
-  }
-
-  RerankStatus status() {
-    return status;
-  }
-
-  boolean cacheable() {
-    return cacheable;
-  }
-
-  synchronized DocScores scoresOf(int docId) {
-    return scores.get(docId);
-  }
-
-  /** Model score by docid of every reranked doc. */
-  synchronized Map<Integer, ModelScore> modelScores() {
-    Map<Integer, ModelScore> out = new HashMap<>(scores.size() * 2);
-    scores.forEach((doc, s) -> out.put(doc, s.modelScore()));
-    return out;
-  }
-
-  synchronized long countAtLeast(float threshold) {
-    return scores.values().stream().filter(s -> s.model() >= threshold).count();
-  }
-
-  /** Drops per-doc data once the request is over; the query object may live on as a cache key. */
-  synchronized void release() {
-    scores = Map.of();
-  }
-
-  synchronized SimpleOrderedMap<Object> timings() {
-    SimpleOrderedMap<Object> out = new SimpleOrderedMap<>();
-    out.add("status", status == null ? RerankStatus.SKIPPED.label() : status.label());
-    if (stats != null) {
-      out.add("loadTextMs", loadNanos / 1e6);
-      out.add("tokenizeMs", stats.tokenizeNanos() / 1e6);
-      out.add("inferenceMs", stats.inferenceNanos() / 1e6);
-      out.add("docs", scores.size());
-      out.add("scoreCacheHits", cacheHits);
-      out.add("pairsScored", stats.passages());
-      out.add("sequences", stats.sequences());
-      out.add("batches", stats.batches());
-      out.add("realTokens", stats.realTokens());
-      out.add("paddedTokens", stats.paddedTokens());
+    boolean attempted() {
+        return attempted;
     }
-    return out;
-  }
+
+    void started() {
+        attempted = true;
+    }
+
+    synchronized void succeeded(Map<Integer, DocScores> scores, long loadNanos, ScoringStats stats, int cacheHits) {
+        this.scores = new HashMap<>(scores);
+        this.loadNanos = loadNanos;
+        this.stats = stats;
+        this.cacheHits = cacheHits;
+        this.status = RerankStatus.OK;
+    }
+
+    /** A failed rerank must never be served again from the query result cache. */
+    void failed(RerankStatus status) {
+        this.status = status;
+        this.cacheable = false;
+    }
+
+    RerankStatus status() {
+        return status;
+    }
+
+    boolean cacheable() {
+        return cacheable;
+    }
+
+    synchronized DocScores scoresOf(int docId) {
+        return scores.get(docId);
+    }
+
+    /** Model score by docid of every reranked doc. */
+    synchronized Map<Integer, ModelScore> modelScores() {
+        Map<Integer, ModelScore> out = new HashMap<>(scores.size() * 2);
+        scores.forEach((doc, s) -> out.put(doc, s.modelScore()));
+        return out;
+    }
+
+    synchronized long countAtLeast(float threshold) {
+        return scores.values().stream().filter(s -> s.model() >= threshold).count();
+    }
+
+    /** Drops per-doc data once the request is over; the query object may live on as a cache key. */
+    synchronized void release() {
+        scores = Map.of();
+    }
+
+    synchronized SimpleOrderedMap<Object> timings() {
+        SimpleOrderedMap<Object> out = new SimpleOrderedMap<>();
+        out.add("status", status == null ? RerankStatus.SKIPPED.label() : status.label());
+        if (stats != null) {
+            out.add("loadTextMs", loadNanos / 1e6);
+            out.add("tokenizeMs", stats.tokenizeNanos() / 1e6);
+            out.add("inferenceMs", stats.inferenceNanos() / 1e6);
+            out.add("docs", scores.size());
+            out.add("scoreCacheHits", cacheHits);
+            out.add("pairsScored", stats.passages());
+            out.add("sequences", stats.sequences());
+            out.add("batches", stats.batches());
+            out.add("realTokens", stats.realTokens());
+            out.add("paddedTokens", stats.paddedTokens());
+        }
+        return out;
+    }
 }

@@ -6,6 +6,6 @@ package org.hybridrerank.solr.rerank;
  * exactly that part instead of its own top K (K inferences in all, not K per shard).
  */
 public interface RerankWindow {
-  /** Docs to rerank at most, or -1 for no limit beyond {@code reRankDocs}. */
-  int rerankWindow();
+    /** Docs to rerank at most, or -1 for no limit beyond {@code reRankDocs}. */
+    int rerankWindow();
 }

@@ -7,22 +7,22 @@ import java.util.Locale;
  * blending and Solr's scaling conventions; {@code sigmoid} maps them into (0, 1).
  */
 public enum ScoreTransform {
-  LOGIT {
-    @Override
-    public float apply(float raw) {
-      return raw;
-    }
-  },
-  SIGMOID {
-    @Override
-    public float apply(float raw) {
-      return (float) (1.0 / (1.0 + Math.exp(-raw)));
-    }
-  };
+    LOGIT {
+        @Override
+        public float apply(float raw) {
+            return raw;
+        }
+    },
+    SIGMOID {
+        @Override
+        public float apply(float raw) {
+            return (float) (1.0 / (1.0 + Math.exp(-raw)));
+        }
+    };
 
-  public abstract float apply(float raw);
+    public abstract float apply(float raw);
 
-  public String label() {
-    return name().toLowerCase(Locale.ROOT);
-  }
+    public String label() {
+        return name().toLowerCase(Locale.ROOT);
+    }
 }

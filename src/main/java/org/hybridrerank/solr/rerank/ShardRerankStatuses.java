@@ -10,38 +10,38 @@ import org.apache.solr.common.util.NamedList;
  * worst wins (error, then timeout, then ok, then skipped), and the detail names the shards it came from.
  */
 public final class ShardRerankStatuses {
-  private RerankStatus merged;
-  private final List<String> details = new ArrayList<>();
+    private RerankStatus merged;
+    private final List<String> details = new ArrayList<>();
 
-  /** Adds one shard's response header; a shard that did not report (no rank query there) adds nothing. */
-  public void add(String shard, NamedList<?> responseHeader) {
-    Object label = responseHeader == null ? null : responseHeader.get(RerankStatus.HEADER);
-    if (label == null) return;
-    RerankStatus status;
-    Object detail = responseHeader.get(RerankStatus.DETAIL_HEADER);
-    try {
-      status = RerankStatus.valueOf(label.toString().toUpperCase(Locale.ROOT));
-    } catch (IllegalArgumentException e) {
-      // a shard on another plugin version: an answer we cannot read is not an answer we can vouch for
-      status = RerankStatus.ERROR;
-      detail = "unknown rerank.status '" + label + "'";
+    /** Adds one shard's response header; a shard that did not report (no rank query there) adds nothing. */
+    public void add(String shard, NamedList<?> responseHeader) {
+        Object label = responseHeader == null ? null : responseHeader.get(RerankStatus.HEADER);
+        if (label == null) return;
+        RerankStatus status;
+        Object detail = responseHeader.get(RerankStatus.DETAIL_HEADER);
+        try {
+            status = RerankStatus.valueOf(label.toString().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            // a shard on another plugin version: an answer we cannot read is not an answer we can vouch for
+            status = RerankStatus.ERROR;
+            detail = "unknown rerank.status '" + label + "'";
+        }
+        if (detail != null) details.add(shard + ": " + detail);
+        if (severity(status) > severity(merged)) merged = status;
     }
-    if (detail != null) details.add(shard + ": " + detail);
-    if (severity(status) > severity(merged)) merged = status;
-  }
 
-  private static int severity(RerankStatus status) {
-    if (status == null) return -1;
-    return switch (status) {
-      case SKIPPED -> 0;
-      case OK -> 1;
-      case TIMEOUT -> 2;
-      case ERROR -> 3;
-    };
-  }
+    private static int severity(RerankStatus status) {
+        if (status == null) return -1;
+        return switch (status) {
+            case SKIPPED -> 0;
+            case OK -> 1;
+            case TIMEOUT -> 2;
+            case ERROR -> 3;
+        };
+    }
 
-  /** Replaces the coordinator's own status (set when it parsed rq) with the merged one. */
-  public void report() {
-    if (merged != null) merged.report(details.isEmpty() ? null : String.join("; ", details));
-  }
+    /** Replaces the coordinator's own status (set when it parsed rq) with the merged one. */
+    public void report() {
+        if (merged != null) merged.report(details.isEmpty() ? null : String.join("; ", details));
+    }
 }

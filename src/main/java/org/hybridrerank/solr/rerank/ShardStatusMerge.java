@@ -13,34 +13,34 @@ import org.apache.solr.search.SolrIndexSearcher;
  * to the hybrid stage), so a plain distributed rerank needs no other component.
  */
 final class ShardStatusMerge implements MergeStrategy {
-  @Override
-  public void merge(ResponseBuilder rb, ShardRequest sreq) {
-    if ((sreq.purpose & ShardRequest.PURPOSE_GET_TOP_IDS) == 0) return;
-    ShardRerankStatuses statuses = new ShardRerankStatuses();
-    for (ShardResponse srsp : sreq.responses) {
-      // a shard that failed (shards.tolerant=true) reports nothing: its docs are missing, not first-stage ordered
-      if (srsp.getException() != null || srsp.getSolrResponse() == null) continue;
-      NamedList<Object> response = srsp.getSolrResponse().getResponse();
-      if (response != null) statuses.add(srsp.getShard(), (NamedList<?>) response.get("responseHeader"));
+    @Override
+    public void merge(ResponseBuilder rb, ShardRequest sreq) {
+        if ((sreq.purpose & ShardRequest.PURPOSE_GET_TOP_IDS) == 0) return;
+        ShardRerankStatuses statuses = new ShardRerankStatuses();
+        for (ShardResponse srsp : sreq.responses) {
+            // a shard that failed (shards.tolerant=true) reports nothing: its docs are missing, not first-stage ordered
+            if (srsp.getException() != null || srsp.getSolrResponse() == null) continue;
+            NamedList<Object> response = srsp.getSolrResponse().getResponse();
+            if (response != null) statuses.add(srsp.getShard(), (NamedList<?>) response.get("responseHeader"));
+        }
+        statuses.report();
     }
-    statuses.report();
-  }
 
-  @Override
-  public boolean mergesIds() {
-    return false;
-  }
+    @Override
+    public boolean mergesIds() {
+        return false;
+    }
 
-  @Override
-  public boolean handlesMergeFields() {
-    return false;
-  }
+    @Override
+    public boolean handlesMergeFields() {
+        return false;
+    }
 
-  @Override
-  public void handleMergeFields(ResponseBuilder rb, SolrIndexSearcher searcher) {}
+    @Override
+    public void handleMergeFields(ResponseBuilder rb, SolrIndexSearcher searcher) {}
 
-  @Override
-  public int getCost() {
-    return 0;
-  }
+    @Override
+    public int getCost() {
+        return 0;
+    }
 }

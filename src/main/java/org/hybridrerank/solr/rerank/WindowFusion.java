@@ -11,23 +11,23 @@ import org.hybridrerank.solr.fusion.RankedScores;
  * where {@code replace} would trust it alone.
  */
 public record WindowFusion(Fusion fusion, double modelWeight) {
-  /**
-   * Final scores of the window's docs (in first-pass order).
-   *
-   * @param firstStage the first stage's lists over the window, or empty: then the first-pass ranking is the
-   *     one first-stage list
-   */
-  float[] finalScores(float[] firstPass, float[] model, List<RankedScores> firstStage) {
-    List<RankedScores> lists = new ArrayList<>(firstStage);
-    if (lists.isEmpty()) lists.add(RankedScores.byScore("first-pass", 1.0, firstPass));
-    lists.add(RankedScores.byScore("model", modelWeight, model));
-    double[] fused = fusion.fuse(model.length, lists);
-    float[] out = new float[fused.length];
-    for (int i = 0; i < out.length; i++) out[i] = (float) fused[i];
-    return out;
-  }
+    /**
+     * Final scores of the window's docs (in first-pass order).
+     *
+     * @param firstStage the first stage's lists over the window, or empty: then the first-pass ranking is the
+     *     one first-stage list
+     */
+    float[] finalScores(float[] firstPass, float[] model, List<RankedScores> firstStage) {
+        List<RankedScores> lists = new ArrayList<>(firstStage);
+        if (lists.isEmpty()) lists.add(RankedScores.byScore("first-pass", 1.0, firstPass));
+        lists.add(RankedScores.byScore("model", modelWeight, model));
+        double[] fused = fusion.fuse(model.length, lists);
+        float[] out = new float[fused.length];
+        for (int i = 0; i < out.length; i++) out[i] = (float) fused[i];
+        return out;
+    }
 
-  String describe() {
-    return fusion.describe() + ", modelWeight=" + modelWeight;
-  }
+    String describe() {
+        return fusion.describe() + ", modelWeight=" + modelWeight;
+    }
 }

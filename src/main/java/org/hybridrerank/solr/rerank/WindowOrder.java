@@ -7,15 +7,15 @@ import java.util.Arrays;
  * a tie never depends on docids. One function for the rescorer and for offline tuning (bin/tune).
  */
 public final class WindowOrder {
-  private WindowOrder() {}
+    private WindowOrder() {}
 
-  /** Positions into {@code finalScores} (the window in first-pass order), best first. */
-  public static int[] of(float[] finalScores) {
-    Integer[] order = new Integer[finalScores.length];
-    for (int i = 0; i < order.length; i++) order[i] = i;
-    Arrays.sort(order, (a, b) -> Float.compare(finalScores[b], finalScores[a]));
-    int[] out = new int[order.length];
-    for (int i = 0; i < out.length; i++) out[i] = order[i];
-    return out;
-  }
+    /** Positions into {@code finalScores} (the window in first-pass order), best first. */
+    public static int[] of(float[] finalScores) {
+        Integer[] order = new Integer[finalScores.length];
+        for (int i = 0; i < order.length; i++) order[i] = i;
+        Arrays.sort(order, (a, b) -> Float.compare(finalScores[b], finalScores[a]));
+        int[] out = new int[order.length];
+        for (int i = 0; i < out.length; i++) out[i] = order[i];
+        return out;
+    }
 }

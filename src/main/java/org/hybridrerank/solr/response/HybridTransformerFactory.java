@@ -26,64 +26,65 @@ import org.hybridrerank.solr.rerank.RerankScores;
  * which fields and separator make the model text; it reads the doc's fields again, so it is off by default.
  */
 public class HybridTransformerFactory extends TransformerFactory {
-  static final String PASSAGE_TEXT = "passageText";
+    static final String PASSAGE_TEXT = "passageText";
 
-  @Override
-  public DocTransformer create(String field, SolrParams params, SolrQueryRequest req) {
-    HybridResult.markWanted(req);
-    boolean passageText = passageTextWanted(params);
-    return new DocTransformer() {
-      @Override
-      public String getName() {
-        return field;
-      }
+    @Override
+    public DocTransformer create(String field, SolrParams params, SolrQueryRequest req) {
+        HybridResult.markWanted(req);
+        boolean passageText = passageTextWanted(params);
+        return new DocTransformer() {
+            @Override
+            public String getName() {
+                return field;
+            }
 
-      @Override
-      public void transform(SolrDocument doc, int docid) throws IOException {
-        SimpleOrderedMap<Object> info = new SimpleOrderedMap<>();
-        FusedCandidate candidate = HybridResult.of(req, docid);
-        if (candidate != null) {
-          if (candidate.lexicalRank() > 0) {
-            info.add("lexical_rank", candidate.lexicalRank());
-            info.add("lexical_score", candidate.lexicalScore());
-          }
-          if (candidate.vectorRank() > 0) {
-            info.add("vector_rank", candidate.vectorRank());
-            info.add("vector_score", candidate.vectorScore());
-          }
-          info.add("fused_score", candidate.fusedScore());
-        }
-        ModelScore ce = RerankScores.modelScoreOf(req, docid);
-        if (ce == null) ce = HybridResult.forwardedModelScore(req, docid);
-        if (ce != null) {
-          info.add("ce_score", ce.score());
-          PassageSpan passage = ce.passage();
-          if (passage != null) {
-            info.add("ce_passage", List.of(passage.start(), passage.end()));
-            String text = passageText ? passageText(req, docid, passage) : null;
-            if (text != null) info.add("ce_passage_text", text);
-          }
-        }
-        doc.setField(field, info);
-      }
-    };
-  }
+            @Override
+            public void transform(SolrDocument doc, int docid) throws IOException {
+                SimpleOrderedMap<Object> info = new SimpleOrderedMap<>();
+                FusedCandidate candidate = HybridResult.of(req, docid);
+                if (candidate != null) {
+                    if (candidate.lexicalRank() > 0) {
+                        info.add("lexical_rank", candidate.lexicalRank());
+                        info.add("lexical_score", candidate.lexicalScore());
+                    }
+                    if (candidate.vectorRank() > 0) {
+                        info.add("vector_rank", candidate.vectorRank());
+                        info.add("vector_score", candidate.vectorScore());
+                    }
+                    info.add("fused_score", candidate.fusedScore());
+                }
+                ModelScore ce = RerankScores.modelScoreOf(req, docid);
+                if (ce == null) ce = HybridResult.forwardedModelScore(req, docid);
+                if (ce != null) {
+                    info.add("ce_score", ce.score());
+                    PassageSpan passage = ce.passage();
+                    if (passage != null) {
+                        info.add("ce_passage", List.of(passage.start(), passage.end()));
+                        String text = passageText ? passageText(req, docid, passage) : null;
+                        if (text != null) info.add("ce_passage_text", text);
+                    }
+                }
+                doc.setField(field, info);
+            }
+        };
+    }
 
-  private static boolean passageTextWanted(SolrParams params) {
-    String value = params == null ? null : params.get(PASSAGE_TEXT);
-    if (value == null || value.equals("false")) return false;
-    if (value.equals("true")) return true;
-    throw new SolrException(
-        SolrException.ErrorCode.BAD_REQUEST,
-        "[hybrid]: " + PASSAGE_TEXT + " must be true or false, got '" + value + "'");
-  }
+    private static boolean passageTextWanted(SolrParams params) {
+        String value = params == null ? null : params.get(PASSAGE_TEXT);
+        if (value == null || value.equals("false")) return false;
+        if (value.equals("true")) return true;
+        throw new SolrException(
+                SolrException.ErrorCode.BAD_REQUEST,
+                "[hybrid]: " + PASSAGE_TEXT + " must be true or false, got '" + value + "'");
+    }
 
-  /** The passage's characters of the doc's model text, read as the rerank read it; null without a rerank. */
-  private static String passageText(SolrQueryRequest req, int docid, PassageSpan passage) throws IOException {
-    RerankParams rerank = RerankScores.paramsOf(req);
-    if (rerank == null) return null;
-    String text = new DocumentText(rerank.fields(), rerank.fieldSeparator()).load(req.getSearcher(), new int[] {docid})[0];
-    // the doc is the one the model read (same searcher), so the span lies inside its text
-    return text.substring(Math.min(passage.start(), text.length()), Math.min(passage.end(), text.length()));
-  }
+    /** The passage's characters of the doc's model text, read as the rerank read it; null without a rerank. */
+    private static String passageText(SolrQueryRequest req, int docid, PassageSpan passage) throws IOException {
+        RerankParams rerank = RerankScores.paramsOf(req);
+        if (rerank == null) return null;
+        String text = new DocumentText(rerank.fields(), rerank.fieldSeparator())
+                .load(req.getSearcher(), new int[] {docid})[0];
+        // the doc is the one the model read (same searcher), so the span lies inside its text
+        return text.substring(Math.min(passage.start(), text.length()), Math.min(passage.end(), text.length()));
+    }
 }

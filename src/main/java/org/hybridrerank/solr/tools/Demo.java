@@ -5,7 +5,6 @@ import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
@@ -23,8 +22,8 @@ import org.apache.solr.client.solrj.request.QueryRequest;
 import org.apache.solr.client.solrj.response.QueryResponse;
 import org.apache.solr.embedded.JettyConfig;
 import org.apache.solr.embedded.JettySolrRunner;
-import org.hybridrerank.solr.tools.compare.ComparePage;
 import org.hybridrerank.solr.tools.compare.CompareJettySolrRunner;
+import org.hybridrerank.solr.tools.compare.ComparePage;
 import org.hybridrerank.solr.tools.compare.JudgmentsJson;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -37,354 +36,416 @@ import picocli.CommandLine.Spec;
  * requests printed, then serving until stopped. The dataset is read and checked before Solr starts; a dataset
  * without documents, or documents Solr rejects, end the demo with a non-zero exit.
  */
-@Command(name = "demo", mixinStandardHelpOptions = true, description = "Serve Solr with hybrid retrieval and reranking on a dataset.")
+@Command(
+        name = "demo",
+        mixinStandardHelpOptions = true,
+        description = "Serve Solr with hybrid retrieval and reranking on a dataset.")
 public final class Demo implements Callable<Integer> {
-  @Option(names = "--port", defaultValue = "8983", description = "HTTP port (default ${DEFAULT-VALUE})")
-  int port;
+    @Option(names = "--port", defaultValue = "8983", description = "HTTP port (default ${DEFAULT-VALUE})")
+    int port;
 
-  @Option(names = "--dataset", description = "BEIR or TREC folder, nested folders and .gz files included "
-      + "(default: SciFact under the shared folder, else in data/, downloaded if missing)")
-  Path dataset;
+    @Option(
+            names = "--dataset",
+            description = "BEIR or TREC folder, nested folders and .gz files included "
+                    + "(default: SciFact under the shared folder, else in data/, downloaded if missing)")
+    Path dataset;
 
-  @Option(names = "--topic-field", defaultValue = "title", converter = TopicField.Converter.class,
-      description = "part of a TREC topic used as the example query: title, desc or title+desc (default ${DEFAULT-VALUE})")
-  TopicField topicField;
+    @Option(
+            names = "--topic-field",
+            defaultValue = "title",
+            converter = TopicField.Converter.class,
+            description =
+                    "part of a TREC topic used as the example query: title, desc or title+desc (default ${DEFAULT-VALUE})")
+    TopicField topicField;
 
-  @Option(names = "--collection", description = "core name (default: the dataset folder's name)")
-  String collection;
+    @Option(names = "--collection", description = "core name (default: the dataset folder's name)")
+    String collection;
 
-  @Option(names = "--models", description = "folder holding the cross-encoder (default: models under the shared folder, then solr-conf/models where models/fetch installs)")
-  Path models;
+    @Option(
+            names = "--models",
+            description =
+                    "folder holding the cross-encoder (default: models under the shared folder, then solr-conf/models where models/fetch installs)")
+    Path models;
 
-  @Option(names = "--cross-encoder", description = "cross-encoder folder name inside --models (default: "
-      + DemoInputs.TUNED_RERANKER + " where found, else " + DemoInputs.PUBLIC_RERANKER + ", downloaded if missing)")
-  String crossEncoder;
+    @Option(
+            names = "--cross-encoder",
+            description = "cross-encoder folder name inside --models (default: " + DemoInputs.TUNED_RERANKER
+                    + " where found, else " + DemoInputs.PUBLIC_RERANKER + ", downloaded if missing)")
+    String crossEncoder;
 
-  @Option(names = "--embedder", defaultValue = EmbedderChoice.DEFAULT,
-      description = "bi-encoder: bge-small-en-v15-q (default) or all-minilm-l6-v2-q (faster), both unpacked by the build, or a model folder")
-  String embedder;
+    @Option(
+            names = "--embedder",
+            defaultValue = EmbedderChoice.DEFAULT,
+            description =
+                    "bi-encoder: bge-small-en-v15-q (default) or all-minilm-l6-v2-q (faster), both unpacked by the build, or a model folder")
+    String embedder;
 
-  @Option(names = "--jar", defaultValue = "target/solr-hybrid-rerank-0.1.0.jar", description = "plugin jar installed into Solr's lib/ (default ${DEFAULT-VALUE})")
-  Path jar;
+    @Option(
+            names = "--jar",
+            defaultValue = "target/solr-hybrid-rerank-0.1.0.jar",
+            description = "plugin jar installed into Solr's lib/ (default ${DEFAULT-VALUE})")
+    Path jar;
 
-  @Option(names = "--home", defaultValue = "demo-data/solr-home", description = "Solr home (default ${DEFAULT-VALUE})")
-  Path home;
+    @Option(
+            names = "--home",
+            defaultValue = "demo-data/solr-home",
+            description = "Solr home (default ${DEFAULT-VALUE})")
+    Path home;
 
-  @Option(names = "--split", defaultValue = "test", description = "qrels split whose judged queries the compare page offers (default ${DEFAULT-VALUE})")
-  String split;
+    @Option(
+            names = "--split",
+            defaultValue = "test",
+            description = "qrels split whose judged queries the compare page offers (default ${DEFAULT-VALUE})")
+    String split;
 
-  @Option(names = "--reindex", description = "drop the index and index the dataset again")
-  boolean reindex;
+    @Option(names = "--reindex", description = "drop the index and index the dataset again")
+    boolean reindex;
 
-  @Option(names = "--cloud", description = "run a local SolrCloud (embedded ZooKeeper, nodes on consecutive ports from --port); always indexes afresh")
-  boolean cloud;
+    @Option(
+            names = "--cloud",
+            description =
+                    "run a local SolrCloud (embedded ZooKeeper, nodes on consecutive ports from --port); always indexes afresh")
+    boolean cloud;
 
-  @Option(names = "--shards", defaultValue = "2", description = "with --cloud: shards of the collection (default ${DEFAULT-VALUE})")
-  int shards;
+    @Option(
+            names = "--shards",
+            defaultValue = "2",
+            description = "with --cloud: shards of the collection (default ${DEFAULT-VALUE})")
+    int shards;
 
-  @Option(names = "--replicas", defaultValue = "2", description = "with --cloud: replicas per shard (default ${DEFAULT-VALUE})")
-  int replicas;
+    @Option(
+            names = "--replicas",
+            defaultValue = "2",
+            description = "with --cloud: replicas per shard (default ${DEFAULT-VALUE})")
+    int replicas;
 
-  @Option(names = "--nodes", defaultValue = "2", description = "with --cloud: Solr nodes (default ${DEFAULT-VALUE})")
-  int nodes;
+    @Option(names = "--nodes", defaultValue = "2", description = "with --cloud: Solr nodes (default ${DEFAULT-VALUE})")
+    int nodes;
 
-  @Option(names = "--check-request", description = "after indexing, send one hybrid+rerank request over HTTP and print its status", hidden = true)
-  boolean checkRequest;
+    @Option(
+            names = "--check-request",
+            description = "after indexing, send one hybrid+rerank request over HTTP and print its status",
+            hidden = true)
+    boolean checkRequest;
 
-  @Option(names = "--exit-when-ready", description = "stop after indexing and printing the examples (for scripts)", hidden = true)
-  boolean exitWhenReady;
+    @Option(
+            names = "--exit-when-ready",
+            description = "stop after indexing and printing the examples (for scripts)",
+            hidden = true)
+    boolean exitWhenReady;
 
-  @Spec CommandSpec spec;
+    @Spec
+    CommandSpec spec;
 
-  public static void main(String[] args) {
-    int code = Cli.execute(new Demo(), args);
-    if (code != 0) System.exit(code);
-  }
+    public static void main(String[] args) {
+        int code = Cli.execute(new Demo(), args);
+        if (code != 0) System.exit(code);
+    }
 
-  /** The shared folder: -Dhybrid.shared.dir, $HYBRID_SHARED_DIR, or ../shared. */
-  static Path sharedDir() {
-    String dir = System.getProperty("hybrid.shared.dir", System.getenv().getOrDefault("HYBRID_SHARED_DIR", "../shared"));
-    return Path.of(dir).toAbsolutePath().normalize();
-  }
+    /** The shared folder: -Dhybrid.shared.dir, $HYBRID_SHARED_DIR, or ../shared. */
+    static Path sharedDir() {
+        String dir =
+                System.getProperty("hybrid.shared.dir", System.getenv().getOrDefault("HYBRID_SHARED_DIR", "../shared"));
+        return Path.of(dir).toAbsolutePath().normalize();
+    }
 
-  @Override
-  public Integer call() throws Exception {
-    Running running = start();
-    return running == null ? failure : serveUntilStopped(running);
-  }
-
-  /** A demo serving: Solr's base URL, the compare page's URL, and how to stop it. */
-  public record Running(String solrUrl, String compareUrl, StopAction stop) implements AutoCloseable {
     @Override
-    public void close() throws Exception {
-      stop.run();
+    public Integer call() throws Exception {
+        Running running = start();
+        return running == null ? failure : serveUntilStopped(running);
     }
-  }
 
-  /** The exit code of a start that returned null. */
-  private int failure;
-
-  /**
-   * Reads the dataset, starts Solr, indexes and prints the examples; null (with {@link #failure} set and the
-   * reason printed) when the dataset, the models or the indexing fail. Tests call it to keep the demo serving.
-   */
-  public Running start() throws Exception {
-    DemoPorts ports = new DemoPorts(port, cloud ? nodes : 1);
-    ports.requireFree(); // before the dataset is read: a busy port should not cost a minute of reading first
-    PrintWriter err = spec.commandLine().getErr();
-    DemoInputs inputs = new DemoInputs(DemoInputs.Settings.defaults(sharedDir()));
-    DemoInputs.Input rerankerInput = inputs.reranker(crossEncoder, models);
-    DemoInputs.Input dataInput = inputs.dataset(dataset);
-    System.out.println(rerankerInput.banner("reranker"));
-    System.out.println(dataInput.banner("dataset"));
-    Path data;
-    Path ce;
-    try {
-      data = inputs.ensure(dataInput);
-    } catch (IllegalStateException e) {
-      err.println(e.getMessage());
-      err.flush();
-      return failed(2);
-    } catch (DemoInputs.FetchFailed e) {
-      return failed(2); // bin/fetch-data said why, in one line naming the URL
-    }
-    Dataset ds;
-    long documents;
-    try {
-      // read before Solr starts: a dataset without documents must not become an empty index
-      ds = Dataset.open(data);
-      documents = DatasetCheck.documents(ds);
-    } catch (DatasetProblem e) {
-      err.println(e.getMessage());
-      err.flush();
-      return failed(2);
-    }
-    System.out.println("read " + documents + " documents (" + ds.format() + ") from " + data);
-    String core = collection != null ? collection : ds.name();
-    try {
-      ce = inputs.ensure(rerankerInput);
-    } catch (IllegalStateException e) {
-      System.err.println(e.getMessage());
-      return failed(2);
-    } catch (DemoInputs.FetchFailed e) {
-      return failed(2); // models/fetch said why, in one line naming the URL
-    }
-    Path modelDir = ce.getParent();
-    Path emb;
-    try {
-      emb = EmbedderChoice.resolve(embedder);
-    } catch (IllegalArgumentException e) {
-      System.err.println(e.getMessage());
-      return failed(2);
-    }
-    if (!Files.exists(jar)) {
-      System.err.println("missing " + jar.toAbsolutePath() + " (run: mvn -B -ntp package -DskipTests)");
-      return failed(2);
-    }
-    System.setProperty("hybrid.crossencoder.dir", ce.toString());
-    System.setProperty("hybrid.crossencoder.maxLength", Integer.toString(DemoInputs.readerLength(ce.getFileName().toString(), ce)));
-    System.setProperty("hybrid.embedder.dir", emb.toString());
-    System.setProperty("solr.allowPaths", modelDir + "," + emb);
-    return cloud ? serveCloud(core, ds, documents) : serveOneNode(core, ds, documents);
-  }
-
-  private Running failed(int code) {
-    failure = code;
-    return null;
-  }
-
-  /** Beside core.properties: which embedder filled the index's vectors. */
-  static final String EMBEDDER_MARKER = "embedder.txt";
-
-  private Running serveOneNode(String core, Dataset ds, long documents) throws Exception {
-    boolean schemaChanged = prepareHome(core);
-    CompareJettySolrRunner jetty =
-        new CompareJettySolrRunner(home.toAbsolutePath().toString(), JettyConfig.builder().setPort(port).build());
-    try {
-      jetty.start();
-    } catch (Exception e) {
-      throw new DemoPorts(port, 1).startFailure(e);
-    }
-    String base = jetty.getBaseUrl().toString();
-    serveComparePage(jetty.comparePage(), core, ds);
-    try (SolrClient solr = new Http2SolrClient.Builder(base).withDefaultCollection(core).build()) {
-      long indexed = solr.query(new SolrQuery("*:*").setRows(0)).getResults().getNumFound();
-      Path marker = home.resolve(core).resolve(EMBEDDER_MARKER);
-      String embedderDir = System.getProperty("hybrid.embedder.dir");
-      if (reindex || indexed == 0 || schemaChanged) {
-        if (schemaChanged && !reindex && indexed > 0) System.out.println("the configset's schema changed: indexing again");
-        if (!index(solr, ds, documents)) {
-          jetty.stop();
-          return failed(1);
+    /** A demo serving: Solr's base URL, the compare page's URL, and how to stop it. */
+    public record Running(String solrUrl, String compareUrl, StopAction stop) implements AutoCloseable {
+        @Override
+        public void close() throws Exception {
+            stop.run();
         }
-        Files.writeString(marker, embedderDir);
-      } else if (Files.exists(marker) && !Files.readString(marker).equals(embedderDir)) {
-        // same dimension, other model: the kNN would run without error and return noise
-        System.err.println("the index of " + core + " holds vectors of " + Files.readString(marker) + ", not of "
-            + embedderDir + ": run with --reindex, or another --home");
-        jetty.stop();
-        return failed(2);
-      } else {
-        System.out.println("reusing the index of " + core + ": " + indexed + " documents, the dataset has " + documents
-            + " (--reindex to rebuild)");
-      }
-      printExamples(base, core, ds);
     }
-    if (checkRequest) checkRequest(base, core, ds);
-    return new Running(base, compareUrl(jetty), jetty::stop);
-  }
 
-  private Running serveCloud(String core, Dataset ds, long documents) throws Exception {
-    if (shards < 1 || replicas < 1 || nodes < 1) {
-      System.err.println("--shards, --replicas and --nodes must be at least 1");
-      return failed(2);
-    }
-    System.out.println("starting SolrCloud: " + nodes + " nodes, collection " + core + " with " + shards + " shards x "
-        + replicas + " replicas…");
-    LocalCloud local;
-    try {
-      local = LocalCloud.start(home.toAbsolutePath().resolveSibling("cloud"), jar, port, nodes, core, shards, replicas);
-    } catch (Exception e) {
-      throw new DemoPorts(port, nodes).startFailure(e);
-    }
-    System.out.println("nodes: " + local.nodes());
-    serveComparePage(local.comparePage(), core, ds);
-    if (!index(local.client(), ds, documents)) {
-      local.close();
-      return failed(1);
-    }
-    printExamples(local.baseUrl(), core, ds);
-    if (checkRequest) checkRequest(local.baseUrl(), core, ds);
-    return new Running(local.baseUrl(), compareUrl(local.firstNode()), local::close);
-  }
+    /** The exit code of a start that returned null. */
+    private int failure;
 
-  /** The page queries this collection; the dataset's judged queries (of --split) feed its query picker. */
-  private void serveComparePage(ComparePage page, String core, Dataset ds) throws Exception {
-    page.config(JudgmentsJson.config(core, "/solr"));
-    Map<String, Map<String, Integer>> qrels;
-    try {
-      qrels = ds.qrels(split);
-    } catch (DatasetProblem noJudgments) {
-      return; // plain search: the picker stays hidden
+    /**
+     * Reads the dataset, starts Solr, indexes and prints the examples; null (with {@link #failure} set and the
+     * reason printed) when the dataset, the models or the indexing fail. Tests call it to keep the demo serving.
+     */
+    public Running start() throws Exception {
+        DemoPorts ports = new DemoPorts(port, cloud ? nodes : 1);
+        ports.requireFree(); // before the dataset is read: a busy port should not cost a minute of reading first
+        PrintWriter err = spec.commandLine().getErr();
+        DemoInputs inputs = new DemoInputs(DemoInputs.Settings.defaults(sharedDir()));
+        DemoInputs.Input rerankerInput = inputs.reranker(crossEncoder, models);
+        DemoInputs.Input dataInput = inputs.dataset(dataset);
+        System.out.println(rerankerInput.banner("reranker"));
+        System.out.println(dataInput.banner("dataset"));
+        Path data;
+        Path ce;
+        try {
+            data = inputs.ensure(dataInput);
+        } catch (IllegalStateException e) {
+            err.println(e.getMessage());
+            err.flush();
+            return failed(2);
+        } catch (DemoInputs.FetchFailed e) {
+            return failed(2); // bin/fetch-data said why, in one line naming the URL
+        }
+        Dataset ds;
+        long documents;
+        try {
+            // read before Solr starts: a dataset without documents must not become an empty index
+            ds = Dataset.open(data);
+            documents = DatasetCheck.documents(ds);
+        } catch (DatasetProblem e) {
+            err.println(e.getMessage());
+            err.flush();
+            return failed(2);
+        }
+        System.out.println("read " + documents + " documents (" + ds.format() + ") from " + data);
+        String core = collection != null ? collection : ds.name();
+        try {
+            ce = inputs.ensure(rerankerInput);
+        } catch (IllegalStateException e) {
+            System.err.println(e.getMessage());
+            return failed(2);
+        } catch (DemoInputs.FetchFailed e) {
+            return failed(2); // models/fetch said why, in one line naming the URL
+        }
+        Path modelDir = ce.getParent();
+        Path emb;
+        try {
+            emb = EmbedderChoice.resolve(embedder);
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
+            return failed(2);
+        }
+        if (!Files.exists(jar)) {
+            System.err.println("missing " + jar.toAbsolutePath() + " (run: mvn -B -ntp package -DskipTests)");
+            return failed(2);
+        }
+        System.setProperty("hybrid.crossencoder.dir", ce.toString());
+        System.setProperty(
+                "hybrid.crossencoder.maxLength",
+                Integer.toString(DemoInputs.readerLength(ce.getFileName().toString(), ce)));
+        System.setProperty("hybrid.embedder.dir", emb.toString());
+        System.setProperty("solr.allowPaths", modelDir + "," + emb);
+        return cloud ? serveCloud(core, ds, documents) : serveOneNode(core, ds, documents);
     }
-    page.judgments(JudgmentsJson.of(ds.queries(topicField), qrels));
-  }
 
-  private static String compareUrl(JettySolrRunner node) {
-    URL solr = node.getBaseUrl();
-    return solr.getProtocol() + "://" + solr.getHost() + ":" + solr.getPort() + "/compare/";
-  }
-
-  /** Serves until Ctrl-C (or returns at once with --exit-when-ready), then stops Solr. */
-  private int serveUntilStopped(Running running) throws Exception {
-    StopAction stop = running.stop();
-    if (exitWhenReady) {
-      stop.run();
-      return 0;
+    private Running failed(int code) {
+        failure = code;
+        return null;
     }
-    CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      try {
-        stop.run();
-      } catch (Exception e) {
-        System.err.println("stopping Solr: " + e);
-      }
-      stopped.countDown();
-    }));
-    System.out.println("Solr is serving at " + running.solrUrl() + " — Ctrl-C to stop.");
-    System.out.println("Compare the stages side by side: " + running.compareUrl());
-    stopped.await();
-    return 0;
-  }
 
-  @FunctionalInterface
-  public interface StopAction {
-    void run() throws Exception;
-  }
+    /** Beside core.properties: which embedder filled the index's vectors. */
+    static final String EMBEDDER_MARKER = "embedder.txt";
 
-  /** @return whether the home held a core whose schema differs from the configset's (its index is stale) */
-  private boolean prepareHome(String core) throws Exception {
-    Path lib = Files.createDirectories(home.resolve("lib"));
-    try (Stream<Path> old = Files.list(lib)) {
-      for (Path p : (Iterable<Path>) old::iterator) if (p.getFileName().toString().startsWith("solr-hybrid-rerank")) Files.delete(p);
+    private Running serveOneNode(String core, Dataset ds, long documents) throws Exception {
+        boolean schemaChanged = prepareHome(core);
+        CompareJettySolrRunner jetty = new CompareJettySolrRunner(
+                home.toAbsolutePath().toString(),
+                JettyConfig.builder().setPort(port).build());
+        try {
+            jetty.start();
+        } catch (Exception e) {
+            throw new DemoPorts(port, 1).startFailure(e);
+        }
+        String base = jetty.getBaseUrl().toString();
+        serveComparePage(jetty.comparePage(), core, ds);
+        try (SolrClient solr =
+                new Http2SolrClient.Builder(base).withDefaultCollection(core).build()) {
+            long indexed =
+                    solr.query(new SolrQuery("*:*").setRows(0)).getResults().getNumFound();
+            Path marker = home.resolve(core).resolve(EMBEDDER_MARKER);
+            String embedderDir = System.getProperty("hybrid.embedder.dir");
+            if (reindex || indexed == 0 || schemaChanged) {
+                if (schemaChanged && !reindex && indexed > 0)
+                    System.out.println("the configset's schema changed: indexing again");
+                if (!index(solr, ds, documents)) {
+                    jetty.stop();
+                    return failed(1);
+                }
+                Files.writeString(marker, embedderDir);
+            } else if (Files.exists(marker) && !Files.readString(marker).equals(embedderDir)) {
+                // same dimension, other model: the kNN would run without error and return noise
+                System.err.println("the index of " + core + " holds vectors of " + Files.readString(marker)
+                        + ", not of " + embedderDir + ": run with --reindex, or another --home");
+                jetty.stop();
+                return failed(2);
+            } else {
+                System.out.println("reusing the index of " + core + ": " + indexed + " documents, the dataset has "
+                        + documents + " (--reindex to rebuild)");
+            }
+            printExamples(base, core, ds);
+        }
+        if (checkRequest) checkRequest(base, core, ds);
+        return new Running(base, compareUrl(jetty), jetty::stop);
     }
-    Files.copy(jar, lib.resolve(jar.getFileName().toString()), StandardCopyOption.REPLACE_EXISTING);
-    Files.writeString(home.resolve("solr.xml"), "<solr><str name=\"allowPaths\">${solr.allowPaths:}</str></solr>\n");
-    Path conf = Files.createDirectories(home.resolve(core).resolve("conf"));
-    Path schema = conf.resolve("managed-schema.xml");
-    boolean schemaChanged =
-        Files.exists(schema) && !Files.readString(schema).equals(Files.readString(Path.of("solr-conf", "managed-schema.xml")));
-    try (Stream<Path> files = Files.list(Path.of("solr-conf"))) {
-      for (Path f : (Iterable<Path>) files.filter(Files::isRegularFile)::iterator) Files.copy(f, conf.resolve(f.getFileName().toString()), StandardCopyOption.REPLACE_EXISTING);
-    }
-    Properties props = new Properties();
-    props.setProperty("name", core);
-    try (var w = Files.newBufferedWriter(home.resolve(core).resolve("core.properties"))) {
-      props.store(w, "created by bin/demo");
-    }
-    return schemaChanged;
-  }
 
-  /** Indexes the dataset and reports read vs indexed; false when Solr rejected any document. */
-  private boolean index(SolrClient solr, Dataset ds, long documents) throws Exception {
-    DatasetIndexer.Report report;
-    long start = System.nanoTime();
-    try (ProgressBar bar =
-        new ProgressBarBuilder()
-            .setTaskName("indexing " + ds.name())
-            .setInitialMax(documents)
-            .setStyle(ProgressBarStyle.ASCII)
-            .setConsumer(new ConsoleProgressBarConsumer(System.err))
-            .setUnit(" docs", 1)
-            .showSpeed()
-            .build()) {
-      report = new DatasetIndexer(solr, bar::stepBy).index(ds);
+    private Running serveCloud(String core, Dataset ds, long documents) throws Exception {
+        if (shards < 1 || replicas < 1 || nodes < 1) {
+            System.err.println("--shards, --replicas and --nodes must be at least 1");
+            return failed(2);
+        }
+        System.out.println("starting SolrCloud: " + nodes + " nodes, collection " + core + " with " + shards
+                + " shards x " + replicas + " replicas…");
+        LocalCloud local;
+        try {
+            local = LocalCloud.start(
+                    home.toAbsolutePath().resolveSibling("cloud"), jar, port, nodes, core, shards, replicas);
+        } catch (Exception e) {
+            throw new DemoPorts(port, nodes).startFailure(e);
+        }
+        System.out.println("nodes: " + local.nodes());
+        serveComparePage(local.comparePage(), core, ds);
+        if (!index(local.client(), ds, documents)) {
+            local.close();
+            return failed(1);
+        }
+        printExamples(local.baseUrl(), core, ds);
+        if (checkRequest) checkRequest(local.baseUrl(), core, ds);
+        return new Running(local.baseUrl(), compareUrl(local.firstNode()), local::close);
     }
-    double seconds = (System.nanoTime() - start) / 1e9;
-    System.out.printf(
-        Locale.ROOT, "%s in %.1f s (%.1f docs/s with %s)%n", report.summary(), seconds, report.read() / seconds,
-        Path.of(System.getProperty("hybrid.embedder.dir")).getFileName());
-    if (report.rejected() == 0) return true;
-    PrintWriter err = spec.commandLine().getErr();
-    err.println("Solr rejected " + report.rejected() + " of " + report.read() + " documents read; the first:");
-    for (DatasetIndexer.Rejection r : report.firstRejections()) err.println("  " + r);
-    err.println("stopping: fix the dataset and run again with --reindex");
-    err.flush();
-    return false;
-  }
 
-  private void printExamples(String base, String core, Dataset ds) throws Exception {
-    String q = ds.queries(topicField).values().stream().findFirst().orElse("vitamin d deficiency");
-    String url = base + "/" + core;
-    System.out.println();
-    System.out.println("Ready. Try (hybrid BM25 + kNN, RRF, cross-encoder on the fused top 100):");
-    System.out.println("  curl '" + url + "/hybrid?q=" + enc(q) + "'");
-    System.out.println("Each stage alone, and a blended rerank with explanations:");
-    String off = "&rq=" + enc("{!crossencoder enabled=false}");
-    System.out.println("  curl '" + url + "/hybrid?q=" + enc(q) + "&hybrid.mode=lexical" + off + "'");
-    System.out.println("  curl '" + url + "/hybrid?q=" + enc(q) + "&hybrid.mode=vector" + off + "'");
-    System.out.println("  curl '" + url + "/hybrid?q=" + enc(q) + "&rq="
-        + enc("{!crossencoder reRankDocs=50 reRankOperator=add reRankScale=0-1 reRankMainScale=0-1}") + "&debug=true'");
-    System.out.println("Rerank any query:");
-    System.out.println("  curl '" + url + "/select?q=" + enc(q) + "&rq=" + enc("{!crossencoder reRankDocs=20}") + "&fl="
-        + enc("id,title,score,originalScore()") + "'");
-    System.out.println("Measure it:");
-    System.out.println("  bin/eval --solr " + base + " --collection " + core + " --dataset DATASET_DIR --queries 50");
-  }
-
-  /** One request over HTTP, the way the first printed example sends it. */
-  private void checkRequest(String base, String core, Dataset ds) throws Exception {
-    String q = ds.queries(topicField).values().stream().findFirst().orElse("vitamin d deficiency");
-    try (SolrClient client = new Http2SolrClient.Builder(base).withDefaultCollection(core).build()) {
-      QueryRequest request = new QueryRequest(new SolrQuery(q));
-      request.setPath("/hybrid");
-      QueryResponse rsp = request.process(client);
-      System.out.println("check: rerank.status=" + rsp.getHeader().get("rerank.status") + ", numFound="
-          + rsp.getResults().getNumFound() + ", top=" + (rsp.getResults().isEmpty() ? "-" : rsp.getResults().get(0).get("id")));
+    /** The page queries this collection; the dataset's judged queries (of --split) feed its query picker. */
+    private void serveComparePage(ComparePage page, String core, Dataset ds) throws Exception {
+        page.config(JudgmentsJson.config(core, "/solr"));
+        Map<String, Map<String, Integer>> qrels;
+        try {
+            qrels = ds.qrels(split);
+        } catch (DatasetProblem noJudgments) {
+            return; // plain search: the picker stays hidden
+        }
+        page.judgments(JudgmentsJson.of(ds.queries(topicField), qrels));
     }
-  }
 
-  private static String enc(String value) {
-    return java.net.URLEncoder.encode(value, java.nio.charset.StandardCharsets.UTF_8);
-  }
+    private static String compareUrl(JettySolrRunner node) {
+        URL solr = node.getBaseUrl();
+        return solr.getProtocol() + "://" + solr.getHost() + ":" + solr.getPort() + "/compare/";
+    }
+
+    /** Serves until Ctrl-C (or returns at once with --exit-when-ready), then stops Solr. */
+    private int serveUntilStopped(Running running) throws Exception {
+        StopAction stop = running.stop();
+        if (exitWhenReady) {
+            stop.run();
+            return 0;
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                stop.run();
+            } catch (Exception e) {
+                System.err.println("stopping Solr: " + e);
+            }
+            stopped.countDown();
+        }));
+        System.out.println("Solr is serving at " + running.solrUrl() + " — Ctrl-C to stop.");
+        System.out.println("Compare the stages side by side: " + running.compareUrl());
+        stopped.await();
+        return 0;
+    }
+
+    @FunctionalInterface
+    public interface StopAction {
+        void run() throws Exception;
+    }
+
+    /** @return whether the home held a core whose schema differs from the configset's (its index is stale) */
+    private boolean prepareHome(String core) throws Exception {
+        Path lib = Files.createDirectories(home.resolve("lib"));
+        try (Stream<Path> old = Files.list(lib)) {
+            for (Path p : (Iterable<Path>) old::iterator)
+                if (p.getFileName().toString().startsWith("solr-hybrid-rerank")) Files.delete(p);
+        }
+        Files.copy(jar, lib.resolve(jar.getFileName().toString()), StandardCopyOption.REPLACE_EXISTING);
+        Files.writeString(
+                home.resolve("solr.xml"), "<solr><str name=\"allowPaths\">${solr.allowPaths:}</str></solr>\n");
+        Path conf = Files.createDirectories(home.resolve(core).resolve("conf"));
+        Path schema = conf.resolve("managed-schema.xml");
+        boolean schemaChanged = Files.exists(schema)
+                && !Files.readString(schema).equals(Files.readString(Path.of("solr-conf", "managed-schema.xml")));
+        try (Stream<Path> files = Files.list(Path.of("solr-conf"))) {
+            for (Path f : (Iterable<Path>) files.filter(Files::isRegularFile)::iterator)
+                Files.copy(f, conf.resolve(f.getFileName().toString()), StandardCopyOption.REPLACE_EXISTING);
+        }
+        Properties props = new Properties();
+        props.setProperty("name", core);
+        try (var w = Files.newBufferedWriter(home.resolve(core).resolve("core.properties"))) {
+            props.store(w, "created by bin/demo");
+        }
+        return schemaChanged;
+    }
+
+    /** Indexes the dataset and reports read vs indexed; false when Solr rejected any document. */
+    private boolean index(SolrClient solr, Dataset ds, long documents) throws Exception {
+        DatasetIndexer.Report report;
+        long start = System.nanoTime();
+        try (ProgressBar bar = new ProgressBarBuilder()
+                .setTaskName("indexing " + ds.name())
+                .setInitialMax(documents)
+                .setStyle(ProgressBarStyle.ASCII)
+                .setConsumer(new ConsoleProgressBarConsumer(System.err))
+                .setUnit(" docs", 1)
+                .showSpeed()
+                .build()) {
+            report = new DatasetIndexer(solr, bar::stepBy).index(ds);
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        System.out.printf(
+                Locale.ROOT,
+                "%s in %.1f s (%.1f docs/s with %s)%n",
+                report.summary(),
+                seconds,
+                report.read() / seconds,
+                Path.of(System.getProperty("hybrid.embedder.dir")).getFileName());
+        if (report.rejected() == 0) return true;
+        PrintWriter err = spec.commandLine().getErr();
+        err.println("Solr rejected " + report.rejected() + " of " + report.read() + " documents read; the first:");
+        for (DatasetIndexer.Rejection r : report.firstRejections()) err.println("  " + r);
+        err.println("stopping: fix the dataset and run again with --reindex");
+        err.flush();
+        return false;
+    }
+
+    private void printExamples(String base, String core, Dataset ds) throws Exception {
+        String q = ds.queries(topicField).values().stream().findFirst().orElse("vitamin d deficiency");
+        String url = base + "/" + core;
+        System.out.println();
+        System.out.println("Ready. Try (hybrid BM25 + kNN, RRF, cross-encoder on the fused top 100):");
+        System.out.println("  curl '" + url + "/hybrid?q=" + enc(q) + "'");
+        System.out.println("Each stage alone, and a blended rerank with explanations:");
+        String off = "&rq=" + enc("{!crossencoder enabled=false}");
+        System.out.println("  curl '" + url + "/hybrid?q=" + enc(q) + "&hybrid.mode=lexical" + off + "'");
+        System.out.println("  curl '" + url + "/hybrid?q=" + enc(q) + "&hybrid.mode=vector" + off + "'");
+        System.out.println("  curl '" + url + "/hybrid?q=" + enc(q) + "&rq="
+                + enc("{!crossencoder reRankDocs=50 reRankOperator=add reRankScale=0-1 reRankMainScale=0-1}")
+                + "&debug=true'");
+        System.out.println("Rerank any query:");
+        System.out.println("  curl '" + url + "/select?q=" + enc(q) + "&rq=" + enc("{!crossencoder reRankDocs=20}")
+                + "&fl=" + enc("id,title,score,originalScore()") + "'");
+        System.out.println("Measure it:");
+        System.out.println(
+                "  bin/eval --solr " + base + " --collection " + core + " --dataset DATASET_DIR --queries 50");
+    }
+
+    /** One request over HTTP, the way the first printed example sends it. */
+    private void checkRequest(String base, String core, Dataset ds) throws Exception {
+        String q = ds.queries(topicField).values().stream().findFirst().orElse("vitamin d deficiency");
+        try (SolrClient client =
+                new Http2SolrClient.Builder(base).withDefaultCollection(core).build()) {
+            QueryRequest request = new QueryRequest(new SolrQuery(q));
+            request.setPath("/hybrid");
+            QueryResponse rsp = request.process(client);
+            System.out.println("check: rerank.status=" + rsp.getHeader().get("rerank.status") + ", numFound="
+                    + rsp.getResults().getNumFound() + ", top="
+                    + (rsp.getResults().isEmpty()
+                            ? "-"
+                            : rsp.getResults().get(0).get("id")));
+        }
+    }
+
+    private static String enc(String value) {
+        return java.net.URLEncoder.encode(value, java.nio.charset.StandardCharsets.UTF_8);
+    }
 }

@@ -20,233 +20,341 @@ import org.knowm.xchart.internal.chartpart.Chart;
 
 /** Writes what bin/eval measured: results.json, one TREC run file per mode, and report.html (inline SVG). */
 final class EvalReport {
-  private final String label;
-  private final RequestOverrides overrides;
-  private final String collection;
-  private final Dataset dataset;
-  private final String split;
-  private final int k;
-  private final int queries;
-  private final Map<EvalMode, ModeResults> results;
-  /** The compare page to link each judged query to, and the query texts; null: no per-query links. */
-  private String compareUrl;
-  private Map<String, String> queryTexts = Map.of();
+    private final String label;
+    private final RequestOverrides overrides;
+    private final String collection;
+    private final Dataset dataset;
+    private final String split;
+    private final int k;
+    private final int queries;
+    private final Map<EvalMode, ModeResults> results;
+    /** The compare page to link each judged query to, and the query texts; null: no per-query links. */
+    private String compareUrl;
 
-  EvalReport(
-      String label, RequestOverrides overrides, String collection, Dataset dataset, String split, int k, int queries,
-      Map<EvalMode, ModeResults> results) {
-    this.label = label;
-    this.overrides = overrides;
-    this.collection = collection;
-    this.dataset = dataset;
-    this.split = split;
-    this.k = k;
-    this.queries = queries;
-    this.results = results;
-  }
+    private Map<String, String> queryTexts = Map.of();
 
-  Map<String, Object> summary() {
-    Map<String, Object> root = new LinkedHashMap<>();
-    root.put("label", label);
-    root.put("collection", collection);
-    root.put("dataset", dataset.name());
-    root.put("format", dataset.format());
-    root.put("split", split);
-    root.put("queries", queries);
-    root.put("k", k);
-    root.put("set", overrides.describe());
-    Map<String, Object> modes = new LinkedHashMap<>();
-    for (ModeResults r : results.values()) {
-      Map<String, Object> m = new LinkedHashMap<>();
-      for (String metric : ModeResults.METRICS) m.put(metric, round(r.metric(metric)));
-      double[] lat = r.latencies();
-      m.put("latency_ms", Map.of("p50", round(ModeResults.percentile(lat, 50)), "p95", round(ModeResults.percentile(lat, 95)),
-          "p99", round(ModeResults.percentile(lat, 99))));
-      Map<String, Object> stages = new LinkedHashMap<>();
-      r.stageLatencies().forEach((stage, v) -> stages.put(stage, Map.of("p50", round(ModeResults.percentile(v, 50)),
-          "p95", round(ModeResults.percentile(v, 95)), "p99", round(ModeResults.percentile(v, 99)))));
-      m.put("stage_latency_ms", stages);
-      Map<String, Object> segments = new LinkedHashMap<>();
-      ModeResults.SEGMENTS.forEach((name, words) -> {
-        double[] ndcg = r.segment("ndcg@10", words);
-        segments.put(name, Map.of("queries", (int) ndcg[1], "ndcg@10", round(ndcg[0]), "recall@100", round(r.segment("recall@100", words)[0])));
-      });
-      m.put("segments", segments);
-      m.put("rerank_status", r.statuses());
-      List<String> empty = r.noResults();
-      m.put("no_results", Map.of("queries", empty.size(), "ids", empty));
-      // what each request of this mode carried besides its query text, so runs can be compared parameter by parameter
-      m.put("params", RequestOverrides.describe(r.mode().request("", k, overrides)));
-      modes.put(r.mode().label(), m);
+    EvalReport(
+            String label,
+            RequestOverrides overrides,
+            String collection,
+            Dataset dataset,
+            String split,
+            int k,
+            int queries,
+            Map<EvalMode, ModeResults> results) {
+        this.label = label;
+        this.overrides = overrides;
+        this.collection = collection;
+        this.dataset = dataset;
+        this.split = split;
+        this.k = k;
+        this.queries = queries;
+        this.results = results;
     }
-    root.put("modes", modes);
-    return root;
-  }
 
-  /** One line per mode that left judged queries without any result, naming them; "" when none did. */
-  String noResultsSummary() {
-    StringBuilder sb = new StringBuilder();
-    for (ModeResults r : results.values()) {
-      List<String> empty = r.noResults();
-      if (empty.isEmpty()) continue;
-      sb.append(String.format(Locale.ROOT, "%s: %d of %d judged queries returned no results: %s%n", r.mode().label(), empty.size(),
-          r.queries().size(), firstIds(empty)));
-    }
-    return sb.toString();
-  }
-
-  /** Up to 20 ids, then how many more. */
-  static String firstIds(List<String> ids) {
-    int shown = Math.min(20, ids.size());
-    String listed = String.join(", ", ids.subList(0, shown));
-    return ids.size() > shown ? listed + " … and " + (ids.size() - shown) + " more" : listed;
-  }
-
-  void writeJson(Path file) throws IOException {
-    new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(file.toFile(), summary());
-  }
-
-  /** run.MODE.txt: {@code qid Q0 docid rank score MODE}. */
-  void writeRuns(Path dir) throws IOException {
-    for (ModeResults r : results.values()) {
-      try (Writer w = Files.newBufferedWriter(dir.resolve("run." + r.mode().label() + ".txt"))) {
-        for (ModeResults.QueryResult q : r.queries()) {
-          for (int i = 0; i < q.ranking().size(); i++) {
-            w.write(String.format(Locale.ROOT, "%s Q0 %s %d %.6f %s%n", q.id(), q.ranking().get(i), i + 1, q.scores().get(i), r.mode().label()));
-          }
+    Map<String, Object> summary() {
+        Map<String, Object> root = new LinkedHashMap<>();
+        root.put("label", label);
+        root.put("collection", collection);
+        root.put("dataset", dataset.name());
+        root.put("format", dataset.format());
+        root.put("split", split);
+        root.put("queries", queries);
+        root.put("k", k);
+        root.put("set", overrides.describe());
+        Map<String, Object> modes = new LinkedHashMap<>();
+        for (ModeResults r : results.values()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            for (String metric : ModeResults.METRICS) m.put(metric, round(r.metric(metric)));
+            double[] lat = r.latencies();
+            m.put(
+                    "latency_ms",
+                    Map.of(
+                            "p50",
+                            round(ModeResults.percentile(lat, 50)),
+                            "p95",
+                            round(ModeResults.percentile(lat, 95)),
+                            "p99",
+                            round(ModeResults.percentile(lat, 99))));
+            Map<String, Object> stages = new LinkedHashMap<>();
+            r.stageLatencies()
+                    .forEach((stage, v) -> stages.put(
+                            stage,
+                            Map.of(
+                                    "p50",
+                                    round(ModeResults.percentile(v, 50)),
+                                    "p95",
+                                    round(ModeResults.percentile(v, 95)),
+                                    "p99",
+                                    round(ModeResults.percentile(v, 99)))));
+            m.put("stage_latency_ms", stages);
+            Map<String, Object> segments = new LinkedHashMap<>();
+            ModeResults.SEGMENTS.forEach((name, words) -> {
+                double[] ndcg = r.segment("ndcg@10", words);
+                segments.put(
+                        name,
+                        Map.of(
+                                "queries",
+                                (int) ndcg[1],
+                                "ndcg@10",
+                                round(ndcg[0]),
+                                "recall@100",
+                                round(r.segment("recall@100", words)[0])));
+            });
+            m.put("segments", segments);
+            m.put("rerank_status", r.statuses());
+            List<String> empty = r.noResults();
+            m.put("no_results", Map.of("queries", empty.size(), "ids", empty));
+            // what each request of this mode carried besides its query text, so runs can be compared parameter by
+            // parameter
+            m.put("params", RequestOverrides.describe(r.mode().request("", k, overrides)));
+            modes.put(r.mode().label(), m);
         }
-      }
+        root.put("modes", modes);
+        return root;
     }
-  }
 
-  String table() {
-    StringBuilder sb = new StringBuilder();
-    sb.append(String.format(Locale.ROOT, "%s (%s, %d queries, K=%d)%n", collection, split, queries, k));
-    sb.append(String.format(Locale.ROOT, "%-11s %8s %7s %10s %8s %8s %8s%n", "mode", "nDCG@10", "MRR@10", "Recall@100", "p50 ms", "p95 ms", "p99 ms"));
-    for (ModeResults r : results.values()) {
-      double[] lat = r.latencies();
-      sb.append(String.format(Locale.ROOT, "%-11s %8.4f %7.4f %10.4f %8.0f %8.0f %8.0f%n", r.mode().label(), r.metric("ndcg@10"),
-          r.metric("mrr@10"), r.metric("recall@100"), ModeResults.percentile(lat, 50), ModeResults.percentile(lat, 95),
-          ModeResults.percentile(lat, 99)));
+    /** One line per mode that left judged queries without any result, naming them; "" when none did. */
+    String noResultsSummary() {
+        StringBuilder sb = new StringBuilder();
+        for (ModeResults r : results.values()) {
+            List<String> empty = r.noResults();
+            if (empty.isEmpty()) continue;
+            sb.append(String.format(
+                    Locale.ROOT,
+                    "%s: %d of %d judged queries returned no results: %s%n",
+                    r.mode().label(),
+                    empty.size(),
+                    r.queries().size(),
+                    firstIds(empty)));
+        }
+        return sb.toString();
     }
-    return sb.toString();
-  }
 
-  void writeHtml(Path file) throws IOException {
-    StringBuilder html = new StringBuilder();
-    html.append(ReportHtml.pageStart(label + " — solr-hybrid-rerank evaluation"));
-    html.append("<h1>Evaluation: ").append(escape(label)).append("</h1><p>Collection ").append(escape(collection)).append(", ")
-        .append(escape(dataset.name())).append(" (").append(dataset.format()).append("), split ").append(escape(split))
-        .append(", ").append(queries).append(" queries").append(rerankNote()).append(".</p>");
-    if (!overrides.isEmpty()) html.append("<p>--set ").append(escape(overrides.describe().toString())).append("</p>");
-    html.append("<h2>Metrics</h2>").append(metricsTable());
-    html.append("<h2>Per query length</h2><table><tr><th>mode</th>");
-    ModeResults.SEGMENTS.keySet().forEach(s -> html.append("<th>").append(escape(s)).append(" nDCG@10</th>"));
-    html.append("</tr>");
-    for (ModeResults r : results.values()) {
-      html.append("<tr><td>").append(r.mode().label()).append("</td>");
-      ModeResults.SEGMENTS.values().forEach(w -> {
-        double[] v = r.segment("ndcg@10", w);
-        html.append(String.format(Locale.ROOT, "<td>%.4f (n=%d)</td>", v[0], (int) v[1]));
-      });
-      html.append("</tr>");
+    /** Up to 20 ids, then how many more. */
+    static String firstIds(List<String> ids) {
+        int shown = Math.min(20, ids.size());
+        String listed = String.join(", ", ids.subList(0, shown));
+        return ids.size() > shown ? listed + " … and " + (ids.size() - shown) + " more" : listed;
     }
-    html.append("</table>");
-    html.append("<figure><figcaption>Recall@K of each mode's ranking (first-stage modes are read to depth 500; the curve is how to choose K)</figcaption>")
-        .append(svg(recallCurve())).append("</figure>");
-    html.append("<figure><figcaption>nDCG@10, MRR@10 and Recall@100 per mode</figcaption>").append(svg(metricBars())).append("</figure>");
-    html.append("<figure><figcaption>Request latency per mode (ms, over HTTP)</figcaption>").append(svg(latencyBoxes())).append("</figure>");
-    html.append(perQueryTable());
-    html.append("</body></html>");
-    Files.writeString(file, html);
-  }
 
-  /** Links each judged query of report.html's per-query table to the compare page at {@code url}. */
-  EvalReport linkQueriesTo(String url, Map<String, String> texts) {
-    this.compareUrl = url;
-    this.queryTexts = texts;
-    return this;
-  }
-
-  /** ", cross-encoder K=…" when a reranked mode ran; K means nothing to first-stage modes. */
-  String rerankNote() {
-    return results.keySet().stream().anyMatch(EvalMode::reranks) ? ", cross-encoder K=" + k : "";
-  }
-
-  /** The metrics of {@link #table()} as an HTML table. */
-  String metricsTable() {
-    StringBuilder t = new StringBuilder("<table><tr><th>mode</th><th>nDCG@10</th><th>MRR@10</th><th>Recall@100</th>")
-        .append("<th>p50 ms</th><th>p95 ms</th><th>p99 ms</th></tr>");
-    for (ModeResults r : results.values()) {
-      double[] lat = r.latencies();
-      t.append(String.format(Locale.ROOT,
-          "<tr><td>%s</td><td>%.4f</td><td>%.4f</td><td>%.4f</td><td>%.0f</td><td>%.0f</td><td>%.0f</td></tr>",
-          escape(r.mode().label()), r.metric("ndcg@10"), r.metric("mrr@10"), r.metric("recall@100"),
-          ModeResults.percentile(lat, 50), ModeResults.percentile(lat, 95), ModeResults.percentile(lat, 99)));
+    void writeJson(Path file) throws IOException {
+        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(file.toFile(), summary());
     }
-    return t.append("</table>").toString();
-  }
 
-  /** nDCG@10 of every judged query per mode, each query linked to the compare page; "" without a page. */
-  String perQueryTable() {
-    if (compareUrl == null || results.isEmpty()) return "";
-    StringBuilder t = new StringBuilder("<h2>Per query</h2><p>Each query opens the compare page with its stages side by side.</p>")
-        .append("<table><tr><th>query</th>");
-    results.values().forEach(r -> t.append("<th>").append(escape(r.mode().label())).append(" nDCG@10</th>"));
-    t.append("</tr>");
-    List<ModeResults.QueryResult> first = results.values().iterator().next().queries();
-    for (int i = 0; i < first.size(); i++) {
-      String id = first.get(i).id();
-      String text = queryTexts.getOrDefault(id, id);
-      String href = compareUrl + "?q=" + java.net.URLEncoder.encode(text, java.nio.charset.StandardCharsets.UTF_8);
-      t.append("<tr><td><a href=\"").append(escape(href).replace("\"", "&quot;")).append("\">").append(escape(id)).append(": ")
-          .append(escape(text)).append("</a></td>");
-      for (ModeResults r : results.values()) {
-        t.append(String.format(Locale.ROOT, "<td>%.4f</td>", r.queries().get(i).metrics().get("ndcg@10")));
-      }
-      t.append("</tr>");
+    /** run.MODE.txt: {@code qid Q0 docid rank score MODE}. */
+    void writeRuns(Path dir) throws IOException {
+        for (ModeResults r : results.values()) {
+            try (Writer w =
+                    Files.newBufferedWriter(dir.resolve("run." + r.mode().label() + ".txt"))) {
+                for (ModeResults.QueryResult q : r.queries()) {
+                    for (int i = 0; i < q.ranking().size(); i++) {
+                        w.write(String.format(
+                                Locale.ROOT,
+                                "%s Q0 %s %d %.6f %s%n",
+                                q.id(),
+                                q.ranking().get(i),
+                                i + 1,
+                                q.scores().get(i),
+                                r.mode().label()));
+                    }
+                }
+            }
+        }
     }
-    return t.append("</table>").toString();
-  }
 
-  private XYChart recallCurve() {
-    XYChart chart = new XYChartBuilder().width(900).height(420).xAxisTitle("K").yAxisTitle("Recall@K").build();
-    List<Double> depths = new ArrayList<>();
-    for (int d : ModeResults.RECALL_DEPTHS) depths.add((double) d);
-    for (ModeResults r : results.values()) {
-      List<Double> ys = new ArrayList<>();
-      for (int d : ModeResults.RECALL_DEPTHS) ys.add(r.metric("recall@" + d));
-      chart.addSeries(r.mode().label(), depths, ys);
+    String table() {
+        StringBuilder sb = new StringBuilder();
+        sb.append(String.format(Locale.ROOT, "%s (%s, %d queries, K=%d)%n", collection, split, queries, k));
+        sb.append(String.format(
+                Locale.ROOT,
+                "%-11s %8s %7s %10s %8s %8s %8s%n",
+                "mode",
+                "nDCG@10",
+                "MRR@10",
+                "Recall@100",
+                "p50 ms",
+                "p95 ms",
+                "p99 ms"));
+        for (ModeResults r : results.values()) {
+            double[] lat = r.latencies();
+            sb.append(String.format(
+                    Locale.ROOT,
+                    "%-11s %8.4f %7.4f %10.4f %8.0f %8.0f %8.0f%n",
+                    r.mode().label(),
+                    r.metric("ndcg@10"),
+                    r.metric("mrr@10"),
+                    r.metric("recall@100"),
+                    ModeResults.percentile(lat, 50),
+                    ModeResults.percentile(lat, 95),
+                    ModeResults.percentile(lat, 99)));
+        }
+        return sb.toString();
     }
-    chart.getStyler().setXAxisLogarithmic(true);
-    return chart;
-  }
 
-  private CategoryChart metricBars() {
-    List<String> names = List.of("ndcg@10", "mrr@10", "recall@100");
-    Map<String, List<Double>> series = new LinkedHashMap<>();
-    for (ModeResults r : results.values()) series.put(r.mode().label(), names.stream().map(r::metric).toList());
-    return ReportHtml.bars("metric", "value", names, series);
-  }
-
-  private BoxChart latencyBoxes() {
-    BoxChart chart = new BoxChartBuilder().width(900).height(420).yAxisTitle("ms").build();
-    for (ModeResults r : results.values()) {
-      double[] lat = r.latencies();
-      chart.addSeries(r.mode().label(), lat);
+    void writeHtml(Path file) throws IOException {
+        StringBuilder html = new StringBuilder();
+        html.append(ReportHtml.pageStart(label + " — solr-hybrid-rerank evaluation"));
+        html.append("<h1>Evaluation: ")
+                .append(escape(label))
+                .append("</h1><p>Collection ")
+                .append(escape(collection))
+                .append(", ")
+                .append(escape(dataset.name()))
+                .append(" (")
+                .append(dataset.format())
+                .append("), split ")
+                .append(escape(split))
+                .append(", ")
+                .append(queries)
+                .append(" queries")
+                .append(rerankNote())
+                .append(".</p>");
+        if (!overrides.isEmpty())
+            html.append("<p>--set ")
+                    .append(escape(overrides.describe().toString()))
+                    .append("</p>");
+        html.append("<h2>Metrics</h2>").append(metricsTable());
+        html.append("<h2>Per query length</h2><table><tr><th>mode</th>");
+        ModeResults.SEGMENTS
+                .keySet()
+                .forEach(s -> html.append("<th>").append(escape(s)).append(" nDCG@10</th>"));
+        html.append("</tr>");
+        for (ModeResults r : results.values()) {
+            html.append("<tr><td>").append(r.mode().label()).append("</td>");
+            ModeResults.SEGMENTS.values().forEach(w -> {
+                double[] v = r.segment("ndcg@10", w);
+                html.append(String.format(Locale.ROOT, "<td>%.4f (n=%d)</td>", v[0], (int) v[1]));
+            });
+            html.append("</tr>");
+        }
+        html.append("</table>");
+        html.append(
+                        "<figure><figcaption>Recall@K of each mode's ranking (first-stage modes are read to depth 500; the curve is how to choose K)</figcaption>")
+                .append(svg(recallCurve()))
+                .append("</figure>");
+        html.append("<figure><figcaption>nDCG@10, MRR@10 and Recall@100 per mode</figcaption>")
+                .append(svg(metricBars()))
+                .append("</figure>");
+        html.append("<figure><figcaption>Request latency per mode (ms, over HTTP)</figcaption>")
+                .append(svg(latencyBoxes()))
+                .append("</figure>");
+        html.append(perQueryTable());
+        html.append("</body></html>");
+        Files.writeString(file, html);
     }
-    return chart;
-  }
 
-  private static double round(double v) {
-    return Double.isNaN(v) ? v : Math.round(v * 10000.0) / 10000.0;
-  }
+    /** Links each judged query of report.html's per-query table to the compare page at {@code url}. */
+    EvalReport linkQueriesTo(String url, Map<String, String> texts) {
+        this.compareUrl = url;
+        this.queryTexts = texts;
+        return this;
+    }
 
-  private static String svg(Chart<?, ?> chart) throws IOException {
-    return ReportHtml.svg(chart);
-  }
+    /** ", cross-encoder K=…" when a reranked mode ran; K means nothing to first-stage modes. */
+    String rerankNote() {
+        return results.keySet().stream().anyMatch(EvalMode::reranks) ? ", cross-encoder K=" + k : "";
+    }
 
-  private static String escape(String s) {
-    return ReportHtml.escape(s);
-  }
+    /** The metrics of {@link #table()} as an HTML table. */
+    String metricsTable() {
+        StringBuilder t = new StringBuilder(
+                        "<table><tr><th>mode</th><th>nDCG@10</th><th>MRR@10</th><th>Recall@100</th>")
+                .append("<th>p50 ms</th><th>p95 ms</th><th>p99 ms</th></tr>");
+        for (ModeResults r : results.values()) {
+            double[] lat = r.latencies();
+            t.append(String.format(
+                    Locale.ROOT,
+                    "<tr><td>%s</td><td>%.4f</td><td>%.4f</td><td>%.4f</td><td>%.0f</td><td>%.0f</td><td>%.0f</td></tr>",
+                    escape(r.mode().label()),
+                    r.metric("ndcg@10"),
+                    r.metric("mrr@10"),
+                    r.metric("recall@100"),
+                    ModeResults.percentile(lat, 50),
+                    ModeResults.percentile(lat, 95),
+                    ModeResults.percentile(lat, 99)));
+        }
+        return t.append("</table>").toString();
+    }
+
+    /** nDCG@10 of every judged query per mode, each query linked to the compare page; "" without a page. */
+    String perQueryTable() {
+        if (compareUrl == null || results.isEmpty()) return "";
+        StringBuilder t = new StringBuilder(
+                        "<h2>Per query</h2><p>Each query opens the compare page with its stages side by side.</p>")
+                .append("<table><tr><th>query</th>");
+        results.values()
+                .forEach(r -> t.append("<th>").append(escape(r.mode().label())).append(" nDCG@10</th>"));
+        t.append("</tr>");
+        List<ModeResults.QueryResult> first = results.values().iterator().next().queries();
+        for (int i = 0; i < first.size(); i++) {
+            String id = first.get(i).id();
+            String text = queryTexts.getOrDefault(id, id);
+            String href =
+                    compareUrl + "?q=" + java.net.URLEncoder.encode(text, java.nio.charset.StandardCharsets.UTF_8);
+            t.append("<tr><td><a href=\"")
+                    .append(escape(href).replace("\"", "&quot;"))
+                    .append("\">")
+                    .append(escape(id))
+                    .append(": ")
+                    .append(escape(text))
+                    .append("</a></td>");
+            for (ModeResults r : results.values()) {
+                t.append(String.format(
+                        Locale.ROOT,
+                        "<td>%.4f</td>",
+                        r.queries().get(i).metrics().get("ndcg@10")));
+            }
+            t.append("</tr>");
+        }
+        return t.append("</table>").toString();
+    }
+
+    private XYChart recallCurve() {
+        XYChart chart = new XYChartBuilder()
+                .width(900)
+                .height(420)
+                .xAxisTitle("K")
+                .yAxisTitle("Recall@K")
+                .build();
+        List<Double> depths = new ArrayList<>();
+        for (int d : ModeResults.RECALL_DEPTHS) depths.add((double) d);
+        for (ModeResults r : results.values()) {
+            List<Double> ys = new ArrayList<>();
+            for (int d : ModeResults.RECALL_DEPTHS) ys.add(r.metric("recall@" + d));
+            chart.addSeries(r.mode().label(), depths, ys);
+        }
+        chart.getStyler().setXAxisLogarithmic(true);
+        return chart;
+    }
+
+    private CategoryChart metricBars() {
+        List<String> names = List.of("ndcg@10", "mrr@10", "recall@100");
+        Map<String, List<Double>> series = new LinkedHashMap<>();
+        for (ModeResults r : results.values())
+            series.put(r.mode().label(), names.stream().map(r::metric).toList());
+        return ReportHtml.bars("metric", "value", names, series);
+    }
+
+    private BoxChart latencyBoxes() {
+        BoxChart chart =
+                new BoxChartBuilder().width(900).height(420).yAxisTitle("ms").build();
+        for (ModeResults r : results.values()) {
+            double[] lat = r.latencies();
+            chart.addSeries(r.mode().label(), lat);
+        }
+        return chart;
+    }
+
+    private static double round(double v) {
+        return Double.isNaN(v) ? v : Math.round(v * 10000.0) / 10000.0;
+    }
+
+    private static String svg(Chart<?, ?> chart) throws IOException {
+        return ReportHtml.svg(chart);
+    }
+
+    private static String escape(String s) {
+        return ReportHtml.escape(s);
+    }
 }

@@ -8,97 +8,120 @@ import java.util.Map;
 
 /** Everything measured for one mode: per-query metrics, rankings, latencies and stage timings. */
 public final class ModeResults {
-  public static final int[] RECALL_DEPTHS = {10, 20, 50, 100, 200, 500};
-  public static final List<String> METRICS;
+    public static final int[] RECALL_DEPTHS = {10, 20, 50, 100, 200, 500};
+    public static final List<String> METRICS;
 
-  static {
-    List<String> m = new ArrayList<>(List.of("ndcg@10", "mrr@10"));
-    for (int k : RECALL_DEPTHS) m.add("recall@" + k);
-    METRICS = List.copyOf(m);
-  }
+    static {
+        List<String> m = new ArrayList<>(List.of("ndcg@10", "mrr@10"));
+        for (int k : RECALL_DEPTHS) m.add("recall@" + k);
+        METRICS = List.copyOf(m);
+    }
 
-  /** Query-length segments, in words. */
-  public static final Map<String, int[]> SEGMENTS =
-      orderedSegments(); // short, medium, long: the order reports list them in
+    /** Query-length segments, in words. */
+    public static final Map<String, int[]> SEGMENTS =
+            orderedSegments(); // short, medium, long: the order reports list them in
 
-  private static Map<String, int[]> orderedSegments() {
-    Map<String, int[]> segments = new LinkedHashMap<>();
-    segments.put("short (1-5 words)", new int[] {1, 5});
-    segments.put("medium (6-10 words)", new int[] {6, 10});
-    segments.put("long (11+ words)", new int[] {11, Integer.MAX_VALUE});
-    return java.util.Collections.unmodifiableMap(segments);
-  }
+    private static Map<String, int[]> orderedSegments() {
+        Map<String, int[]> segments = new LinkedHashMap<>();
+        segments.put("short (1-5 words)", new int[] {1, 5});
+        segments.put("medium (6-10 words)", new int[] {6, 10});
+        segments.put("long (11+ words)", new int[] {11, Integer.MAX_VALUE});
+        return java.util.Collections.unmodifiableMap(segments);
+    }
 
-  record QueryResult(
-      String id, int words, List<String> ranking, List<Float> scores, Map<String, Double> metrics, double latencyMs,
-      Map<String, Double> stages, String status) {}
+    record QueryResult(
+            String id,
+            int words,
+            List<String> ranking,
+            List<Float> scores,
+            Map<String, Double> metrics,
+            double latencyMs,
+            Map<String, Double> stages,
+            String status) {}
 
-  private final EvalMode mode;
-  private final List<QueryResult> queries = new ArrayList<>();
+    private final EvalMode mode;
+    private final List<QueryResult> queries = new ArrayList<>();
 
-  ModeResults(EvalMode mode) {
-    this.mode = mode;
-  }
+    ModeResults(EvalMode mode) {
+        this.mode = mode;
+    }
 
-  public EvalMode mode() {
-    return mode;
-  }
+    public EvalMode mode() {
+        return mode;
+    }
 
-  List<QueryResult> queries() {
-    return queries;
-  }
+    List<QueryResult> queries() {
+        return queries;
+    }
 
-  void add(
-      String id, String text, List<String> ranking, List<Float> scores, Map<String, Integer> judged, double latencyMs,
-      Map<String, Double> stages, String status) {
-    Map<String, Double> m = new LinkedHashMap<>();
-    m.put("ndcg@10", RelevanceMetrics.ndcg(ranking, judged, 10));
-    m.put("mrr@10", RelevanceMetrics.mrr(ranking, judged, 10));
-    for (int k : RECALL_DEPTHS) m.put("recall@" + k, RelevanceMetrics.recall(ranking, judged, k));
-    int words = text.trim().isEmpty() ? 0 : text.trim().split("\\s+").length;
-    queries.add(new QueryResult(id, words, ranking, scores, m, latencyMs, stages, status));
-  }
+    void add(
+            String id,
+            String text,
+            List<String> ranking,
+            List<Float> scores,
+            Map<String, Integer> judged,
+            double latencyMs,
+            Map<String, Double> stages,
+            String status) {
+        Map<String, Double> m = new LinkedHashMap<>();
+        m.put("ndcg@10", RelevanceMetrics.ndcg(ranking, judged, 10));
+        m.put("mrr@10", RelevanceMetrics.mrr(ranking, judged, 10));
+        for (int k : RECALL_DEPTHS) m.put("recall@" + k, RelevanceMetrics.recall(ranking, judged, k));
+        int words = text.trim().isEmpty() ? 0 : text.trim().split("\\s+").length;
+        queries.add(new QueryResult(id, words, ranking, scores, m, latencyMs, stages, status));
+    }
 
-  /** Mean of a metric over all queries. */
-  public double metric(String name) {
-    return queries.stream().mapToDouble(q -> q.metrics().get(name)).average().orElse(0);
-  }
+    /** Mean of a metric over all queries. */
+    public double metric(String name) {
+        return queries.stream()
+                .mapToDouble(q -> q.metrics().get(name))
+                .average()
+                .orElse(0);
+    }
 
-  /** Mean of a metric over the queries of a length segment, and their count. */
-  double[] segment(String metric, int[] words) {
-    double[] values =
-        queries.stream().filter(q -> q.words() >= words[0] && q.words() <= words[1]).mapToDouble(q -> q.metrics().get(metric)).toArray();
-    return new double[] {Arrays.stream(values).average().orElse(Double.NaN), values.length};
-  }
+    /** Mean of a metric over the queries of a length segment, and their count. */
+    double[] segment(String metric, int[] words) {
+        double[] values = queries.stream()
+                .filter(q -> q.words() >= words[0] && q.words() <= words[1])
+                .mapToDouble(q -> q.metrics().get(metric))
+                .toArray();
+        return new double[] {Arrays.stream(values).average().orElse(Double.NaN), values.length};
+    }
 
-  /** Ids of the judged queries this mode returned no document for, in the order they ran. */
-  List<String> noResults() {
-    return queries.stream().filter(q -> q.ranking().isEmpty()).map(QueryResult::id).toList();
-  }
+    /** Ids of the judged queries this mode returned no document for, in the order they ran. */
+    List<String> noResults() {
+        return queries.stream()
+                .filter(q -> q.ranking().isEmpty())
+                .map(QueryResult::id)
+                .toList();
+    }
 
-  double[] latencies() {
-    return queries.stream().mapToDouble(QueryResult::latencyMs).sorted().toArray();
-  }
+    double[] latencies() {
+        return queries.stream().mapToDouble(QueryResult::latencyMs).sorted().toArray();
+    }
 
-  /** Stage name → sorted milliseconds over the queries that report it. */
-  Map<String, double[]> stageLatencies() {
-    Map<String, List<Double>> by = new LinkedHashMap<>();
-    for (QueryResult q : queries) q.stages().forEach((stage, ms) -> by.computeIfAbsent(stage, s -> new ArrayList<>()).add(ms));
-    Map<String, double[]> out = new LinkedHashMap<>();
-    by.forEach((stage, list) -> out.put(stage, list.stream().mapToDouble(Double::doubleValue).sorted().toArray()));
-    return out;
-  }
+    /** Stage name → sorted milliseconds over the queries that report it. */
+    Map<String, double[]> stageLatencies() {
+        Map<String, List<Double>> by = new LinkedHashMap<>();
+        for (QueryResult q : queries)
+            q.stages().forEach((stage, ms) -> by.computeIfAbsent(stage, s -> new ArrayList<>())
+                    .add(ms));
+        Map<String, double[]> out = new LinkedHashMap<>();
+        by.forEach((stage, list) -> out.put(
+                stage, list.stream().mapToDouble(Double::doubleValue).sorted().toArray()));
+        return out;
+    }
 
-  /** Nearest-rank percentile of sorted values. */
-  static double percentile(double[] sorted, double p) {
-    if (sorted.length == 0) return Double.NaN;
-    int rank = (int) Math.ceil(p / 100.0 * sorted.length);
-    return sorted[Math.min(sorted.length, Math.max(1, rank)) - 1];
-  }
+    /** Nearest-rank percentile of sorted values. */
+    static double percentile(double[] sorted, double p) {
+        if (sorted.length == 0) return Double.NaN;
+        int rank = (int) Math.ceil(p / 100.0 * sorted.length);
+        return sorted[Math.min(sorted.length, Math.max(1, rank)) - 1];
+    }
 
-  Map<String, Long> statuses() {
-    Map<String, Long> counts = new LinkedHashMap<>();
-    for (QueryResult q : queries) if (q.status() != null) counts.merge(q.status(), 1L, Long::sum);
-    return counts;
-  }
+    Map<String, Long> statuses() {
+        Map<String, Long> counts = new LinkedHashMap<>();
+        for (QueryResult q : queries) if (q.status() != null) counts.merge(q.status(), 1L, Long::sum);
+        return counts;
+    }
 }

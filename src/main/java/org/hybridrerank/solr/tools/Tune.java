@@ -29,217 +29,258 @@ import picocli.CommandLine.Spec;
  * printed as /hybrid handler defaults, with its score where it was chosen and, never used for choosing, its
  * score on held-back queries (a held-out split, or the held-back fold of a cross-validation).
  */
-@Command(name = "tune", mixinStandardHelpOptions = true, description = "Learn hybrid weights, rerank window and fusion from judgments.")
+@Command(
+        name = "tune",
+        mixinStandardHelpOptions = true,
+        description = "Learn hybrid weights, rerank window and fusion from judgments.")
 public final class Tune implements Callable<Integer> {
-  @Option(names = "--solr", defaultValue = "http://localhost:8983/solr", description = "Solr base URL (default ${DEFAULT-VALUE})")
-  String solrUrl;
+    @Option(
+            names = "--solr",
+            defaultValue = "http://localhost:8983/solr",
+            description = "Solr base URL (default ${DEFAULT-VALUE})")
+    String solrUrl;
 
-  @Option(names = "--collection", description = "collection or core (default: the dataset folder's name)")
-  String collection;
+    @Option(names = "--collection", description = "collection or core (default: the dataset folder's name)")
+    String collection;
 
-  @Option(names = "--dataset", required = true, description = "BEIR folder or TREC files, as for bin/eval")
-  Path dataset;
+    @Option(names = "--dataset", required = true, description = "BEIR folder or TREC files, as for bin/eval")
+    Path dataset;
 
-  @Option(names = "--split", defaultValue = "train", description = "qrels split the configuration is chosen on (default ${DEFAULT-VALUE})")
-  String split;
+    @Option(
+            names = "--split",
+            defaultValue = "train",
+            description = "qrels split the configuration is chosen on (default ${DEFAULT-VALUE})")
+    String split;
 
-  @Option(names = "--holdout-split", description = "qrels split scored once with the chosen configuration, never used for choosing (e.g. test)")
-  String holdoutSplit;
+    @Option(
+            names = "--holdout-split",
+            description = "qrels split scored once with the chosen configuration, never used for choosing (e.g. test)")
+    String holdoutSplit;
 
-  @Option(names = "--folds", description = "k-fold cross-validation on --split: choose on F-1 folds, score the held-back fold; reports the out-of-fold mean")
-  Integer folds;
+    @Option(
+            names = "--folds",
+            description =
+                    "k-fold cross-validation on --split: choose on F-1 folds, score the held-back fold; reports the out-of-fold mean")
+    Integer folds;
 
-  @Option(names = "--queries", description = "use only the first N judged queries of each split")
-  Integer queries;
+    @Option(names = "--queries", description = "use only the first N judged queries of each split")
+    Integer queries;
 
-  @Option(names = "--k-max", defaultValue = "100", description = "depth of both first-stage lists and largest window K (default ${DEFAULT-VALUE})")
-  int kMax;
+    @Option(
+            names = "--k-max",
+            defaultValue = "100",
+            description = "depth of both first-stage lists and largest window K (default ${DEFAULT-VALUE})")
+    int kMax;
 
-  @Option(
-      names = "--grid",
-      paramLabel = "NAME=V1,V2",
-      description = "replace one dimension of the grid (repeatable): hybrid.weights=1:1,1:0.5 (lexical:vector), hybrid.rrf.k=60,"
-          + " reRankDocs=10,20,30,50,100, fusion=replace,rrf,linear, rrfK=10,30,60,100, normalization=minmax,l2,zscore,"
-          + " modelWeight=0,0.25,0.5,1,2 (the defaults shown, except hybrid.weights: 1:1,1:0.5,0.5:1,1:0.25,0.25:1)")
-  List<String> grid = new ArrayList<>();
+    @Option(
+            names = "--grid",
+            paramLabel = "NAME=V1,V2",
+            description =
+                    "replace one dimension of the grid (repeatable): hybrid.weights=1:1,1:0.5 (lexical:vector), hybrid.rrf.k=60,"
+                            + " reRankDocs=10,20,30,50,100, fusion=replace,rrf,linear, rrfK=10,30,60,100, normalization=minmax,l2,zscore,"
+                            + " modelWeight=0,0.25,0.5,1,2 (the defaults shown, except hybrid.weights: 1:1,1:0.5,0.5:1,1:0.25,0.25:1)")
+    List<String> grid = new ArrayList<>();
 
-  @Option(names = "--handler", defaultValue = "/hybrid", description = "request handler (default ${DEFAULT-VALUE})")
-  String handler;
+    @Option(names = "--handler", defaultValue = "/hybrid", description = "request handler (default ${DEFAULT-VALUE})")
+    String handler;
 
-  @Option(names = "--out", defaultValue = "tune-out", description = "folder for tune.json and the candidate cache; a re-run with the same Solr, collection and --k-max reads the cache instead of Solr (default ${DEFAULT-VALUE})")
-  Path out;
+    @Option(
+            names = "--out",
+            defaultValue = "tune-out",
+            description =
+                    "folder for tune.json and the candidate cache; a re-run with the same Solr, collection and --k-max reads the cache instead of Solr (default ${DEFAULT-VALUE})")
+    Path out;
 
-  @Spec CommandSpec spec;
+    @Spec
+    CommandSpec spec;
 
-  public static void main(String[] args) {
-    System.exit(Cli.execute(new Tune(), args));
-  }
-
-  /** A set of judged queries with their cached candidates. */
-  record Judged(List<QueryCandidates> candidates, Map<String, Map<String, Integer>> qrels) {
-    List<String> ids() {
-      return candidates.stream().map(QueryCandidates::qid).toList();
-    }
-  }
-
-  @Override
-  public Integer call() throws Exception {
-    PrintWriter err = spec.commandLine().getErr();
-    PrintWriter stdout = spec.commandLine().getOut();
-    TuneGrid tuneGrid = new TuneGrid();
-    try {
-      for (String g : grid) tuneGrid.set(g);
-      if (kMax < 1) throw new IllegalArgumentException("--k-max must be at least 1, got " + kMax);
-    } catch (IllegalArgumentException e) {
-      throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
-    }
-    List<TuneConfig> configs = tuneGrid.configs(kMax);
-    if (configs.isEmpty()) throw new CommandLine.ParameterException(spec.commandLine(), "no reRankDocs value of the grid is <= --k-max " + kMax);
-    Dataset data;
-    try {
-      data = Dataset.open(dataset);
-    } catch (DatasetProblem e) {
-      err.println(e.getMessage());
-      err.flush();
-      return 2;
-    }
-    String core = collection != null ? collection : data.name();
-    Judged chosenOn;
-    Judged heldOut = null;
-    SolrTarget target = new SolrTarget(solrUrl, core, handler);
-    try (SolrClient solr = new Http2SolrClient.Builder(solrUrl).withDefaultCollection(core).build()) {
-      chosenOn = judged(solr, core, data, split, err);
-      if (holdoutSplit != null) heldOut = judged(solr, core, data, holdoutSplit, err);
-    } catch (DatasetProblem e) {
-      err.println(e.getMessage());
-      err.flush();
-      return 2;
-    } catch (SolrServerException | SolrException e) {
-      throw target.explain(e); // not on IOException: that is also the candidate cache's
-    }
-    if (folds != null) {
-      try {
-        Folds.split(chosenOn.ids(), folds);
-      } catch (IllegalArgumentException e) {
-        throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
-      }
+    public static void main(String[] args) {
+        System.exit(Cli.execute(new Tune(), args));
     }
 
-    Map<String, Object> report = search(configs, chosenOn, heldOut, stdout);
-    Files.createDirectories(out);
-    new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(out.resolve("tune.json").toFile(), report);
-    stdout.println("wrote " + out.resolve("tune.json"));
-    stdout.flush();
-    return 0;
-  }
-
-  /** The grid search and its report: printed, and returned for tune.json. */
-  Map<String, Object> search(List<TuneConfig> configs, Judged chosenOn, Judged heldOut, PrintWriter stdout) {
-    List<String> ids = chosenOn.ids();
-    GridSearch search = GridSearch.run(configs, kMax, chosenOn.candidates(), chosenOn.qrels());
-    GridSearch.Choice best = search.best(GridSearch.all(ids.size()));
-    TuneConfig reference = reference();
-    Map<String, Object> report = new LinkedHashMap<>();
-    report.put("split", split);
-    report.put("queries", ids.size());
-    report.put("kMax", kMax);
-    report.put("configurations", configs.size());
-    report.put("best", best.config().params(kMax));
-    report.put("ndcg@10." + split, best.ndcg());
-    report.put("reference", reference.params(kMax));
-    report.put("reference.ndcg@10." + split, meanNdcg(reference, chosenOn));
-
-    stdout.printf("searched %d configurations on %d queries of split '%s' (lists %d deep)%n", configs.size(), ids.size(), split, kMax);
-    stdout.printf("best:      %s%n", best.config());
-    stdout.printf("  nDCG@10 on the %d '%s' queries it was chosen on: %.4f%n", ids.size(), split, best.ndcg());
-    stdout.printf("reference: %s%n", reference);
-    stdout.printf("  nDCG@10 on the same queries: %.4f%n", meanNdcg(reference, chosenOn));
-
-    if (folds != null) {
-      List<List<String>> foldIds = Folds.split(ids, folds);
-      List<Map<String, Object>> perFold = new ArrayList<>();
-      double outOfFoldSum = 0;
-      for (int f = 0; f < foldIds.size(); f++) {
-        List<Integer> train = new ArrayList<>();
-        List<Integer> test = new ArrayList<>();
-        for (int q = 0; q < ids.size(); q++) (foldIds.get(f).contains(ids.get(q)) ? test : train).add(q);
-        GridSearch.Choice choice = search.best(train);
-        double heldBack = search.mean(choice.config(), test);
-        outOfFoldSum += heldBack * test.size();
-        Map<String, Object> fold = new LinkedHashMap<>();
-        fold.put("fold", f + 1);
-        fold.put("heldBackQueries", test.size());
-        fold.put("chosen", choice.config().params(kMax));
-        fold.put("ndcg@10.chosenOn", choice.ndcg());
-        fold.put("ndcg@10.heldBack", heldBack);
-        perFold.add(fold);
-        stdout.printf("fold %d/%d: chosen on %d queries (%.4f): %s%n  held-back %d queries: %.4f%n",
-            f + 1, folds, train.size(), choice.ndcg(), choice.config(), test.size(), heldBack);
-      }
-      double outOfFold = outOfFoldSum / ids.size();
-      report.put("folds", perFold);
-      report.put("ndcg@10.outOfFold", outOfFold);
-      stdout.printf("cross-validation (%d folds): out-of-fold nDCG@10 %.4f (each query scored by a configuration chosen without it)%n", folds, outOfFold);
-    }
-    if (heldOut != null) {
-      double score = meanNdcg(best.config(), heldOut);
-      double referenceScore = meanNdcg(reference, heldOut);
-      report.put("ndcg@10." + holdoutSplit + ".heldOut", score);
-      report.put("reference.ndcg@10." + holdoutSplit + ".heldOut", referenceScore);
-      stdout.printf("held-out split '%s' (%d queries, never used for choosing): best %.4f, reference %.4f%n",
-          holdoutSplit, heldOut.ids().size(), score, referenceScore);
-    }
-    stdout.println();
-    stdout.println(best.config().solrconfig(kMax));
-    stdout.println();
-    try {
-      stdout.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(report));
-    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-      throw new IllegalStateException(e);
-    }
-    stdout.flush();
-    return report;
-  }
-
-  /** The shipped behaviour at this depth: RRF 1:1 k=60, the model replacing the first stage in the window. */
-  TuneConfig reference() {
-    return new TuneConfig(1, 1, 60, Math.min(100, kMax), FusionMethod.REPLACE, 60, Normalization.MINMAX, 1);
-  }
-
-  double meanNdcg(TuneConfig config, Judged judged) {
-    double sum = 0;
-    for (QueryCandidates q : judged.candidates()) {
-      sum += RelevanceMetrics.ndcg(OfflineRanking.ranking(config, kMax, q), judged.qrels().get(q.qid()), GridSearch.DEPTH);
-    }
-    return judged.candidates().isEmpty() ? 0 : sum / judged.candidates().size();
-  }
-
-  /** The split's judged queries with their candidates: from the cache file when it matches, else from Solr. */
-  private Judged judged(SolrClient solr, String core, Dataset data, String qrelsSplit, PrintWriter err) throws Exception {
-    DatasetCheck.JudgedQueries judged = DatasetCheck.judgedQueries(data, qrelsSplit, TopicField.TITLE);
-    List<String> ids = judged.ids();
-    if (queries != null) ids = ids.subList(0, Math.min(queries, ids.size()));
-    Path cacheFile = out.resolve("candidates-" + qrelsSplit + ".json");
-    Map<String, QueryCandidates> cached = CandidateFetch.read(cacheFile, solrUrl, core, handler, kMax, ids);
-    List<QueryCandidates> candidates = new ArrayList<>();
-    if (cached != null) {
-      err.printf("read the candidates of %d '%s' queries from %s%n", ids.size(), qrelsSplit, cacheFile);
-      candidates.addAll(cached.values());
-    } else {
-      Map<String, List<QueryCandidates.Row>> rows = new LinkedHashMap<>();
-      long start = System.nanoTime();
-      for (String qid : ids) {
-        QueryCandidates q = CandidateFetch.fetch(solr, handler, qid, judged.texts().get(qid), kMax);
-        candidates.add(q);
-        rows.put(qid, q.rows());
-        if (candidates.size() % 10 == 0 || candidates.size() == ids.size()) {
-          err.printf("fetched %d/%d '%s' queries (%.0f s)%n", candidates.size(), ids.size(), qrelsSplit, (System.nanoTime() - start) / 1e9);
-          err.flush();
+    /** A set of judged queries with their cached candidates. */
+    record Judged(List<QueryCandidates> candidates, Map<String, Map<String, Integer>> qrels) {
+        List<String> ids() {
+            return candidates.stream().map(QueryCandidates::qid).toList();
         }
-      }
-      CandidateFetch.write(cacheFile, new CandidateFetch.CacheFile(solrUrl, core, handler, kMax, rows));
     }
-    err.flush();
-    return new Judged(candidates, judged.qrels());
-  }
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter err = spec.commandLine().getErr();
+        PrintWriter stdout = spec.commandLine().getOut();
+        TuneGrid tuneGrid = new TuneGrid();
+        try {
+            for (String g : grid) tuneGrid.set(g);
+            if (kMax < 1) throw new IllegalArgumentException("--k-max must be at least 1, got " + kMax);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
+        List<TuneConfig> configs = tuneGrid.configs(kMax);
+        if (configs.isEmpty())
+            throw new CommandLine.ParameterException(
+                    spec.commandLine(), "no reRankDocs value of the grid is <= --k-max " + kMax);
+        Dataset data;
+        try {
+            data = Dataset.open(dataset);
+        } catch (DatasetProblem e) {
+            err.println(e.getMessage());
+            err.flush();
+            return 2;
+        }
+        String core = collection != null ? collection : data.name();
+        Judged chosenOn;
+        Judged heldOut = null;
+        SolrTarget target = new SolrTarget(solrUrl, core, handler);
+        try (SolrClient solr =
+                new Http2SolrClient.Builder(solrUrl).withDefaultCollection(core).build()) {
+            chosenOn = judged(solr, core, data, split, err);
+            if (holdoutSplit != null) heldOut = judged(solr, core, data, holdoutSplit, err);
+        } catch (DatasetProblem e) {
+            err.println(e.getMessage());
+            err.flush();
+            return 2;
+        } catch (SolrServerException | SolrException e) {
+            throw target.explain(e); // not on IOException: that is also the candidate cache's
+        }
+        if (folds != null) {
+            try {
+                Folds.split(chosenOn.ids(), folds);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+            }
+        }
+
+        Map<String, Object> report = search(configs, chosenOn, heldOut, stdout);
+        Files.createDirectories(out);
+        new ObjectMapper()
+                .enable(SerializationFeature.INDENT_OUTPUT)
+                .writeValue(out.resolve("tune.json").toFile(), report);
+        stdout.println("wrote " + out.resolve("tune.json"));
+        stdout.flush();
+        return 0;
+    }
+
+    /** The grid search and its report: printed, and returned for tune.json. */
+    Map<String, Object> search(List<TuneConfig> configs, Judged chosenOn, Judged heldOut, PrintWriter stdout) {
+        List<String> ids = chosenOn.ids();
+        GridSearch search = GridSearch.run(configs, kMax, chosenOn.candidates(), chosenOn.qrels());
+        GridSearch.Choice best = search.best(GridSearch.all(ids.size()));
+        TuneConfig reference = reference();
+        Map<String, Object> report = new LinkedHashMap<>();
+        report.put("split", split);
+        report.put("queries", ids.size());
+        report.put("kMax", kMax);
+        report.put("configurations", configs.size());
+        report.put("best", best.config().params(kMax));
+        report.put("ndcg@10." + split, best.ndcg());
+        report.put("reference", reference.params(kMax));
+        report.put("reference.ndcg@10." + split, meanNdcg(reference, chosenOn));
+
+        stdout.printf(
+                "searched %d configurations on %d queries of split '%s' (lists %d deep)%n",
+                configs.size(), ids.size(), split, kMax);
+        stdout.printf("best:      %s%n", best.config());
+        stdout.printf("  nDCG@10 on the %d '%s' queries it was chosen on: %.4f%n", ids.size(), split, best.ndcg());
+        stdout.printf("reference: %s%n", reference);
+        stdout.printf("  nDCG@10 on the same queries: %.4f%n", meanNdcg(reference, chosenOn));
+
+        if (folds != null) {
+            List<List<String>> foldIds = Folds.split(ids, folds);
+            List<Map<String, Object>> perFold = new ArrayList<>();
+            double outOfFoldSum = 0;
+            for (int f = 0; f < foldIds.size(); f++) {
+                List<Integer> train = new ArrayList<>();
+                List<Integer> test = new ArrayList<>();
+                for (int q = 0; q < ids.size(); q++) (foldIds.get(f).contains(ids.get(q)) ? test : train).add(q);
+                GridSearch.Choice choice = search.best(train);
+                double heldBack = search.mean(choice.config(), test);
+                outOfFoldSum += heldBack * test.size();
+                Map<String, Object> fold = new LinkedHashMap<>();
+                fold.put("fold", f + 1);
+                fold.put("heldBackQueries", test.size());
+                fold.put("chosen", choice.config().params(kMax));
+                fold.put("ndcg@10.chosenOn", choice.ndcg());
+                fold.put("ndcg@10.heldBack", heldBack);
+                perFold.add(fold);
+                stdout.printf(
+                        "fold %d/%d: chosen on %d queries (%.4f): %s%n  held-back %d queries: %.4f%n",
+                        f + 1, folds, train.size(), choice.ndcg(), choice.config(), test.size(), heldBack);
+            }
+            double outOfFold = outOfFoldSum / ids.size();
+            report.put("folds", perFold);
+            report.put("ndcg@10.outOfFold", outOfFold);
+            stdout.printf(
+                    "cross-validation (%d folds): out-of-fold nDCG@10 %.4f (each query scored by a configuration chosen without it)%n",
+                    folds, outOfFold);
+        }
+        if (heldOut != null) {
+            double score = meanNdcg(best.config(), heldOut);
+            double referenceScore = meanNdcg(reference, heldOut);
+            report.put("ndcg@10." + holdoutSplit + ".heldOut", score);
+            report.put("reference.ndcg@10." + holdoutSplit + ".heldOut", referenceScore);
+            stdout.printf(
+                    "held-out split '%s' (%d queries, never used for choosing): best %.4f, reference %.4f%n",
+                    holdoutSplit, heldOut.ids().size(), score, referenceScore);
+        }
+        stdout.println();
+        stdout.println(best.config().solrconfig(kMax));
+        stdout.println();
+        try {
+            stdout.println(new ObjectMapper()
+                    .enable(SerializationFeature.INDENT_OUTPUT)
+                    .writeValueAsString(report));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+        stdout.flush();
+        return report;
+    }
+
+    /** The shipped behaviour at this depth: RRF 1:1 k=60, the model replacing the first stage in the window. */
+    TuneConfig reference() {
+        return new TuneConfig(1, 1, 60, Math.min(100, kMax), FusionMethod.REPLACE, 60, Normalization.MINMAX, 1);
+    }
+
+    double meanNdcg(TuneConfig config, Judged judged) {
+        double sum = 0;
+        for (QueryCandidates q : judged.candidates()) {
+            sum += RelevanceMetrics.ndcg(
+                    OfflineRanking.ranking(config, kMax, q), judged.qrels().get(q.qid()), GridSearch.DEPTH);
+        }
+        return judged.candidates().isEmpty() ? 0 : sum / judged.candidates().size();
+    }
+
+    /** The split's judged queries with their candidates: from the cache file when it matches, else from Solr. */
+    private Judged judged(SolrClient solr, String core, Dataset data, String qrelsSplit, PrintWriter err)
+            throws Exception {
+        DatasetCheck.JudgedQueries judged = DatasetCheck.judgedQueries(data, qrelsSplit, TopicField.TITLE);
+        List<String> ids = judged.ids();
+        if (queries != null) ids = ids.subList(0, Math.min(queries, ids.size()));
+        Path cacheFile = out.resolve("candidates-" + qrelsSplit + ".json");
+        Map<String, QueryCandidates> cached = CandidateFetch.read(cacheFile, solrUrl, core, handler, kMax, ids);
+        List<QueryCandidates> candidates = new ArrayList<>();
+        if (cached != null) {
+            err.printf("read the candidates of %d '%s' queries from %s%n", ids.size(), qrelsSplit, cacheFile);
+            candidates.addAll(cached.values());
+        } else {
+            Map<String, List<QueryCandidates.Row>> rows = new LinkedHashMap<>();
+            long start = System.nanoTime();
+            for (String qid : ids) {
+                QueryCandidates q =
+                        CandidateFetch.fetch(solr, handler, qid, judged.texts().get(qid), kMax);
+                candidates.add(q);
+                rows.put(qid, q.rows());
+                if (candidates.size() % 10 == 0 || candidates.size() == ids.size()) {
+                    err.printf(
+                            "fetched %d/%d '%s' queries (%.0f s)%n",
+                            candidates.size(), ids.size(), qrelsSplit, (System.nanoTime() - start) / 1e9);
+                    err.flush();
+                }
+            }
+            CandidateFetch.write(cacheFile, new CandidateFetch.CacheFile(solrUrl, core, handler, kMax, rows));
+        }
+        err.flush();
+        return new Judged(candidates, judged.qrels());
+    }
 }

@@ -6,11 +6,11 @@ package org.hybridrerank.solr.tools;
  * only with {@code --verbose}.
  */
 public final class UserError extends RuntimeException {
-  public UserError(String message) {
-    super(message);
-  }
+    public UserError(String message) {
+        super(message);
+    }
 
-  public UserError(String message, Throwable cause) {
-    super(message, cause);
-  }
+    public UserError(String message, Throwable cause) {
+        super(message, cause);
+    }
 }

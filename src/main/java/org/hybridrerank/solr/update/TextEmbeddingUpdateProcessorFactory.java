@@ -48,122 +48,127 @@ import org.hybridrerank.solr.model.TextEmbedder;
  * </pre>
  */
 public class TextEmbeddingUpdateProcessorFactory extends UpdateRequestProcessorFactory implements SolrCoreAware {
-  static final String CONTEXT = "solrconfig.xml TextEmbeddingUpdateProcessorFactory";
+    static final String CONTEXT = "solrconfig.xml TextEmbeddingUpdateProcessorFactory";
 
-  private ParamReader config;
-  private List<String> fields;
-  private String vectorField;
-  private String separator;
-  private ModelRegistry.Lease<TextEmbedder> embedder;
+    private ParamReader config;
+    private List<String> fields;
+    private String vectorField;
+    private String separator;
+    private ModelRegistry.Lease<TextEmbedder> embedder;
 
-  @Override
-  public void init(NamedList<?> args) {
-    config = ParamReader.forConfig(args.toSolrParams(), CONTEXT);
-    String rawFields = config.string("fields", null);
-    if (rawFields == null || rawFields.isBlank()) throw config.error("'fields' is required: the text fields to embed");
-    fields = List.of(rawFields.trim().split("\\s*,\\s*"));
-    vectorField = config.string("vectorField", null);
-    if (vectorField == null || vectorField.isBlank()) throw config.error("'vectorField' is required: the DenseVectorField to fill");
-    separator = config.string("separator", " ");
-    if (config.string("batchSize", null) != null) {
-      // a silently ignored tuning knob would mislead whoever set it
-      throw config.error(
-          "'batchSize' is no longer supported: every document is embedded on its own so that its failure is its"
-              + " own; remove it");
-    }
-    if (config.string("embedder", null) == null) throw config.error("'embedder' is required: the embedding model directory");
-  }
-
-  @Override
-  public void inform(SolrCore core) {
-    SchemaField field = core.getLatestSchema().getFieldOrNull(vectorField);
-    if (field == null || !(field.getType() instanceof DenseVectorField dense)) {
-      throw config.error("'vectorField' must name a DenseVectorField of the schema, got '" + vectorField + "'");
-    }
-    embedder =
-        ModelLocator.acquireEmbedder(
-            config.string("embedder", null), config.intIn("embedderThreads", 0, 0, 1024), core.getResourceLoader(), config);
-    if (dense.getDimension() != embedder.model().dimension()) {
-      int produced = embedder.model().dimension();
-      embedder.close();
-      throw config.error(
-          "vector field '" + vectorField + "' has dimension " + dense.getDimension() + " but the embedder at "
-              + config.string("embedder", null) + " produces " + produced);
-    }
-    core.addCloseHook(
-        new CloseHook() {
-          @Override
-          public void preClose(SolrCore c) {
-            embedder.close();
-          }
-        });
-  }
-
-  @Override
-  public UpdateRequestProcessor getInstance(SolrQueryRequest req, SolrQueryResponse rsp, UpdateRequestProcessor next) {
-    return new Processor(next);
-  }
-
-  private final class Processor extends UpdateRequestProcessor {
-    Processor(UpdateRequestProcessor next) {
-      super(next);
-    }
-
-    /** Embeds the document in place and passes the same command on, so every other field of it is kept. */
     @Override
-    public void processAdd(AddUpdateCommand cmd) throws IOException {
-      SolrInputDocument doc = cmd.getSolrInputDocument();
-      if (doc.getFieldValue(vectorField) == null) {
-        String text = textOf(cmd);
-        if (!text.isBlank()) doc.setField(vectorField, toList(embed(cmd, text)));
-      }
-      super.processAdd(cmd);
-    }
-
-    private float[] embed(AddUpdateCommand cmd, String text) {
-      try {
-        return embedder.model().embedPassage(text);
-      } catch (ModelClosedException e) {
-        // the core is closing under this request (shutdown, reload): the document is fine, the client retries
-        throw new SolrException(
-            SolrException.ErrorCode.SERVICE_UNAVAILABLE,
-            "cannot embed document " + cmd.getPrintableId() + " now: " + e.getMessage() + "; retry it",
-            e);
-      } catch (InferenceException e) {
-        throw new SolrException(
-            SolrException.ErrorCode.BAD_REQUEST,
-            "cannot embed document " + cmd.getPrintableId() + " from " + fields + " into '" + vectorField + "': "
-                + e.getMessage(),
-            e);
-      }
-    }
-
-    private String textOf(AddUpdateCommand cmd) {
-      List<String> parts = new ArrayList<>();
-      for (String name : fields) {
-        SolrInputField field = cmd.getSolrInputDocument().getField(name);
-        if (field == null) continue;
-        if (field.getValue() instanceof Map && !(field.getValue() instanceof SolrDocumentBase)) {
-          // an atomic update: the merged text exists only further down the chain, after this processor
-          throw new SolrException(
-              SolrException.ErrorCode.BAD_REQUEST,
-              "cannot embed document " + cmd.getPrintableId() + ": atomic update of '" + name + "', one of the"
-                  + " embedded fields " + fields + "; send the whole document instead");
+    public void init(NamedList<?> args) {
+        config = ParamReader.forConfig(args.toSolrParams(), CONTEXT);
+        String rawFields = config.string("fields", null);
+        if (rawFields == null || rawFields.isBlank())
+            throw config.error("'fields' is required: the text fields to embed");
+        fields = List.of(rawFields.trim().split("\\s*,\\s*"));
+        vectorField = config.string("vectorField", null);
+        if (vectorField == null || vectorField.isBlank())
+            throw config.error("'vectorField' is required: the DenseVectorField to fill");
+        separator = config.string("separator", " ");
+        if (config.string("batchSize", null) != null) {
+            // a silently ignored tuning knob would mislead whoever set it
+            throw config.error(
+                    "'batchSize' is no longer supported: every document is embedded on its own so that its failure is its"
+                            + " own; remove it");
         }
-        Collection<Object> values = field.getValues();
-        if (values == null) continue;
-        for (Object value : values) {
-          String text = value == null ? "" : value.toString();
-          if (!text.isBlank()) parts.add(text);
-        }
-      }
-      return String.join(separator, parts);
+        if (config.string("embedder", null) == null)
+            throw config.error("'embedder' is required: the embedding model directory");
     }
 
-    private List<Float> toList(float[] vector) {
-      List<Float> out = new ArrayList<>(vector.length);
-      for (float v : vector) out.add(v);
-      return out;
+    @Override
+    public void inform(SolrCore core) {
+        SchemaField field = core.getLatestSchema().getFieldOrNull(vectorField);
+        if (field == null || !(field.getType() instanceof DenseVectorField dense)) {
+            throw config.error("'vectorField' must name a DenseVectorField of the schema, got '" + vectorField + "'");
+        }
+        embedder = ModelLocator.acquireEmbedder(
+                config.string("embedder", null),
+                config.intIn("embedderThreads", 0, 0, 1024),
+                core.getResourceLoader(),
+                config);
+        if (dense.getDimension() != embedder.model().dimension()) {
+            int produced = embedder.model().dimension();
+            embedder.close();
+            throw config.error("vector field '" + vectorField + "' has dimension " + dense.getDimension()
+                    + " but the embedder at " + config.string("embedder", null) + " produces " + produced);
+        }
+        core.addCloseHook(new CloseHook() {
+            @Override
+            public void preClose(SolrCore c) {
+                embedder.close();
+            }
+        });
     }
-  }
+
+    @Override
+    public UpdateRequestProcessor getInstance(
+            SolrQueryRequest req, SolrQueryResponse rsp, UpdateRequestProcessor next) {
+        return new Processor(next);
+    }
+
+    private final class Processor extends UpdateRequestProcessor {
+        Processor(UpdateRequestProcessor next) {
+            super(next);
+        }
+
+        /** Embeds the document in place and passes the same command on, so every other field of it is kept. */
+        @Override
+        public void processAdd(AddUpdateCommand cmd) throws IOException {
+            SolrInputDocument doc = cmd.getSolrInputDocument();
+            if (doc.getFieldValue(vectorField) == null) {
+                String text = textOf(cmd);
+                if (!text.isBlank()) doc.setField(vectorField, toList(embed(cmd, text)));
+            }
+            super.processAdd(cmd);
+        }
+
+        private float[] embed(AddUpdateCommand cmd, String text) {
+            try {
+                return embedder.model().embedPassage(text);
+            } catch (ModelClosedException e) {
+                // the core is closing under this request (shutdown, reload): the document is fine, the client retries
+                throw new SolrException(
+                        SolrException.ErrorCode.SERVICE_UNAVAILABLE,
+                        "cannot embed document " + cmd.getPrintableId() + " now: " + e.getMessage() + "; retry it",
+                        e);
+            } catch (InferenceException e) {
+                throw new SolrException(
+                        SolrException.ErrorCode.BAD_REQUEST,
+                        "cannot embed document " + cmd.getPrintableId() + " from " + fields + " into '" + vectorField
+                                + "': " + e.getMessage(),
+                        e);
+            }
+        }
+
+        private String textOf(AddUpdateCommand cmd) {
+            List<String> parts = new ArrayList<>();
+            for (String name : fields) {
+                SolrInputField field = cmd.getSolrInputDocument().getField(name);
+                if (field == null) continue;
+                if (field.getValue() instanceof Map && !(field.getValue() instanceof SolrDocumentBase)) {
+                    // an atomic update: the merged text exists only further down the chain, after this processor
+                    throw new SolrException(
+                            SolrException.ErrorCode.BAD_REQUEST,
+                            "cannot embed document " + cmd.getPrintableId() + ": atomic update of '" + name
+                                    + "', one of the" + " embedded fields " + fields
+                                    + "; send the whole document instead");
+                }
+                Collection<Object> values = field.getValues();
+                if (values == null) continue;
+                for (Object value : values) {
+                    String text = value == null ? "" : value.toString();
+                    if (!text.isBlank()) parts.add(text);
+                }
+            }
+            return String.join(separator, parts);
+        }
+
+        private List<Float> toList(float[] vector) {
+            List<Float> out = new ArrayList<>(vector.length);
+            for (float v : vector) out.add(v);
+            return out;
+        }
+    }
 }

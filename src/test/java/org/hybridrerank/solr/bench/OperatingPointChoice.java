@@ -21,44 +21,56 @@ import org.hybridrerank.solr.tools.Dataset;
  * <p>{@code main} recomputes the choice from a finished {@code bin/bench points} run (its TREC run files).
  */
 public final class OperatingPointChoice {
-  static final double TOLERANCE = 0.005;
+    static final double TOLERANCE = 0.005;
 
-  public static void main(String[] args) throws Exception {
-    Path out = Path.of(args.length > 0 ? args[0] : "target/bench-points");
-    Map<String, Map<String, Integer>> qrels = Dataset.open(SharedData.scifact()).qrels("test");
-    Map<OperatingPointBenchmark.Point, Map<String, Double>> perQuery = new LinkedHashMap<>();
-    for (OperatingPointBenchmark.Point p : OperatingPointBenchmark.POINTS) {
-      Path run = out.resolve(p.name()).resolve("run.rrf+ce.txt");
-      if (Files.exists(run)) perQuery.put(p, OperatingPointBenchmark.perQueryNdcg(run, qrels));
+    public static void main(String[] args) throws Exception {
+        Path out = Path.of(args.length > 0 ? args[0] : "target/bench-points");
+        Map<String, Map<String, Integer>> qrels =
+                Dataset.open(SharedData.scifact()).qrels("test");
+        Map<OperatingPointBenchmark.Point, Map<String, Double>> perQuery = new LinkedHashMap<>();
+        for (OperatingPointBenchmark.Point p : OperatingPointBenchmark.POINTS) {
+            Path run = out.resolve(p.name()).resolve("run.rrf+ce.txt");
+            if (Files.exists(run)) perQuery.put(p, OperatingPointBenchmark.perQueryNdcg(run, qrels));
+        }
+        System.out.print(crossValidated(perQuery, new ArrayList<>(qrels.keySet())));
     }
-    System.out.print(crossValidated(perQuery, new ArrayList<>(qrels.keySet())));
-  }
 
-  static String crossValidated(Map<OperatingPointBenchmark.Point, Map<String, Double>> perQuery, List<String> ids) {
-    OperatingPointBenchmark.Point reference = OperatingPointBenchmark.POINTS.get(0);
-    StringBuilder sb = new StringBuilder(String.format(Locale.ROOT,
-        "two-fold cross-validation of the rule \"fewest tokens (maxLength) within %.3f nDCG@10 of %s, then best nDCG@10\":%n",
-        TOLERANCE, reference.name()));
-    for (int fold = 0; fold < 2; fold++) {
-      List<String> pick = new ArrayList<>(), held = new ArrayList<>();
-      for (int i = 0; i < ids.size(); i++) (i % 2 == fold ? held : pick).add(ids.get(i));
-      double floor = mean(perQuery.get(reference), pick) - TOLERANCE;
-      OperatingPointBenchmark.Point chosen = perQuery.keySet().stream()
-          .filter(p -> mean(perQuery.get(p), pick) >= floor)
-          .min(Comparator.comparingInt(OperatingPointBenchmark.Point::maxLength)
-              .thenComparing(p -> -mean(perQuery.get(p), pick)))
-          .orElseThrow();
-      sb.append(String.format(Locale.ROOT,
-          "  fold %d: picked on %d queries -> %s (%.4f there); held-out nDCG@10 %.4f, %s %.4f%n", fold, pick.size(),
-          chosen.name(), mean(perQuery.get(chosen), pick), mean(perQuery.get(chosen), held), reference.name(),
-          mean(perQuery.get(reference), held)));
+    static String crossValidated(Map<OperatingPointBenchmark.Point, Map<String, Double>> perQuery, List<String> ids) {
+        OperatingPointBenchmark.Point reference = OperatingPointBenchmark.POINTS.get(0);
+        StringBuilder sb = new StringBuilder(String.format(
+                Locale.ROOT,
+                "two-fold cross-validation of the rule \"fewest tokens (maxLength) within %.3f nDCG@10 of %s, then best nDCG@10\":%n",
+                TOLERANCE,
+                reference.name()));
+        for (int fold = 0; fold < 2; fold++) {
+            List<String> pick = new ArrayList<>(), held = new ArrayList<>();
+            for (int i = 0; i < ids.size(); i++) (i % 2 == fold ? held : pick).add(ids.get(i));
+            double floor = mean(perQuery.get(reference), pick) - TOLERANCE;
+            OperatingPointBenchmark.Point chosen = perQuery.keySet().stream()
+                    .filter(p -> mean(perQuery.get(p), pick) >= floor)
+                    .min(Comparator.comparingInt(OperatingPointBenchmark.Point::maxLength)
+                            .thenComparing(p -> -mean(perQuery.get(p), pick)))
+                    .orElseThrow();
+            sb.append(String.format(
+                    Locale.ROOT,
+                    "  fold %d: picked on %d queries -> %s (%.4f there); held-out nDCG@10 %.4f, %s %.4f%n",
+                    fold,
+                    pick.size(),
+                    chosen.name(),
+                    mean(perQuery.get(chosen), pick),
+                    mean(perQuery.get(chosen), held),
+                    reference.name(),
+                    mean(perQuery.get(reference), held)));
+        }
+        return sb.toString();
     }
-    return sb.toString();
-  }
 
-  private static double mean(Map<String, Double> perQuery, List<String> ids) {
-    return ids.stream().mapToDouble(id -> perQuery.getOrDefault(id, 0.0)).average().orElse(Double.NaN);
-  }
+    private static double mean(Map<String, Double> perQuery, List<String> ids) {
+        return ids.stream()
+                .mapToDouble(id -> perQuery.getOrDefault(id, 0.0))
+                .average()
+                .orElse(Double.NaN);
+    }
 
-  private OperatingPointChoice() {}
+    private OperatingPointChoice() {}
 }

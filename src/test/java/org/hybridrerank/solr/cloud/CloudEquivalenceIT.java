@@ -24,238 +24,271 @@ import org.junit.Test;
  * under both lexical syntaxes, and K=50 reranking scores 50 pairs in all, not 50 per shard.
  */
 public class CloudEquivalenceIT extends ExampleCloudTestCase {
-  private static final String ONE = "one";
-  private static final String TWO = "two";
-  private static final List<String> CLAIMS = new ArrayList<>();
+    private static final String ONE = "one";
+    private static final String TWO = "two";
+    private static final List<String> CLAIMS = new ArrayList<>();
 
-  @BeforeClass
-  public static void setUpCluster() throws Exception {
-    // the demo's default cross-encoder: dynamically quantized, so the equivalence also shows that a pair's score
-    // does not depend on which shard, window or batch-mates it was scored with
-    startExampleCluster(2, SharedData.model(SharedData.CROSS_ENCODER_INT8));
-    createCollection(cluster, ONE, 1, 1);
-    createCollection(cluster, TWO, 2, 2);
+    @BeforeClass
+    public static void setUpCluster() throws Exception {
+        // the demo's default cross-encoder: dynamically quantized, so the equivalence also shows that a pair's score
+        // does not depend on which shard, window or batch-mates it was scored with
+        startExampleCluster(2, SharedData.model(SharedData.CROSS_ENCODER_INT8));
+        createCollection(cluster, ONE, 1, 1);
+        createCollection(cluster, TWO, 2, 2);
 
-    var scifact = SharedData.scifact();
-    Map<String, String> queries = Beir.queries(scifact);
-    Set<String> judged = new HashSet<>();
-    for (Map.Entry<String, List<String>> q : Beir.qrels(scifact, "test").entrySet()) {
-      if (CLAIMS.size() == 20) break;
-      CLAIMS.add(queries.get(q.getKey()));
-      judged.addAll(q.getValue());
-    }
-    List<Dataset.Doc> docs = new ArrayList<>(Beir.docsById(scifact, judged).values());
-    for (Dataset.Doc d : Beir.corpus(scifact, 520).values()) {
-      if (docs.size() >= 500) break;
-      if (!judged.contains(d.id())) docs.add(d);
-    }
-    for (int i = 0; i < docs.size(); i += 7) EVERY_7TH.add(docs.get(i).id());
-    Beir.index(cluster.getSolrClient(ONE), docs, n -> {}, (d, doc) -> doc.addField("n_i", bucket(d.id())));
-    Beir.index(cluster.getSolrClient(TWO), docs, n -> {}, (d, doc) -> doc.addField("n_i", bucket(d.id())));
-  }
-
-  private static final List<String> EVERY_7TH = new ArrayList<>();
-
-  /** A number in 0..99 per doc, for range filters. */
-  private static int bucket(String id) {
-    return Math.floorMod(id.hashCode() * 31 + 7, 100);
-  }
-
-  private static QueryResponse hybrid(String collection, String claim, String mode, String rq, int start, String... more)
-      throws Exception {
-    SolrQuery q = new SolrQuery(claim);
-    for (int i = 0; i < more.length; i += 2) q.add(more[i], more[i + 1]);
-    q.set("hybrid.mode", mode);
-    q.set("rq", rq);
-    q.setFields("id", "score", "[hybrid]");
-    q.setStart(start);
-    q.setRows(20);
-    QueryRequest request = new QueryRequest(q);
-    request.setPath("/hybrid");
-    return request.process(cluster.getSolrClient(collection));
-  }
-
-  static void assertSameAnswer(String what, QueryResponse one, QueryResponse two) {
-    SolrDocumentList a = one.getResults();
-    SolrDocumentList b = two.getResults();
-    assertEquals(what + ": numFound", a.getNumFound(), b.getNumFound());
-    assertEquals(what + ": ids in order", ids(a), ids(b));
-    for (int i = 0; i < a.size(); i++) {
-      String at = what + " at " + (i + 1) + " (" + a.get(i).get("id") + ")";
-      assertEquals(at + ": score", (Float) a.get(i).get("score"), (Float) b.get(i).get("score"), 1e-5f);
-      NamedList<?> ha = (NamedList<?>) a.get(i).get("[hybrid]");
-      NamedList<?> hb = (NamedList<?>) b.get(i).get("[hybrid]");
-      assertEquals(at + ": [hybrid] keys", keys(ha), keys(hb));
-      for (Map.Entry<String, ?> e : ha) {
-        if (e.getValue() instanceof Number x) {
-          Number y = (Number) hb.get(e.getKey());
-          assertEquals(at + ": [hybrid] " + e.getKey(), x.doubleValue(), y.doubleValue(), 1e-5);
-        } else {
-          // ce_passage: character offsets, exact
-          assertEquals(at + ": [hybrid] " + e.getKey(), e.getValue(), hb.get(e.getKey()));
+        var scifact = SharedData.scifact();
+        Map<String, String> queries = Beir.queries(scifact);
+        Set<String> judged = new HashSet<>();
+        for (Map.Entry<String, List<String>> q : Beir.qrels(scifact, "test").entrySet()) {
+            if (CLAIMS.size() == 20) break;
+            CLAIMS.add(queries.get(q.getKey()));
+            judged.addAll(q.getValue());
         }
-      }
+        List<Dataset.Doc> docs = new ArrayList<>(Beir.docsById(scifact, judged).values());
+        for (Dataset.Doc d : Beir.corpus(scifact, 520).values()) {
+            if (docs.size() >= 500) break;
+            if (!judged.contains(d.id())) docs.add(d);
+        }
+        for (int i = 0; i < docs.size(); i += 7) EVERY_7TH.add(docs.get(i).id());
+        Beir.index(cluster.getSolrClient(ONE), docs, n -> {}, (d, doc) -> doc.addField("n_i", bucket(d.id())));
+        Beir.index(cluster.getSolrClient(TWO), docs, n -> {}, (d, doc) -> doc.addField("n_i", bucket(d.id())));
     }
-    assertEquals(what + ": rerank.status", one.getHeader().get("rerank.status"), two.getHeader().get("rerank.status"));
-  }
 
-  private static List<Object> ids(SolrDocumentList docs) {
-    return docs.stream().map(d -> d.get("id")).toList();
-  }
+    private static final List<String> EVERY_7TH = new ArrayList<>();
 
-  private static List<String> keys(NamedList<?> list) {
-    List<String> keys = new ArrayList<>();
-    list.forEach(e -> keys.add(e.getKey()));
-    return keys;
-  }
-
-  @Test
-  public void firstStageModesGiveTheOneShardAnswer() throws Exception {
-    for (String mode : List.of("lexical", "vector", "rrf")) {
-      for (String claim : CLAIMS) {
-        String what = mode + " '" + claim + "'";
-        QueryResponse one = hybrid(ONE, claim, mode, "{!crossencoder enabled=false}", 0);
-        QueryResponse two = hybrid(TWO, claim, mode, "{!crossencoder enabled=false}", 0);
-        assertFalse(what + ": no hits", one.getResults().isEmpty());
-        assertSameAnswer(what, one, two);
-        assertEquals("skipped", two.getHeader().get("rerank.status"));
-      }
+    /** A number in 0..99 per doc, for range filters. */
+    private static int bucket(String id) {
+        return Math.floorMod(id.hashCode() * 31 + 7, 100);
     }
-  }
 
-  @Test
-  public void rerankedHybridGivesTheOneShardAnswerWithKPairsInAll() throws Exception {
-    // longDocs named, not left to the configset default: window mode reports no ce_passage to compare
-    String rq = "{!crossencoder reRankDocs=50 scoreCache=false longDocs=best}";
-    for (String claim : CLAIMS) {
-      long before = counterSum(cluster, TWO, "QUERYPARSER.crossencoder.pairsScored");
-      QueryResponse two = hybrid(TWO, claim, "rrf", rq, 0);
-      long scored = counterSum(cluster, TWO, "QUERYPARSER.crossencoder.pairsScored") - before;
-      assertEquals("pairs scored across both shards for '" + claim + "'", 50, scored);
-      QueryResponse one = hybrid(ONE, claim, "rrf", rq, 0);
-      assertEquals("ok", two.getHeader().get("rerank.status"));
-      assertSameAnswer("rrf+ce '" + claim + "'", one, two);
+    private static QueryResponse hybrid(
+            String collection, String claim, String mode, String rq, int start, String... more) throws Exception {
+        SolrQuery q = new SolrQuery(claim);
+        for (int i = 0; i < more.length; i += 2) q.add(more[i], more[i + 1]);
+        q.set("hybrid.mode", mode);
+        q.set("rq", rq);
+        q.setFields("id", "score", "[hybrid]");
+        q.setStart(start);
+        q.setRows(20);
+        QueryRequest request = new QueryRequest(q);
+        request.setPath("/hybrid");
+        return request.process(cluster.getSolrClient(collection));
     }
-    // a page across the K boundary: reranked docs first, then first-stage order, on both
-    String claim = CLAIMS.get(0);
-    QueryResponse sharded = hybrid(TWO, claim, "rrf", rq, 40);
-    assertSameAnswer("rrf+ce page 3", hybrid(ONE, claim, "rrf", rq, 40), sharded);
-    for (int i = 0; i < sharded.getResults().size(); i++) {
-      NamedList<?> info = (NamedList<?>) sharded.getResults().get(i).get("[hybrid]");
-      assertEquals("place " + (41 + i) + " reranked iff within K=50", 40 + i < 50, info.get("ce_score") != null);
-      assertEquals("place " + (41 + i) + " has a passage iff reranked", 40 + i < 50, info.get("ce_passage") != null);
-    }
-  }
 
-  /**
-   * An upper-case topic with AND/OR/NOT: under either hybrid.lexical.syntax the shards' lists and the term
-   * statistics read it as the one node does; under text it is the lower-case words, under edismax it is not.
-   */
-  @Test
-  public void lexicalSyntaxesGiveTheOneShardAnswer() throws Exception {
-    String off = "{!crossencoder enabled=false}";
-    String topic = "VITAMIN D AND BONE DENSITY OR CANCER RISK NOT IN CHILDREN";
-    for (String mode : List.of("lexical", "rrf")) {
-      for (String syntax : List.of("text", "edismax")) {
-        String what = mode + " syntax=" + syntax + " '" + topic + "'";
+    static void assertSameAnswer(String what, QueryResponse one, QueryResponse two) {
+        SolrDocumentList a = one.getResults();
+        SolrDocumentList b = two.getResults();
+        assertEquals(what + ": numFound", a.getNumFound(), b.getNumFound());
+        assertEquals(what + ": ids in order", ids(a), ids(b));
+        for (int i = 0; i < a.size(); i++) {
+            String at = what + " at " + (i + 1) + " (" + a.get(i).get("id") + ")";
+            assertEquals(
+                    at + ": score",
+                    (Float) a.get(i).get("score"),
+                    (Float) b.get(i).get("score"),
+                    1e-5f);
+            NamedList<?> ha = (NamedList<?>) a.get(i).get("[hybrid]");
+            NamedList<?> hb = (NamedList<?>) b.get(i).get("[hybrid]");
+            assertEquals(at + ": [hybrid] keys", keys(ha), keys(hb));
+            for (Map.Entry<String, ?> e : ha) {
+                if (e.getValue() instanceof Number x) {
+                    Number y = (Number) hb.get(e.getKey());
+                    assertEquals(at + ": [hybrid] " + e.getKey(), x.doubleValue(), y.doubleValue(), 1e-5);
+                } else {
+                    // ce_passage: character offsets, exact
+                    assertEquals(at + ": [hybrid] " + e.getKey(), e.getValue(), hb.get(e.getKey()));
+                }
+            }
+        }
+        assertEquals(
+                what + ": rerank.status",
+                one.getHeader().get("rerank.status"),
+                two.getHeader().get("rerank.status"));
+    }
+
+    private static List<Object> ids(SolrDocumentList docs) {
+        return docs.stream().map(d -> d.get("id")).toList();
+    }
+
+    private static List<String> keys(NamedList<?> list) {
+        List<String> keys = new ArrayList<>();
+        list.forEach(e -> keys.add(e.getKey()));
+        return keys;
+    }
+
+    @Test
+    public void firstStageModesGiveTheOneShardAnswer() throws Exception {
+        for (String mode : List.of("lexical", "vector", "rrf")) {
+            for (String claim : CLAIMS) {
+                String what = mode + " '" + claim + "'";
+                QueryResponse one = hybrid(ONE, claim, mode, "{!crossencoder enabled=false}", 0);
+                QueryResponse two = hybrid(TWO, claim, mode, "{!crossencoder enabled=false}", 0);
+                assertFalse(what + ": no hits", one.getResults().isEmpty());
+                assertSameAnswer(what, one, two);
+                assertEquals("skipped", two.getHeader().get("rerank.status"));
+            }
+        }
+    }
+
+    @Test
+    public void rerankedHybridGivesTheOneShardAnswerWithKPairsInAll() throws Exception {
+        // longDocs named, not left to the configset default: window mode reports no ce_passage to compare
+        String rq = "{!crossencoder reRankDocs=50 scoreCache=false longDocs=best}";
+        for (String claim : CLAIMS) {
+            long before = counterSum(cluster, TWO, "QUERYPARSER.crossencoder.pairsScored");
+            QueryResponse two = hybrid(TWO, claim, "rrf", rq, 0);
+            long scored = counterSum(cluster, TWO, "QUERYPARSER.crossencoder.pairsScored") - before;
+            assertEquals("pairs scored across both shards for '" + claim + "'", 50, scored);
+            QueryResponse one = hybrid(ONE, claim, "rrf", rq, 0);
+            assertEquals("ok", two.getHeader().get("rerank.status"));
+            assertSameAnswer("rrf+ce '" + claim + "'", one, two);
+        }
+        // a page across the K boundary: reranked docs first, then first-stage order, on both
+        String claim = CLAIMS.get(0);
+        QueryResponse sharded = hybrid(TWO, claim, "rrf", rq, 40);
+        assertSameAnswer("rrf+ce page 3", hybrid(ONE, claim, "rrf", rq, 40), sharded);
+        for (int i = 0; i < sharded.getResults().size(); i++) {
+            NamedList<?> info = (NamedList<?>) sharded.getResults().get(i).get("[hybrid]");
+            assertEquals("place " + (41 + i) + " reranked iff within K=50", 40 + i < 50, info.get("ce_score") != null);
+            assertEquals(
+                    "place " + (41 + i) + " has a passage iff reranked", 40 + i < 50, info.get("ce_passage") != null);
+        }
+    }
+
+    /**
+     * An upper-case topic with AND/OR/NOT: under either hybrid.lexical.syntax the shards' lists and the term
+     * statistics read it as the one node does; under text it is the lower-case words, under edismax it is not.
+     */
+    @Test
+    public void lexicalSyntaxesGiveTheOneShardAnswer() throws Exception {
+        String off = "{!crossencoder enabled=false}";
+        String topic = "VITAMIN D AND BONE DENSITY OR CANCER RISK NOT IN CHILDREN";
+        for (String mode : List.of("lexical", "rrf")) {
+            for (String syntax : List.of("text", "edismax")) {
+                String what = mode + " syntax=" + syntax + " '" + topic + "'";
+                assertSameAnswer(
+                        what,
+                        hybrid(ONE, topic, mode, off, 0, "hybrid.lexical.syntax", syntax),
+                        hybrid(TWO, topic, mode, off, 0, "hybrid.lexical.syntax", syntax));
+            }
+            QueryResponse words = hybrid(TWO, topic, mode, off, 0, "hybrid.lexical.syntax", "text");
+            assertFalse(mode + ": no hits", words.getResults().isEmpty());
+            assertEquals(
+                    mode + ": text reads the topic as its lower-case words",
+                    ids(hybrid(
+                                    TWO,
+                                    topic.toLowerCase(java.util.Locale.ROOT),
+                                    mode,
+                                    off,
+                                    0,
+                                    "hybrid.lexical.syntax",
+                                    "text")
+                            .getResults()),
+                    ids(words.getResults()));
+            assertNotEquals(
+                    mode + ": edismax reads AND/OR/NOT as operators",
+                    ids(words.getResults()),
+                    ids(hybrid(TWO, topic, mode, off, 0, "hybrid.lexical.syntax", "edismax")
+                            .getResults()));
+        }
+    }
+
+    /** Filters of every kind: the lists of each shard are computed inside them, as on one node. */
+    private static Map<String, String[]> filters() {
+        Map<String, String[]> filters = new java.util.LinkedHashMap<>();
+        filters.put("every 7th id", new String[] {"fq", "{!terms f=id}" + String.join(",", EVERY_7TH)});
+        filters.put("range", new String[] {"fq", "n_i:[10 TO 40]"});
+        filters.put("negative", new String[] {"fq", "-n_i:[0 TO 59]"});
+        filters.put("tagged + range", new String[] {"fq", "{!tag=t1}n_i:[25 TO 90]", "fq", "-n_i:[30 TO 35]"});
+        filters.put("post filter", new String[] {"fq", "{!frange l=20 u=70 cache=false cost=200}n_i"});
+        return filters;
+    }
+
+    @Test
+    public void filteredRequestsGiveTheOneShardAnswerInEveryMode() throws Exception {
+        String off = "{!crossencoder enabled=false}";
+        String ce = "{!crossencoder reRankDocs=20 scoreCache=false}";
+        for (Map.Entry<String, String[]> filter : filters().entrySet()) {
+            for (String claim : CLAIMS.subList(0, 5)) {
+                List<Object> unfiltered = ids(hybrid(ONE, claim, "rrf", off, 0).getResults());
+                for (String mode : List.of("lexical", "vector", "rrf", "rrf+ce")) {
+                    String what = mode + " with fq " + filter.getKey() + " '" + claim + "'";
+                    String fusion = mode.equals("rrf+ce") ? "rrf" : mode;
+                    String rq = mode.equals("rrf+ce") ? ce : off;
+                    QueryResponse one = hybrid(ONE, claim, fusion, rq, 0, filter.getValue());
+                    QueryResponse two = hybrid(TWO, claim, fusion, rq, 0, filter.getValue());
+                    assertFalse(what + ": no hits", one.getResults().isEmpty());
+                    assertSameAnswer(what, one, two);
+                    if (mode.equals("rrf")) {
+                        assertNotEquals(what + ": the filter changes the top 20", unfiltered, ids(one.getResults()));
+                    }
+                    if (mode.equals("rrf+ce"))
+                        assertEquals(what, "ok", two.getHeader().get("rerank.status"));
+                    if (filter.getKey().equals("every 7th id")) {
+                        for (var doc : two.getResults())
+                            assertTrue(what + ": " + doc.get("id"), EVERY_7TH.contains(doc.get("id")));
+                    }
+                }
+            }
+        }
+        // a filtered page across the K boundary
+        String[] range = filters().get("range");
         assertSameAnswer(
-            what, hybrid(ONE, topic, mode, off, 0, "hybrid.lexical.syntax", syntax), hybrid(TWO, topic, mode, off, 0, "hybrid.lexical.syntax", syntax));
-      }
-      QueryResponse words = hybrid(TWO, topic, mode, off, 0, "hybrid.lexical.syntax", "text");
-      assertFalse(mode + ": no hits", words.getResults().isEmpty());
-      assertEquals(
-          mode + ": text reads the topic as its lower-case words",
-          ids(hybrid(TWO, topic.toLowerCase(java.util.Locale.ROOT), mode, off, 0, "hybrid.lexical.syntax", "text").getResults()),
-          ids(words.getResults()));
-      assertNotEquals(
-          mode + ": edismax reads AND/OR/NOT as operators",
-          ids(words.getResults()),
-          ids(hybrid(TWO, topic, mode, off, 0, "hybrid.lexical.syntax", "edismax").getResults()));
+                "rrf+ce with fq, page 2",
+                hybrid(ONE, CLAIMS.get(1), "rrf", ce, 15, range),
+                hybrid(TWO, CLAIMS.get(1), "rrf", ce, 15, range));
     }
-  }
 
-  /** Filters of every kind: the lists of each shard are computed inside them, as on one node. */
-  private static Map<String, String[]> filters() {
-    Map<String, String[]> filters = new java.util.LinkedHashMap<>();
-    filters.put("every 7th id", new String[] {"fq", "{!terms f=id}" + String.join(",", EVERY_7TH)});
-    filters.put("range", new String[] {"fq", "n_i:[10 TO 40]"});
-    filters.put("negative", new String[] {"fq", "-n_i:[0 TO 59]"});
-    filters.put("tagged + range", new String[] {"fq", "{!tag=t1}n_i:[25 TO 90]", "fq", "-n_i:[30 TO 35]"});
-    filters.put("post filter", new String[] {"fq", "{!frange l=20 u=70 cache=false cost=200}n_i"});
-    return filters;
-  }
-
-  @Test
-  public void filteredRequestsGiveTheOneShardAnswerInEveryMode() throws Exception {
-    String off = "{!crossencoder enabled=false}";
-    String ce = "{!crossencoder reRankDocs=20 scoreCache=false}";
-    for (Map.Entry<String, String[]> filter : filters().entrySet()) {
-      for (String claim : CLAIMS.subList(0, 5)) {
-        List<Object> unfiltered = ids(hybrid(ONE, claim, "rrf", off, 0).getResults());
-        for (String mode : List.of("lexical", "vector", "rrf", "rrf+ce")) {
-          String what = mode + " with fq " + filter.getKey() + " '" + claim + "'";
-          String fusion = mode.equals("rrf+ce") ? "rrf" : mode;
-          String rq = mode.equals("rrf+ce") ? ce : off;
-          QueryResponse one = hybrid(ONE, claim, fusion, rq, 0, filter.getValue());
-          QueryResponse two = hybrid(TWO, claim, fusion, rq, 0, filter.getValue());
-          assertFalse(what + ": no hits", one.getResults().isEmpty());
-          assertSameAnswer(what, one, two);
-          if (mode.equals("rrf")) {
-            assertNotEquals(what + ": the filter changes the top 20", unfiltered, ids(one.getResults()));
-          }
-          if (mode.equals("rrf+ce")) assertEquals(what, "ok", two.getHeader().get("rerank.status"));
-          if (filter.getKey().equals("every 7th id")) {
-            for (var doc : two.getResults()) assertTrue(what + ": " + doc.get("id"), EVERY_7TH.contains(doc.get("id")));
-          }
+    @Test
+    public void collapsingFilterIsRefusedNamingFq() throws Exception {
+        for (String collection : List.of(ONE, TWO)) {
+            var e = expectThrows(
+                    org.apache.solr.common.SolrException.class,
+                    () -> hybrid(
+                            collection,
+                            CLAIMS.get(0),
+                            "rrf",
+                            "{!crossencoder enabled=false}",
+                            0,
+                            "fq",
+                            "{!collapse field=n_i}"));
+            assertEquals(collection, 400, e.code());
+            assertTrue(collection + ": " + e.getMessage(), e.getMessage().contains("'fq'"));
+            assertTrue(collection + ": " + e.getMessage(), e.getMessage().contains("collapse"));
         }
-      }
     }
-    // a filtered page across the K boundary
-    String[] range = filters().get("range");
-    assertSameAnswer(
-        "rrf+ce with fq, page 2",
-        hybrid(ONE, CLAIMS.get(1), "rrf", ce, 15, range),
-        hybrid(TWO, CLAIMS.get(1), "rrf", ce, 15, range));
-  }
 
-  @Test
-  public void collapsingFilterIsRefusedNamingFq() throws Exception {
-    for (String collection : List.of(ONE, TWO)) {
-      var e =
-          expectThrows(
-              org.apache.solr.common.SolrException.class,
-              () -> hybrid(collection, CLAIMS.get(0), "rrf", "{!crossencoder enabled=false}", 0, "fq", "{!collapse field=n_i}"));
-      assertEquals(collection, 400, e.code());
-      assertTrue(collection + ": " + e.getMessage(), e.getMessage().contains("'fq'"));
-      assertTrue(collection + ": " + e.getMessage(), e.getMessage().contains("collapse"));
-    }
-  }
-
-  @Test
-  public void everyFusionMethodGivesTheOneShardAnswer() throws Exception {
-    String off = "{!crossencoder enabled=false}";
-    Map<String, String[]> variants = new java.util.LinkedHashMap<>();
-    for (String norm : List.of("minmax", "l2", "zscore")) {
-      variants.put("linear first stage, " + norm, new String[] {"linear", off, "hybrid.normalization", norm});
-    }
-    variants.put("window rrf", new String[] {"rrf", "{!crossencoder reRankDocs=30 fusion=rrf rrfK=20 modelWeight=2}"});
-    variants.put("window linear zscore", new String[] {"rrf", "{!crossencoder reRankDocs=30 fusion=linear normalization=zscore modelWeight=0.5}"});
-    variants.put("linear first stage + window linear l2", new String[] {"linear", "{!crossencoder reRankDocs=30 fusion=linear normalization=l2}"});
-    variants.put(
-        "blend scaled over the window",
-        new String[] {"rrf", "{!crossencoder reRankDocs=30 reRankOperator=add reRankScale=0-1 reRankMainScale=0-1 reRankWeight=0.5}"});
-    for (Map.Entry<String, String[]> variant : variants.entrySet()) {
-      String[] v = variant.getValue();
-      String[] more = java.util.Arrays.copyOfRange(v, 2, v.length);
-      for (String claim : CLAIMS.subList(0, 5)) {
-        for (int start : new int[] {0, 10}) {
-          String what = variant.getKey() + " '" + claim + "' start=" + start;
-          QueryResponse one = hybrid(ONE, claim, v[0], v[1], start, more);
-          QueryResponse two = hybrid(TWO, claim, v[0], v[1], start, more);
-          assertFalse(what + ": no hits", one.getResults().isEmpty());
-          assertSameAnswer(what, one, two);
+    @Test
+    public void everyFusionMethodGivesTheOneShardAnswer() throws Exception {
+        String off = "{!crossencoder enabled=false}";
+        Map<String, String[]> variants = new java.util.LinkedHashMap<>();
+        for (String norm : List.of("minmax", "l2", "zscore")) {
+            variants.put("linear first stage, " + norm, new String[] {"linear", off, "hybrid.normalization", norm});
         }
-      }
+        variants.put(
+                "window rrf", new String[] {"rrf", "{!crossencoder reRankDocs=30 fusion=rrf rrfK=20 modelWeight=2}"});
+        variants.put("window linear zscore", new String[] {
+            "rrf", "{!crossencoder reRankDocs=30 fusion=linear normalization=zscore modelWeight=0.5}"
+        });
+        variants.put(
+                "linear first stage + window linear l2",
+                new String[] {"linear", "{!crossencoder reRankDocs=30 fusion=linear normalization=l2}"});
+        variants.put("blend scaled over the window", new String[] {
+            "rrf",
+            "{!crossencoder reRankDocs=30 reRankOperator=add reRankScale=0-1 reRankMainScale=0-1 reRankWeight=0.5}"
+        });
+        for (Map.Entry<String, String[]> variant : variants.entrySet()) {
+            String[] v = variant.getValue();
+            String[] more = java.util.Arrays.copyOfRange(v, 2, v.length);
+            for (String claim : CLAIMS.subList(0, 5)) {
+                for (int start : new int[] {0, 10}) {
+                    String what = variant.getKey() + " '" + claim + "' start=" + start;
+                    QueryResponse one = hybrid(ONE, claim, v[0], v[1], start, more);
+                    QueryResponse two = hybrid(TWO, claim, v[0], v[1], start, more);
+                    assertFalse(what + ": no hits", one.getResults().isEmpty());
+                    assertSameAnswer(what, one, two);
+                }
+            }
+        }
     }
-  }
 }

@@ -24,105 +24,120 @@ import org.junit.Test;
  * seed (-Dtests.seed) replays the whole run.
  */
 public class RandomizedCloudEquivalenceIT extends ExampleCloudTestCase {
-  private static final int ROUNDS = 3;
-  private static final int REQUESTS_PER_ROUND = 12;
-  private static List<Dataset.Doc> pool;
+    private static final int ROUNDS = 3;
+    private static final int REQUESTS_PER_ROUND = 12;
+    private static List<Dataset.Doc> pool;
 
-  @BeforeClass
-  public static void setUpCluster() throws Exception {
-    startExampleCluster(2, OverlapOracle.dir());
-    pool = new ArrayList<>(Beir.corpus(SharedData.scifact(), 1500).values());
-  }
-
-  @Test
-  public void randomRequestsGiveTheOneNodeAnswer() throws Exception {
-    for (int round = 0; round < ROUNDS; round++) {
-      long seed = random().nextLong();
-      Random r = new Random(seed);
-      String tag = "round " + round + " (seed " + Long.toHexString(seed) + ")";
-      int shards = 2 + r.nextInt(2);
-      List<Dataset.Doc> corpus = new ArrayList<>();
-      for (Dataset.Doc d : pool) if (r.nextInt(100) < 8) corpus.add(d);
-      int[] numbers = new int[corpus.size()];
-      for (int i = 0; i < numbers.length; i++) numbers[i] = r.nextInt(100);
-      String one = "rnd" + round + "one";
-      String many = "rnd" + round + "many";
-      createCollection(cluster, one, 1, 1);
-      createCollection(cluster, many, shards, 1);
-      List<String> ids = corpus.stream().map(Dataset.Doc::id).toList();
-      for (String collection : List.of(one, many)) {
-        Beir.index(cluster.getSolrClient(collection), corpus, n -> {}, (d, doc) -> doc.addField("n_i", numbers[ids.indexOf(d.id())]));
-      }
-      for (int i = 0; i < REQUESTS_PER_ROUND; i++) {
-        String[] params = randomRequest(r, corpus);
-        String what = tag + ", " + shards + " shards, " + corpus.size() + " docs, request " + i + ": " + String.join(" ", params);
-        QueryResponse a = hybrid(one, params);
-        QueryResponse b = hybrid(many, params);
-        CloudEquivalenceIT.assertSameAnswer(what, a, b);
-      }
-      CollectionAdminRequest.deleteCollection(one).process(cluster.getSolrClient());
-      CollectionAdminRequest.deleteCollection(many).process(cluster.getSolrClient());
+    @BeforeClass
+    public static void setUpCluster() throws Exception {
+        startExampleCluster(2, OverlapOracle.dir());
+        pool = new ArrayList<>(Beir.corpus(SharedData.scifact(), 1500).values());
     }
-  }
 
-  private static QueryResponse hybrid(String collection, String[] params) throws Exception {
-    SolrQuery q = new SolrQuery();
-    q.setFields("id", "score", "[hybrid]");
-    for (int i = 0; i < params.length; i += 2) q.add(params[i], params[i + 1]);
-    QueryRequest request = new QueryRequest(q);
-    request.setPath("/hybrid");
-    return request.process(cluster.getSolrClient(collection));
-  }
-
-  /** Parameter name, value, name, value, ... */
-  private static String[] randomRequest(Random r, List<Dataset.Doc> corpus) {
-    List<String> p = new ArrayList<>();
-    Dataset.Doc source = corpus.get(r.nextInt(corpus.size()));
-    String[] words = (source.title() + " " + source.text()).split("\\W+");
-    StringBuilder text = new StringBuilder();
-    for (int w = 0, n = 2 + r.nextInt(5); w < n; w++) text.append(w == 0 ? "" : " ").append(words[r.nextInt(words.length)]);
-    add(p, "q", text.toString().isBlank() ? "protein" : text.toString().toLowerCase(Locale.ROOT));
-    String mode = List.of("lexical", "vector", "rrf", "linear", "rrf+ce", "linear+ce").get(r.nextInt(6));
-    add(p, "hybrid.mode", mode.replace("+ce", ""));
-    add(p, "hybrid.normalization", List.of("minmax", "l2", "zscore").get(r.nextInt(3)));
-    String window =
-        switch (r.nextInt(4)) {
-          case 0 -> "";
-          case 1 -> " fusion=rrf rrfK=" + (1 + r.nextInt(100)) + " modelWeight=" + r.nextInt(4) / 2.0;
-          case 2 -> " fusion=linear normalization=" + List.of("minmax", "l2", "zscore").get(r.nextInt(3))
-              + " modelWeight=" + r.nextInt(4) / 2.0;
-          default -> " reRankOperator=" + List.of("add", "multiply").get(r.nextInt(2)) + " reRankScale=0-1"
-              + (r.nextBoolean() ? " reRankMainScale=0-1" : "");
-        };
-    add(p, "rq", mode.endsWith("+ce") ? "{!crossencoder reRankDocs=" + (1 + r.nextInt(40)) + window + "}" : "{!crossencoder enabled=false}");
-    add(p, "hybrid.lexical.topN", Integer.toString(5 + r.nextInt(60)));
-    add(p, "hybrid.vector.topN", Integer.toString(5 + r.nextInt(60)));
-    add(p, "hybrid.rrf.k", Integer.toString(1 + r.nextInt(100)));
-    add(p, "hybrid.weights", "lexical:" + (1 + r.nextInt(4)) / 2.0 + ",vector:" + (1 + r.nextInt(4)) / 2.0);
-    add(p, "start", Integer.toString(r.nextInt(3) == 0 ? r.nextInt(25) : 0));
-    add(p, "rows", Integer.toString(1 + r.nextInt(15)));
-    int a = r.nextInt(100);
-    int b = Math.min(99, a + 20 + r.nextInt(60));
-    switch (r.nextInt(6)) {
-      case 0 -> {}
-      case 1 -> add(p, "fq", "n_i:[" + a + " TO " + b + "]");
-      case 2 -> add(p, "fq", "-n_i:[" + a + " TO " + b + "]");
-      case 3 -> {
-        List<String> some = new ArrayList<>();
-        for (Dataset.Doc d : corpus) if (r.nextInt(3) == 0) some.add(d.id());
-        add(p, "fq", "{!terms f=id}" + String.join(",", some));
-      }
-      case 4 -> {
-        add(p, "fq", "{!tag=t" + a + "}n_i:[" + a + " TO " + b + "]");
-        add(p, "fq", "-n_i:" + r.nextInt(100));
-      }
-      default -> add(p, "fq", "{!frange l=" + a + " u=" + b + " cache=false cost=150}n_i");
+    @Test
+    public void randomRequestsGiveTheOneNodeAnswer() throws Exception {
+        for (int round = 0; round < ROUNDS; round++) {
+            long seed = random().nextLong();
+            Random r = new Random(seed);
+            String tag = "round " + round + " (seed " + Long.toHexString(seed) + ")";
+            int shards = 2 + r.nextInt(2);
+            List<Dataset.Doc> corpus = new ArrayList<>();
+            for (Dataset.Doc d : pool) if (r.nextInt(100) < 8) corpus.add(d);
+            int[] numbers = new int[corpus.size()];
+            for (int i = 0; i < numbers.length; i++) numbers[i] = r.nextInt(100);
+            String one = "rnd" + round + "one";
+            String many = "rnd" + round + "many";
+            createCollection(cluster, one, 1, 1);
+            createCollection(cluster, many, shards, 1);
+            List<String> ids = corpus.stream().map(Dataset.Doc::id).toList();
+            for (String collection : List.of(one, many)) {
+                Beir.index(
+                        cluster.getSolrClient(collection),
+                        corpus,
+                        n -> {},
+                        (d, doc) -> doc.addField("n_i", numbers[ids.indexOf(d.id())]));
+            }
+            for (int i = 0; i < REQUESTS_PER_ROUND; i++) {
+                String[] params = randomRequest(r, corpus);
+                String what = tag + ", " + shards + " shards, " + corpus.size() + " docs, request " + i + ": "
+                        + String.join(" ", params);
+                QueryResponse a = hybrid(one, params);
+                QueryResponse b = hybrid(many, params);
+                CloudEquivalenceIT.assertSameAnswer(what, a, b);
+            }
+            CollectionAdminRequest.deleteCollection(one).process(cluster.getSolrClient());
+            CollectionAdminRequest.deleteCollection(many).process(cluster.getSolrClient());
+        }
     }
-    return p.toArray(new String[0]);
-  }
 
-  private static void add(List<String> params, String name, String value) {
-    params.add(name);
-    params.add(value);
-  }
+    private static QueryResponse hybrid(String collection, String[] params) throws Exception {
+        SolrQuery q = new SolrQuery();
+        q.setFields("id", "score", "[hybrid]");
+        for (int i = 0; i < params.length; i += 2) q.add(params[i], params[i + 1]);
+        QueryRequest request = new QueryRequest(q);
+        request.setPath("/hybrid");
+        return request.process(cluster.getSolrClient(collection));
+    }
+
+    /** Parameter name, value, name, value, ... */
+    private static String[] randomRequest(Random r, List<Dataset.Doc> corpus) {
+        List<String> p = new ArrayList<>();
+        Dataset.Doc source = corpus.get(r.nextInt(corpus.size()));
+        String[] words = (source.title() + " " + source.text()).split("\\W+");
+        StringBuilder text = new StringBuilder();
+        for (int w = 0, n = 2 + r.nextInt(5); w < n; w++)
+            text.append(w == 0 ? "" : " ").append(words[r.nextInt(words.length)]);
+        add(p, "q", text.toString().isBlank() ? "protein" : text.toString().toLowerCase(Locale.ROOT));
+        String mode = List.of("lexical", "vector", "rrf", "linear", "rrf+ce", "linear+ce")
+                .get(r.nextInt(6));
+        add(p, "hybrid.mode", mode.replace("+ce", ""));
+        add(p, "hybrid.normalization", List.of("minmax", "l2", "zscore").get(r.nextInt(3)));
+        String window =
+                switch (r.nextInt(4)) {
+                    case 0 -> "";
+                    case 1 -> " fusion=rrf rrfK=" + (1 + r.nextInt(100)) + " modelWeight=" + r.nextInt(4) / 2.0;
+                    case 2 ->
+                        " fusion=linear normalization="
+                                + List.of("minmax", "l2", "zscore").get(r.nextInt(3)) + " modelWeight="
+                                + r.nextInt(4) / 2.0;
+                    default ->
+                        " reRankOperator=" + List.of("add", "multiply").get(r.nextInt(2)) + " reRankScale=0-1"
+                                + (r.nextBoolean() ? " reRankMainScale=0-1" : "");
+                };
+        add(
+                p,
+                "rq",
+                mode.endsWith("+ce")
+                        ? "{!crossencoder reRankDocs=" + (1 + r.nextInt(40)) + window + "}"
+                        : "{!crossencoder enabled=false}");
+        add(p, "hybrid.lexical.topN", Integer.toString(5 + r.nextInt(60)));
+        add(p, "hybrid.vector.topN", Integer.toString(5 + r.nextInt(60)));
+        add(p, "hybrid.rrf.k", Integer.toString(1 + r.nextInt(100)));
+        add(p, "hybrid.weights", "lexical:" + (1 + r.nextInt(4)) / 2.0 + ",vector:" + (1 + r.nextInt(4)) / 2.0);
+        add(p, "start", Integer.toString(r.nextInt(3) == 0 ? r.nextInt(25) : 0));
+        add(p, "rows", Integer.toString(1 + r.nextInt(15)));
+        int a = r.nextInt(100);
+        int b = Math.min(99, a + 20 + r.nextInt(60));
+        switch (r.nextInt(6)) {
+            case 0 -> {}
+            case 1 -> add(p, "fq", "n_i:[" + a + " TO " + b + "]");
+            case 2 -> add(p, "fq", "-n_i:[" + a + " TO " + b + "]");
+            case 3 -> {
+                List<String> some = new ArrayList<>();
+                for (Dataset.Doc d : corpus) if (r.nextInt(3) == 0) some.add(d.id());
+                add(p, "fq", "{!terms f=id}" + String.join(",", some));
+            }
+            case 4 -> {
+                add(p, "fq", "{!tag=t" + a + "}n_i:[" + a + " TO " + b + "]");
+                add(p, "fq", "-n_i:" + r.nextInt(100));
+            }
+            default -> add(p, "fq", "{!frange l=" + a + " u=" + b + " cache=false cost=150}n_i");
+        }
+        return p.toArray(new String[0]);
+    }
+
+    private static void add(List<String> params, String name, String value) {
+        params.add(name);
+        params.add(value);
+    }
 }

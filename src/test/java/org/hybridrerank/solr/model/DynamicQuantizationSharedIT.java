@@ -13,16 +13,18 @@ import org.junit.Test;
  * one and the oracle are not.
  */
 public class DynamicQuantizationSharedIT {
-  @BeforeClass
-  public static void requireSharedData() {
-    SharedData.require();
-  }
+    @BeforeClass
+    public static void requireSharedData() {
+        SharedData.require();
+    }
 
-  @Test
-  public void recognisesTheSharedModels() {
-    String file = ModelDirectory.MODEL_FILE;
-    assertTrue(DynamicQuantization.in(SharedData.model(SharedData.CROSS_ENCODER_INT8).resolve(file)));
-    assertFalse(DynamicQuantization.in(SharedData.model(SharedData.CROSS_ENCODER).resolve(file)));
-    assertFalse(DynamicQuantization.in(OverlapOracle.dir().resolve(ModelDirectory.MODEL_FILE)));
-  }
+    @Test
+    public void recognisesTheSharedModels() {
+        String file = ModelDirectory.MODEL_FILE;
+        assertTrue(DynamicQuantization.in(
+                SharedData.model(SharedData.CROSS_ENCODER_INT8).resolve(file)));
+        assertFalse(DynamicQuantization.in(
+                SharedData.model(SharedData.CROSS_ENCODER).resolve(file)));
+        assertFalse(DynamicQuantization.in(OverlapOracle.dir().resolve(ModelDirectory.MODEL_FILE)));
+    }
 }

@@ -8,13 +8,14 @@ import org.slf4j.LoggerFactory;
 
 /** Loading a tokenizer leaves DJL's GPU probe unable to warn, while errors still get through. */
 public class NativeLibraryLoggingTest {
-  @Test
-  public void theCudaProbeLogsNoWarningOnceATokenizerIsLoaded() {
-    ModelDirectory dir = ModelDirectory.open(org.hybridrerank.solr.testutil.OverlapOracle.dir());
-    try (PairEncoder ignored = new PairEncoder(dir.tokenizerFile(), CrossEncoderSettings.defaultsFor(dir).build())) {
-      org.slf4j.Logger probe = LoggerFactory.getLogger(NativeLibraryLogging.CUDA_PROBE_LOGGER);
-      assertFalse(probe.isWarnEnabled());
-      assertTrue(probe.isErrorEnabled());
+    @Test
+    public void theCudaProbeLogsNoWarningOnceATokenizerIsLoaded() {
+        ModelDirectory dir = ModelDirectory.open(org.hybridrerank.solr.testutil.OverlapOracle.dir());
+        try (PairEncoder ignored = new PairEncoder(
+                dir.tokenizerFile(), CrossEncoderSettings.defaultsFor(dir).build())) {
+            org.slf4j.Logger probe = LoggerFactory.getLogger(NativeLibraryLogging.CUDA_PROBE_LOGGER);
+            assertFalse(probe.isWarnEnabled());
+            assertTrue(probe.isErrorEnabled());
+        }
     }
-  }
 }

@@ -9,13 +9,13 @@ import org.junit.Test;
  * whose tokenizer.json embeds defaults (truncation 128, fixed padding 128) that the plugin must override.
  */
 public class PairEncoderSharedIT {
-  @BeforeClass
-  public static void requireSharedData() {
-    SharedData.require();
-  }
+    @BeforeClass
+    public static void requireSharedData() {
+        SharedData.require();
+    }
 
-  @Test
-  public void pairsEqualTheTokenizersPairEncodingOnTheScifactTokenizer() throws Exception {
-    PairEncoderTest.checkAgainstTokenizer(SharedData.model(SharedData.CROSS_ENCODER));
-  }
+    @Test
+    public void pairsEqualTheTokenizersPairEncodingOnTheScifactTokenizer() throws Exception {
+        PairEncoderTest.checkAgainstTokenizer(SharedData.model(SharedData.CROSS_ENCODER));
+    }
 }

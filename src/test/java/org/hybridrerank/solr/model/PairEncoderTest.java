@@ -23,126 +23,145 @@ import org.junit.Test;
  * are covered too.
  */
 public class PairEncoderTest {
-  private static final List<String> QUERIES =
-      List.of(
-          "vitamin d deficiency and bone fractures",
-          "0-dimensional biomaterials show inductive properties.",
-          "Ünïcödé façade — naïve café? 東京 😀 emoji",
-          "a");
-  private static final List<String> PASSAGES =
-      List.of(
-          "Vitamin D deficiency is common in older adults.",
-          "",
-          "Short.",
-          String.join(" ", Collections.nCopies(300, "fracture healing in osteoporotic bone")),
-          "Ünïcödé text 😀 with emoji and CJK 東京都 " + "lorem ipsum dolor ".repeat(90),
-          "x".repeat(5000),
-          "word ".repeat(31));
+    private static final List<String> QUERIES = List.of(
+            "vitamin d deficiency and bone fractures",
+            "0-dimensional biomaterials show inductive properties.",
+            "Ünïcödé façade — naïve café? 東京 😀 emoji",
+            "a");
+    private static final List<String> PASSAGES = List.of(
+            "Vitamin D deficiency is common in older adults.",
+            "",
+            "Short.",
+            String.join(" ", Collections.nCopies(300, "fracture healing in osteoporotic bone")),
+            "Ünïcödé text 😀 with emoji and CJK 東京都 " + "lorem ipsum dolor ".repeat(90),
+            "x".repeat(5000),
+            "word ".repeat(31));
 
-  @Test
-  public void pairsEqualTheTokenizersPairEncodingOnTheOracleTokenizer() throws Exception {
-    checkAgainstTokenizer(OverlapOracle.dir());
-  }
+    @Test
+    public void pairsEqualTheTokenizersPairEncodingOnTheOracleTokenizer() throws Exception {
+        checkAgainstTokenizer(OverlapOracle.dir());
+    }
 
-  static void checkAgainstTokenizer(Path modelDir) throws Exception {
-    ModelDirectory dir = ModelDirectory.open(modelDir);
-    List<CrossEncoderSettings> variants =
-        List.of(
-            CrossEncoderSettings.defaultsFor(dir).build(),
-            CrossEncoderSettings.defaultsFor(dir).maxLength(32).maxQueryLength(8).windowOverlap(4).build(),
-            CrossEncoderSettings.defaultsFor(dir).maxLength(64).maxQueryLength(16).windowOverlap(0).build(),
-            CrossEncoderSettings.defaultsFor(dir).maxLength(600).build());
-    int compared = 0;
-    for (CrossEncoderSettings settings : variants) {
-      try (PairEncoder encoder = new PairEncoder(dir.tokenizerFile(), settings);
-          HuggingFaceTokenizer truncating = referencePairTokenizer(dir.tokenizerFile(), settings, false);
-          HuggingFaceTokenizer windowing = referencePairTokenizer(dir.tokenizerFile(), settings, true)) {
-        for (String query : QUERIES) {
-          // before, the query was cut as a string after its maxQueryLength-th token and then paired
-          String cappedAsBefore = encoder.capQuery(query);
-          // best mode picks one of these truncate-or-window sequences; BestWindowTest checks which
-          for (LongDocs mode : List.of(LongDocs.TRUNCATE, LongDocs.WINDOW)) {
-            List<EncodedSequence> ours = encoder.encode(query, PASSAGES, mode);
-            List<EncodedSequence> theirs = reference(mode == LongDocs.WINDOW ? windowing : truncating, cappedAsBefore, mode);
-            assertEquals(settings + " " + mode + " sequences for '" + query + "'", theirs.size(), ours.size());
-            for (int i = 0; i < ours.size(); i++) {
-              String where = settings.maxLength() + "/" + mode + " '" + query + "' sequence " + i;
-              assertEquals(where + " source", theirs.get(i).source(), ours.get(i).source());
-              assertArrayEquals(where + " ids", theirs.get(i).ids(), ours.get(i).ids());
-              assertArrayEquals(where + " type ids", theirs.get(i).typeIds(), ours.get(i).typeIds());
-              assertTrue(where + " length", ours.get(i).length() <= settings.maxLength());
-              compared++;
+    static void checkAgainstTokenizer(Path modelDir) throws Exception {
+        ModelDirectory dir = ModelDirectory.open(modelDir);
+        List<CrossEncoderSettings> variants = List.of(
+                CrossEncoderSettings.defaultsFor(dir).build(),
+                CrossEncoderSettings.defaultsFor(dir)
+                        .maxLength(32)
+                        .maxQueryLength(8)
+                        .windowOverlap(4)
+                        .build(),
+                CrossEncoderSettings.defaultsFor(dir)
+                        .maxLength(64)
+                        .maxQueryLength(16)
+                        .windowOverlap(0)
+                        .build(),
+                CrossEncoderSettings.defaultsFor(dir).maxLength(600).build());
+        int compared = 0;
+        for (CrossEncoderSettings settings : variants) {
+            try (PairEncoder encoder = new PairEncoder(dir.tokenizerFile(), settings);
+                    HuggingFaceTokenizer truncating = referencePairTokenizer(dir.tokenizerFile(), settings, false);
+                    HuggingFaceTokenizer windowing = referencePairTokenizer(dir.tokenizerFile(), settings, true)) {
+                for (String query : QUERIES) {
+                    // before, the query was cut as a string after its maxQueryLength-th token and then paired
+                    String cappedAsBefore = encoder.capQuery(query);
+                    // best mode picks one of these truncate-or-window sequences; BestWindowTest checks which
+                    for (LongDocs mode : List.of(LongDocs.TRUNCATE, LongDocs.WINDOW)) {
+                        List<EncodedSequence> ours = encoder.encode(query, PASSAGES, mode);
+                        List<EncodedSequence> theirs =
+                                reference(mode == LongDocs.WINDOW ? windowing : truncating, cappedAsBefore, mode);
+                        assertEquals(
+                                settings + " " + mode + " sequences for '" + query + "'", theirs.size(), ours.size());
+                        for (int i = 0; i < ours.size(); i++) {
+                            String where = settings.maxLength() + "/" + mode + " '" + query + "' sequence " + i;
+                            assertEquals(
+                                    where + " source",
+                                    theirs.get(i).source(),
+                                    ours.get(i).source());
+                            assertArrayEquals(
+                                    where + " ids",
+                                    theirs.get(i).ids(),
+                                    ours.get(i).ids());
+                            assertArrayEquals(
+                                    where + " type ids",
+                                    theirs.get(i).typeIds(),
+                                    ours.get(i).typeIds());
+                            assertTrue(where + " length", ours.get(i).length() <= settings.maxLength());
+                            compared++;
+                        }
+                    }
+                }
             }
-          }
         }
-      }
+        assertTrue("compared " + compared, compared > 100);
     }
-    assertTrue("compared " + compared, compared > 100);
-  }
 
-  /** The way pairs were built before: the tokenizer's pair encoding, second sequence truncated. */
-  private static HuggingFaceTokenizer referencePairTokenizer(Path file, CrossEncoderSettings settings, boolean windows)
-      throws Exception {
-    HuggingFaceTokenizer.Builder builder =
-        HuggingFaceTokenizer.builder(Map.of("modelMaxLength", Integer.toString(settings.maxLength())))
-            .optTokenizerPath(file)
-            .optAddSpecialTokens(true)
-            .optPadding(false)
-            .optTruncateSecondOnly()
-            .optMaxLength(settings.maxLength());
-    if (windows) builder.optStride(settings.windowOverlap()).optWithOverflowingTokens(true);
-    return builder.build();
-  }
+    /** The way pairs were built before: the tokenizer's pair encoding, second sequence truncated. */
+    private static HuggingFaceTokenizer referencePairTokenizer(
+            Path file, CrossEncoderSettings settings, boolean windows) throws Exception {
+        HuggingFaceTokenizer.Builder builder = HuggingFaceTokenizer.builder(
+                        Map.of("modelMaxLength", Integer.toString(settings.maxLength())))
+                .optTokenizerPath(file)
+                .optAddSpecialTokens(true)
+                .optPadding(false)
+                .optTruncateSecondOnly()
+                .optMaxLength(settings.maxLength());
+        if (windows) builder.optStride(settings.windowOverlap()).optWithOverflowingTokens(true);
+        return builder.build();
+    }
 
-  private static List<EncodedSequence> reference(HuggingFaceTokenizer tokenizer, String query, LongDocs mode) {
-    PairList<String, String> pairs = new PairList<>();
-    for (String passage : PASSAGES) pairs.add(query, passage);
-    boolean windows = mode == LongDocs.WINDOW;
-    Encoding[] encodings = tokenizer.batchEncode(pairs, true, windows);
-    List<EncodedSequence> out = new ArrayList<>();
-    for (int p = 0; p < encodings.length; p++) {
-      out.add(new EncodedSequence(p, encodings[p].getIds(), encodings[p].getTypeIds()));
-      if (windows) {
-        for (Encoding window : encodings[p].getOverflowing()) {
-          out.add(new EncodedSequence(p, window.getIds(), window.getTypeIds()));
+    private static List<EncodedSequence> reference(HuggingFaceTokenizer tokenizer, String query, LongDocs mode) {
+        PairList<String, String> pairs = new PairList<>();
+        for (String passage : PASSAGES) pairs.add(query, passage);
+        boolean windows = mode == LongDocs.WINDOW;
+        Encoding[] encodings = tokenizer.batchEncode(pairs, true, windows);
+        List<EncodedSequence> out = new ArrayList<>();
+        for (int p = 0; p < encodings.length; p++) {
+            out.add(new EncodedSequence(p, encodings[p].getIds(), encodings[p].getTypeIds()));
+            if (windows) {
+                for (Encoding window : encodings[p].getOverflowing()) {
+                    out.add(new EncodedSequence(p, window.getIds(), window.getTypeIds()));
+                }
+            }
         }
-      }
+        return out;
     }
-    return out;
-  }
 
-  /**
-   * On the oracle's tokenizer.json: the same file, content for content, as the SciFact cross-encoder's and
-   * all-MiniLM-L6-v2's (bert-base-uncased WordPiece).
-   */
-  @Test
-  public void aHugeQueryIsCutBeforeTokenizingAndKeepsItsFirstTokens() {
-    ModelDirectory dir = ModelDirectory.open(OverlapOracle.dir());
-    CrossEncoderSettings settings = CrossEncoderSettings.defaultsFor(dir).maxQueryLength(8).build();
-    try (PairEncoder encoder = new PairEncoder(dir.tokenizerFile(), settings)) {
-      String words = "vitamin deficiency fracture ".repeat(40_000); // about 1 MB of real words
-      long[] ids = encoder.queryIds(words);
-      assertEquals(8, ids.length);
-      // the first 8 tokens are those of the whole text: the character cut happened far behind them
-      assertArrayEquals(encoder.queryIds("vitamin deficiency fracture vitamin deficiency fracture vitamin deficiency"), ids);
-      // one 1 MB "word": the tokenizer sees a 2 KB word, which it maps to the unknown token as it did the whole
-      long[] single = encoder.queryIds("x".repeat(1 << 20));
-      assertArrayEquals(encoder.queryIds("x".repeat(500)), single);
-      assertEquals(1, single.length);
+    /**
+     * On the oracle's tokenizer.json: the same file, content for content, as the SciFact cross-encoder's and
+     * all-MiniLM-L6-v2's (bert-base-uncased WordPiece).
+     */
+    @Test
+    public void aHugeQueryIsCutBeforeTokenizingAndKeepsItsFirstTokens() {
+        ModelDirectory dir = ModelDirectory.open(OverlapOracle.dir());
+        CrossEncoderSettings settings =
+                CrossEncoderSettings.defaultsFor(dir).maxQueryLength(8).build();
+        try (PairEncoder encoder = new PairEncoder(dir.tokenizerFile(), settings)) {
+            String words = "vitamin deficiency fracture ".repeat(40_000); // about 1 MB of real words
+            long[] ids = encoder.queryIds(words);
+            assertEquals(8, ids.length);
+            // the first 8 tokens are those of the whole text: the character cut happened far behind them
+            assertArrayEquals(
+                    encoder.queryIds("vitamin deficiency fracture vitamin deficiency fracture vitamin deficiency"),
+                    ids);
+            // one 1 MB "word": the tokenizer sees a 2 KB word, which it maps to the unknown token as it did the whole
+            long[] single = encoder.queryIds("x".repeat(1 << 20));
+            assertArrayEquals(encoder.queryIds("x".repeat(500)), single);
+            assertEquals(1, single.length);
+        }
     }
-  }
 
-  @Test
-  public void theCharacterCapEndsOnWhitespaceAndNeverSplitsASurrogatePair() {
-    String text = "ab ".repeat(100);
-    String capped = TextCap.forTokens(text, 2); // 64 characters at most
-    assertTrue(capped.length() <= 64);
-    assertTrue(text.startsWith(capped));
-    assertTrue("ends at a word boundary: '" + capped + "'", capped.endsWith("ab"));
-    String emoji = "😀".repeat(100); // 2 chars each, no whitespace
-    String cut = TextCap.forTokens(emoji, 1); // 32 characters at most
-    assertEquals(32, cut.length());
-    assertEquals(16, cut.codePointCount(0, cut.length()));
-    assertEquals("short", TextCap.forTokens("short", 1));
-  }
+    @Test
+    public void theCharacterCapEndsOnWhitespaceAndNeverSplitsASurrogatePair() {
+        String text = "ab ".repeat(100);
+        String capped = TextCap.forTokens(text, 2); // 64 characters at most
+        assertTrue(capped.length() <= 64);
+        assertTrue(text.startsWith(capped));
+        assertTrue("ends at a word boundary: '" + capped + "'", capped.endsWith("ab"));
+        String emoji = "😀".repeat(100); // 2 chars each, no whitespace
+        String cut = TextCap.forTokens(emoji, 1); // 32 characters at most
+        assertEquals(32, cut.length());
+        assertEquals(16, cut.codePointCount(0, cut.length()));
+        assertEquals("short", TextCap.forTokens("short", 1));
+    }
 }

@@ -18,49 +18,49 @@ import org.junit.Test;
  * (SharedData.require).
  */
 public class CrossEncoderFailOpenSharedIT extends RerankCoreTestCase {
-  @BeforeClass
-  public static void beforeClass() throws Exception {
-    SharedData.require();
-    initSharedRerankCore();
-    indexDocs(CrossEncoderFailOpenTest.longDocs());
-  }
+    @BeforeClass
+    public static void beforeClass() throws Exception {
+        SharedData.require();
+        initSharedRerankCore();
+        indexDocs(CrossEncoderFailOpenTest.longDocs());
+    }
 
-  static final List<String> FIRST_PASS = CrossEncoderFailOpenTest.FIRST_PASS;
-  static final String FULL = "{!crossencoder model=minilm reRankDocs=8 scoreCache=false reRankText=$rrq}";
+    static final List<String> FIRST_PASS = CrossEncoderFailOpenTest.FIRST_PASS;
+    static final String FULL = "{!crossencoder model=minilm reRankDocs=8 scoreCache=false reRankText=$rrq}";
 
-  static SolrQuery query(String rq) {
-    return CrossEncoderFailOpenTest.query(rq);
-  }
+    static SolrQuery query(String rq) {
+        return CrossEncoderFailOpenTest.query(rq);
+    }
 
-  @Test
-  public void ownTimeoutReturnsFirstPassOrder() throws Exception {
-    long timeouts = CoreMetrics.count(h.getCore(), "QUERYPARSER.crossencoder.timeouts");
-    // 8 docs in batches of 4 on the fp32 model: the budget is gone after the first batch
-    // (scoreCache=false: scores cached by another test would need no inference, hence no timeout)
-    QueryResponse rsp =
-        solr.query(query("{!crossencoder model=minilm reRankDocs=8 timeout=1 scoreCache=false reRankText=$rrq}"));
-    assertEquals("timeout", CrossEncoderRerankTest.status(rsp));
-    assertEquals(FIRST_PASS, CrossEncoderRerankTest.ids(rsp));
-    assertEquals(timeouts + 1, CoreMetrics.count(h.getCore(), "QUERYPARSER.crossencoder.timeouts"));
-  }
+    @Test
+    public void ownTimeoutReturnsFirstPassOrder() throws Exception {
+        long timeouts = CoreMetrics.count(h.getCore(), "QUERYPARSER.crossencoder.timeouts");
+        // 8 docs in batches of 4 on the fp32 model: the budget is gone after the first batch
+        // (scoreCache=false: scores cached by another test would need no inference, hence no timeout)
+        QueryResponse rsp = solr.query(
+                query("{!crossencoder model=minilm reRankDocs=8 timeout=1 scoreCache=false reRankText=$rrq}"));
+        assertEquals("timeout", CrossEncoderRerankTest.status(rsp));
+        assertEquals(FIRST_PASS, CrossEncoderRerankTest.ids(rsp));
+        assertEquals(timeouts + 1, CoreMetrics.count(h.getCore(), "QUERYPARSER.crossencoder.timeouts"));
+    }
 
-  @Test
-  public void timeAllowedFallbackIsNotCached() throws Exception {
-    SolrQuery limited = query(FULL);
-    limited.set("timeAllowed", 50);
-    QueryResponse timedOut = solr.query(limited);
-    assertEquals("timeout", CrossEncoderRerankTest.status(timedOut));
-    assertEquals(FIRST_PASS, CrossEncoderRerankTest.ids(timedOut));
+    @Test
+    public void timeAllowedFallbackIsNotCached() throws Exception {
+        SolrQuery limited = query(FULL);
+        limited.set("timeAllowed", 50);
+        QueryResponse timedOut = solr.query(limited);
+        assertEquals("timeout", CrossEncoderRerankTest.status(timedOut));
+        assertEquals(FIRST_PASS, CrossEncoderRerankTest.ids(timedOut));
 
-    // the same query without the limit (timeAllowed is not part of the cache key) must really rerank
-    QueryResponse full = solr.query(query(FULL));
-    assertEquals("ok", CrossEncoderRerankTest.status(full));
-    List<String> reranked = CrossEncoderRerankTest.ids(full);
-    assertNotEquals(FIRST_PASS, reranked);
-    assertTrue("the weather report should not stay on top: " + reranked, reranked.indexOf("d1") > 2);
-    // and a successful rerank is served from the cache the second time, same answer
-    QueryResponse cached = solr.query(query(FULL));
-    assertEquals(reranked, CrossEncoderRerankTest.ids(cached));
-    assertEquals("ok", CrossEncoderRerankTest.status(cached));
-  }
+        // the same query without the limit (timeAllowed is not part of the cache key) must really rerank
+        QueryResponse full = solr.query(query(FULL));
+        assertEquals("ok", CrossEncoderRerankTest.status(full));
+        List<String> reranked = CrossEncoderRerankTest.ids(full);
+        assertNotEquals(FIRST_PASS, reranked);
+        assertTrue("the weather report should not stay on top: " + reranked, reranked.indexOf("d1") > 2);
+        // and a successful rerank is served from the cache the second time, same answer
+        QueryResponse cached = solr.query(query(FULL));
+        assertEquals(reranked, CrossEncoderRerankTest.ids(cached));
+        assertEquals("ok", CrossEncoderRerankTest.status(cached));
+    }
 }

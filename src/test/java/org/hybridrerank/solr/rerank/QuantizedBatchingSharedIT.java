@@ -23,55 +23,59 @@ import org.junit.Test;
  * without them (SharedData.require).
  */
 public class QuantizedBatchingSharedIT extends RerankCoreTestCase {
-  private static final int DOCS = 24;
-  private static String claim;
+    private static final int DOCS = 24;
+    private static String claim;
 
-  @BeforeClass
-  public static void beforeClass() throws Exception {
-    SharedData.require();
-    initSharedRerankCore();
-    Dataset scifact = Dataset.open(SharedData.scifact());
-    List<Dataset.Doc> docs = new ArrayList<>();
-    scifact.documents(d -> {
-      if (docs.size() < DOCS) docs.add(d);
-    });
-    Map<String, Object[]> indexed = new LinkedHashMap<>();
-    for (int i = 0; i < docs.size(); i++) indexed.put(docs.get(i).id(), new Object[] {docs.get(i).title(), docs.get(i).text(), 100f - i});
-    indexDocs(indexed);
-    claim = scifact.queries().values().iterator().next();
-  }
-
-  private static Map<String, Float> scores(String model, int window) throws Exception {
-    SolrQuery q = new SolrQuery("{!func}first_pass");
-    q.set("rq", "{!crossencoder model=" + model + " reRankDocs=" + window + " scoreCache=false reRankText=$claim}");
-    q.set("claim", claim);
-    q.setFields("id", "score");
-    q.setRows(window);
-    QueryResponse rsp = solr.query(q);
-    assertEquals("ok", CrossEncoderRerankTest.status(rsp));
-    Map<String, Float> scores = new LinkedHashMap<>();
-    for (SolrDocument d : rsp.getResults()) scores.put((String) d.getFieldValue("id"), (Float) d.getFieldValue("score"));
-    assertEquals(window, scores.size());
-    return scores;
-  }
-
-  @Test
-  public void defaultBatchingKeepsEveryScoreIndependentOfTheWindow() throws Exception {
-    Map<String, Float> small = scores("int8", 8);
-    Map<String, Float> large = scores("int8", DOCS);
-    for (Map.Entry<String, Float> e : small.entrySet()) {
-      assertEquals("score of " + e.getKey(), e.getValue(), large.get(e.getKey()), 0f);
+    @BeforeClass
+    public static void beforeClass() throws Exception {
+        SharedData.require();
+        initSharedRerankCore();
+        Dataset scifact = Dataset.open(SharedData.scifact());
+        List<Dataset.Doc> docs = new ArrayList<>();
+        scifact.documents(d -> {
+            if (docs.size() < DOCS) docs.add(d);
+        });
+        Map<String, Object[]> indexed = new LinkedHashMap<>();
+        for (int i = 0; i < docs.size(); i++)
+            indexed.put(
+                    docs.get(i).id(),
+                    new Object[] {docs.get(i).title(), docs.get(i).text(), 100f - i});
+        indexDocs(indexed);
+        claim = scifact.queries().values().iterator().next();
     }
-  }
 
-  @Test
-  public void batchesOfFourMoveScores() throws Exception {
-    Map<String, Float> small = scores("int8-batch4", 8);
-    Map<String, Float> large = scores("int8-batch4", DOCS);
-    double maxDifference = 0;
-    for (Map.Entry<String, Float> e : small.entrySet()) {
-      maxDifference = Math.max(maxDifference, Math.abs(e.getValue() - large.get(e.getKey())));
+    private static Map<String, Float> scores(String model, int window) throws Exception {
+        SolrQuery q = new SolrQuery("{!func}first_pass");
+        q.set("rq", "{!crossencoder model=" + model + " reRankDocs=" + window + " scoreCache=false reRankText=$claim}");
+        q.set("claim", claim);
+        q.setFields("id", "score");
+        q.setRows(window);
+        QueryResponse rsp = solr.query(q);
+        assertEquals("ok", CrossEncoderRerankTest.status(rsp));
+        Map<String, Float> scores = new LinkedHashMap<>();
+        for (SolrDocument d : rsp.getResults())
+            scores.put((String) d.getFieldValue("id"), (Float) d.getFieldValue("score"));
+        assertEquals(window, scores.size());
+        return scores;
     }
-    assertTrue("batch-mates should move some score: max difference " + maxDifference, maxDifference > 1e-3);
-  }
+
+    @Test
+    public void defaultBatchingKeepsEveryScoreIndependentOfTheWindow() throws Exception {
+        Map<String, Float> small = scores("int8", 8);
+        Map<String, Float> large = scores("int8", DOCS);
+        for (Map.Entry<String, Float> e : small.entrySet()) {
+            assertEquals("score of " + e.getKey(), e.getValue(), large.get(e.getKey()), 0f);
+        }
+    }
+
+    @Test
+    public void batchesOfFourMoveScores() throws Exception {
+        Map<String, Float> small = scores("int8-batch4", 8);
+        Map<String, Float> large = scores("int8-batch4", DOCS);
+        double maxDifference = 0;
+        for (Map.Entry<String, Float> e : small.entrySet()) {
+            maxDifference = Math.max(maxDifference, Math.abs(e.getValue() - large.get(e.getKey())));
+        }
+        assertTrue("batch-mates should move some score: max difference " + maxDifference, maxDifference > 1e-3);
+    }
 }

@@ -19,108 +19,109 @@ import org.junit.Test;
  * expected scores computed here from the oracle's formula and the fusion formulas, independently of the plugin.
  */
 public class WindowFusionTest extends RerankCoreTestCase {
-  private static OverlapOracle oracle;
-  private static final List<String> FIRST_PASS = new ArrayList<>(CrossEncoderRerankTest.DOCS.keySet());
+    private static OverlapOracle oracle;
+    private static final List<String> FIRST_PASS = new ArrayList<>(CrossEncoderRerankTest.DOCS.keySet());
 
-  @BeforeClass
-  public static void beforeClass() throws Exception {
-    initRerankCore("solrconfig.xml", "schema.xml");
-    indexDocs(CrossEncoderRerankTest.DOCS);
-    oracle = new OverlapOracle();
-  }
-
-  @AfterClass
-  public static void afterClass() throws Exception {
-    if (oracle != null) oracle.close();
-    oracle = null;
-  }
-
-  private static double model(String id) {
-    Object[] d = CrossEncoderRerankTest.DOCS.get(id);
-    return oracle.score(CrossEncoderRerankTest.QUERY, d[0] + " " + d[1]);
-  }
-
-  private static double firstPass(String id) {
-    return (Float) CrossEncoderRerankTest.DOCS.get(id)[2];
-  }
-
-  /** The window's docs by expected final score (stable: first-pass order on ties), then the rest. */
-  private static void assertRanking(QueryResponse rsp, int k, Map<String, Double> expectedFinal) {
-    List<String> window = new ArrayList<>(FIRST_PASS.subList(0, k));
-    window.sort(Comparator.comparingDouble((String id) -> -expectedFinal.get(id)));
-    List<String> expected = new ArrayList<>(window);
-    expected.addAll(FIRST_PASS.subList(k, FIRST_PASS.size()));
-    assertEquals("ok", CrossEncoderRerankTest.status(rsp));
-    assertEquals(expected, CrossEncoderRerankTest.ids(rsp));
-    for (SolrDocument d : rsp.getResults()) {
-      String id = (String) d.getFieldValue("id");
-      double want = expectedFinal.containsKey(id) ? expectedFinal.get(id) : firstPass(id);
-      assertEquals(id, (float) want, (Float) d.getFieldValue("score"), 1e-6f);
+    @BeforeClass
+    public static void beforeClass() throws Exception {
+        initRerankCore("solrconfig.xml", "schema.xml");
+        indexDocs(CrossEncoderRerankTest.DOCS);
+        oracle = new OverlapOracle();
     }
-  }
 
-  /** 1-based ranks of the window's docs by {@code score} descending, ties in first-pass order. */
-  private static Map<String, Integer> ranks(List<String> window, java.util.function.ToDoubleFunction<String> score) {
-    List<String> sorted = new ArrayList<>(window);
-    sorted.sort(Comparator.comparingDouble((String id) -> -score.applyAsDouble(id)));
-    Map<String, Integer> ranks = new LinkedHashMap<>();
-    for (int r = 0; r < sorted.size(); r++) ranks.put(sorted.get(r), r + 1);
-    return ranks;
-  }
-
-  @Test
-  public void rrfFusesTheModelRankingWithTheFirstPassRanking() throws Exception {
-    int k = 6;
-    List<String> window = FIRST_PASS.subList(0, k);
-    Map<String, Integer> modelRanks = ranks(window, WindowFusionTest::model);
-    Map<String, Double> expected = new LinkedHashMap<>();
-    for (int i = 0; i < k; i++) {
-      String id = window.get(i);
-      expected.put(id, 1.0 / (10 + i + 1) + 2.0 / (10 + modelRanks.get(id)));
+    @AfterClass
+    public static void afterClass() throws Exception {
+        if (oracle != null) oracle.close();
+        oracle = null;
     }
-    QueryResponse rsp =
-        solr.query(
-            CrossEncoderRerankTest.firstPass(
+
+    private static double model(String id) {
+        Object[] d = CrossEncoderRerankTest.DOCS.get(id);
+        return oracle.score(CrossEncoderRerankTest.QUERY, d[0] + " " + d[1]);
+    }
+
+    private static double firstPass(String id) {
+        return (Float) CrossEncoderRerankTest.DOCS.get(id)[2];
+    }
+
+    /** The window's docs by expected final score (stable: first-pass order on ties), then the rest. */
+    private static void assertRanking(QueryResponse rsp, int k, Map<String, Double> expectedFinal) {
+        List<String> window = new ArrayList<>(FIRST_PASS.subList(0, k));
+        window.sort(Comparator.comparingDouble((String id) -> -expectedFinal.get(id)));
+        List<String> expected = new ArrayList<>(window);
+        expected.addAll(FIRST_PASS.subList(k, FIRST_PASS.size()));
+        assertEquals("ok", CrossEncoderRerankTest.status(rsp));
+        assertEquals(expected, CrossEncoderRerankTest.ids(rsp));
+        for (SolrDocument d : rsp.getResults()) {
+            String id = (String) d.getFieldValue("id");
+            double want = expectedFinal.containsKey(id) ? expectedFinal.get(id) : firstPass(id);
+            assertEquals(id, (float) want, (Float) d.getFieldValue("score"), 1e-6f);
+        }
+    }
+
+    /** 1-based ranks of the window's docs by {@code score} descending, ties in first-pass order. */
+    private static Map<String, Integer> ranks(List<String> window, java.util.function.ToDoubleFunction<String> score) {
+        List<String> sorted = new ArrayList<>(window);
+        sorted.sort(Comparator.comparingDouble((String id) -> -score.applyAsDouble(id)));
+        Map<String, Integer> ranks = new LinkedHashMap<>();
+        for (int r = 0; r < sorted.size(); r++) ranks.put(sorted.get(r), r + 1);
+        return ranks;
+    }
+
+    @Test
+    public void rrfFusesTheModelRankingWithTheFirstPassRanking() throws Exception {
+        int k = 6;
+        List<String> window = FIRST_PASS.subList(0, k);
+        Map<String, Integer> modelRanks = ranks(window, WindowFusionTest::model);
+        Map<String, Double> expected = new LinkedHashMap<>();
+        for (int i = 0; i < k; i++) {
+            String id = window.get(i);
+            expected.put(id, 1.0 / (10 + i + 1) + 2.0 / (10 + modelRanks.get(id)));
+        }
+        QueryResponse rsp = solr.query(CrossEncoderRerankTest.firstPass(
                 "{!crossencoder model=oracle reRankDocs=6 fusion=rrf rrfK=10 modelWeight=2 reRankText=$rrq}"));
-    assertRanking(rsp, k, expected);
-    // the fusion really differs from both inputs: not first-pass order, not the model's order alone
-    List<String> got = CrossEncoderRerankTest.ids(rsp).subList(0, k);
-    assertNotEquals(window, got);
-    assertNotEquals(new ArrayList<>(modelRanks.keySet()), got);
-  }
-
-  @Test
-  public void linearFusesMinMaxNormalizedScores() throws Exception {
-    int k = 6;
-    List<String> window = FIRST_PASS.subList(0, k);
-    double fLo = window.stream().mapToDouble(WindowFusionTest::firstPass).min().orElseThrow();
-    double fHi = window.stream().mapToDouble(WindowFusionTest::firstPass).max().orElseThrow();
-    double mLo = window.stream().mapToDouble(id -> (float) model(id)).min().orElseThrow();
-    double mHi = window.stream().mapToDouble(id -> (float) model(id)).max().orElseThrow();
-    Map<String, Double> expected = new LinkedHashMap<>();
-    for (String id : window) {
-      double f = (firstPass(id) - fLo) / (fHi - fLo);
-      double m = ((float) model(id) - mLo) / (mHi - mLo);
-      expected.put(id, f + 0.5 * m);
+        assertRanking(rsp, k, expected);
+        // the fusion really differs from both inputs: not first-pass order, not the model's order alone
+        List<String> got = CrossEncoderRerankTest.ids(rsp).subList(0, k);
+        assertNotEquals(window, got);
+        assertNotEquals(new ArrayList<>(modelRanks.keySet()), got);
     }
-    QueryResponse rsp =
-        solr.query(
-            CrossEncoderRerankTest.firstPass(
-                "{!crossencoder model=oracle reRankDocs=6 fusion=linear normalization=minmax modelWeight=0.5 reRankText=$rrq}"));
-    assertRanking(rsp, k, expected);
-  }
 
-  @Test
-  public void badFusionParametersAre400sNamingThem() throws Exception {
-    for (String[] bad :
-        new String[][] {
-          {"fusion=blend", "'fusion'"}, {"normalization=max", "'normalization'"}, {"rrfK=0", "'rrfK'"},
-          {"modelWeight=-1", "'modelWeight'"}
+    @Test
+    public void linearFusesMinMaxNormalizedScores() throws Exception {
+        int k = 6;
+        List<String> window = FIRST_PASS.subList(0, k);
+        double fLo =
+                window.stream().mapToDouble(WindowFusionTest::firstPass).min().orElseThrow();
+        double fHi =
+                window.stream().mapToDouble(WindowFusionTest::firstPass).max().orElseThrow();
+        double mLo = window.stream().mapToDouble(id -> (float) model(id)).min().orElseThrow();
+        double mHi = window.stream().mapToDouble(id -> (float) model(id)).max().orElseThrow();
+        Map<String, Double> expected = new LinkedHashMap<>();
+        for (String id : window) {
+            double f = (firstPass(id) - fLo) / (fHi - fLo);
+            double m = ((float) model(id) - mLo) / (mHi - mLo);
+            expected.put(id, f + 0.5 * m);
+        }
+        QueryResponse rsp = solr.query(
+                CrossEncoderRerankTest.firstPass(
+                        "{!crossencoder model=oracle reRankDocs=6 fusion=linear normalization=minmax modelWeight=0.5 reRankText=$rrq}"));
+        assertRanking(rsp, k, expected);
+    }
+
+    @Test
+    public void badFusionParametersAre400sNamingThem() throws Exception {
+        for (String[] bad : new String[][] {
+            {"fusion=blend", "'fusion'"},
+            {"normalization=max", "'normalization'"},
+            {"rrfK=0", "'rrfK'"},
+            {"modelWeight=-1", "'modelWeight'"}
         }) {
-      SolrQuery q = CrossEncoderRerankTest.firstPass("{!crossencoder model=oracle " + bad[0] + " reRankText=$rrq}");
-      var e = expectThrows(org.apache.solr.common.SolrException.class, () -> solr.query(q));
-      assertEquals(bad[0], 400, e.code());
-      assertTrue(bad[0] + ": " + e.getMessage(), e.getMessage().contains(bad[1]));
+            SolrQuery q =
+                    CrossEncoderRerankTest.firstPass("{!crossencoder model=oracle " + bad[0] + " reRankText=$rrq}");
+            var e = expectThrows(org.apache.solr.common.SolrException.class, () -> solr.query(q));
+            assertEquals(bad[0], 400, e.code());
+            assertTrue(bad[0] + ": " + e.getMessage(), e.getMessage().contains(bad[1]));
+        }
     }
-  }
 }

@@ -13,30 +13,33 @@ import org.junit.AfterClass;
  * path properties.
  */
 public abstract class ExampleCoreTestCase extends SolrTestCaseJ4 {
-  protected static EmbeddedSolrServer solr;
+    protected static EmbeddedSolrServer solr;
 
-  /** @param edit rewrites solrconfig.xml or managed-schema.xml text before the core loads (null: as shipped) */
-  protected static void initExampleCore(java.util.function.BinaryOperator<String> edit) throws Exception {
-    initExampleCore(edit, OverlapOracle.dir());
-  }
+    /** @param edit rewrites solrconfig.xml or managed-schema.xml text before the core loads (null: as shipped) */
+    protected static void initExampleCore(java.util.function.BinaryOperator<String> edit) throws Exception {
+        initExampleCore(edit, OverlapOracle.dir());
+    }
 
-  /** As {@link #initExampleCore(java.util.function.BinaryOperator)}, with the cross-encoder in {@code crossEncoder}. */
-  protected static void initExampleCore(java.util.function.BinaryOperator<String> edit, Path crossEncoder)
-      throws Exception {
-    Path home = createTempDir("example-home");
-    ExampleSolr.prepareHome(home, edit, crossEncoder);
-    NodeConfig node = ExampleSolr.nodeConfig(home, crossEncoder);
-    createCoreContainer(
-        node,
-        new TestHarness.TestCoresLocator(
-            DEFAULT_TEST_CORENAME, initAndGetDataDir().getAbsolutePath(), "solrconfig.xml", "managed-schema.xml"));
-    h.coreName = DEFAULT_TEST_CORENAME;
-    solr = new EmbeddedSolrServer(h.getCoreContainer(), DEFAULT_TEST_CORENAME);
-  }
+    /** As {@link #initExampleCore(java.util.function.BinaryOperator)}, with the cross-encoder in {@code crossEncoder}. */
+    protected static void initExampleCore(java.util.function.BinaryOperator<String> edit, Path crossEncoder)
+            throws Exception {
+        Path home = createTempDir("example-home");
+        ExampleSolr.prepareHome(home, edit, crossEncoder);
+        NodeConfig node = ExampleSolr.nodeConfig(home, crossEncoder);
+        createCoreContainer(
+                node,
+                new TestHarness.TestCoresLocator(
+                        DEFAULT_TEST_CORENAME,
+                        initAndGetDataDir().getAbsolutePath(),
+                        "solrconfig.xml",
+                        "managed-schema.xml"));
+        h.coreName = DEFAULT_TEST_CORENAME;
+        solr = new EmbeddedSolrServer(h.getCoreContainer(), DEFAULT_TEST_CORENAME);
+    }
 
-  @AfterClass
-  public static void closeExampleClient() throws Exception {
-    if (solr != null) solr.close();
-    solr = null;
-  }
+    @AfterClass
+    public static void closeExampleClient() throws Exception {
+        if (solr != null) solr.close();
+        solr = null;
+    }
 }

@@ -12,54 +12,53 @@ import java.util.Set;
  * occurs among the passage's word-pieces (formula of src/test/resources/models/overlap-oracle/README.md).
  */
 public final class OverlapOracle implements AutoCloseable {
-  private static final Set<Long> SPECIAL = Set.of(0L, 100L, 101L, 102L, 103L);
-  private final HuggingFaceTokenizer tokenizer;
+    private static final Set<Long> SPECIAL = Set.of(0L, 100L, 101L, 102L, 103L);
+    private final HuggingFaceTokenizer tokenizer;
 
-  public OverlapOracle() {
-    try {
-      tokenizer =
-          HuggingFaceTokenizer.builder()
-              .optTokenizerPath(dir().resolve("tokenizer.json"))
-              .optAddSpecialTokens(false)
-              .optTruncation(false)
-              .optPadding(false)
-              .build();
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
+    public OverlapOracle() {
+        try {
+            tokenizer = HuggingFaceTokenizer.builder()
+                    .optTokenizerPath(dir().resolve("tokenizer.json"))
+                    .optAddSpecialTokens(false)
+                    .optTruncation(false)
+                    .optPadding(false)
+                    .build();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
     }
-  }
 
-  /** Expected score when the passage is not truncated. */
-  public double score(String query, String passage) {
-    return score(query, passage, Integer.MAX_VALUE);
-  }
-
-  /** Expected score when only the first {@code passageTokens} word-pieces of the passage are seen. */
-  public double score(String query, String passage, int passageTokens) {
-    long[] p = tokenizer.encode(passage, false, false).getIds();
-    Set<Long> seen = new HashSet<>();
-    for (int i = 0; i < Math.min(p.length, passageTokens); i++) seen.add(p[i]);
-    int count = 0;
-    int hits = 0;
-    for (long id : tokenizer.encode(query, false, false).getIds()) {
-      if (SPECIAL.contains(id)) continue;
-      count++;
-      if (seen.contains(id)) hits++;
+    /** Expected score when the passage is not truncated. */
+    public double score(String query, String passage) {
+        return score(query, passage, Integer.MAX_VALUE);
     }
-    return (double) hits / Math.max(1, count);
-  }
 
-  public int tokenCount(String text) {
-    return tokenizer.encode(text, false, false).getIds().length;
-  }
+    /** Expected score when only the first {@code passageTokens} word-pieces of the passage are seen. */
+    public double score(String query, String passage, int passageTokens) {
+        long[] p = tokenizer.encode(passage, false, false).getIds();
+        Set<Long> seen = new HashSet<>();
+        for (int i = 0; i < Math.min(p.length, passageTokens); i++) seen.add(p[i]);
+        int count = 0;
+        int hits = 0;
+        for (long id : tokenizer.encode(query, false, false).getIds()) {
+            if (SPECIAL.contains(id)) continue;
+            count++;
+            if (seen.contains(id)) hits++;
+        }
+        return (double) hits / Math.max(1, count);
+    }
 
-  @Override
-  public void close() {
-    tokenizer.close();
-  }
+    public int tokenCount(String text) {
+        return tokenizer.encode(text, false, false).getIds().length;
+    }
 
-  /** The oracle's model folder: the in-repo fixture, laid out by the build. */
-  public static Path dir() {
-    return SharedData.oracleDir();
-  }
+    @Override
+    public void close() {
+        tokenizer.close();
+    }
+
+    /** The oracle's model folder: the in-repo fixture, laid out by the build. */
+    public static Path dir() {
+        return SharedData.oracleDir();
+    }
 }

@@ -25,112 +25,118 @@ import picocli.CommandLine.Command;
  * failure as one line and exit 1; stack traces only with --verbose.
  */
 public class CliTest {
-  /** The mains behind bin/demo, bin/eval, bin/tune, bin/bench, bin/bench points and bin/relevance. */
-  private static List<Object> commands() {
-    return List.of(new Demo(), new Evaluate(), new Tune(), new RerankBenchmark(), new OperatingPointBenchmark(),
-        new HybridRelevance());
-  }
-
-  /** Exit code, stdout and stderr of {@code command} run through {@link Cli}. */
-  static Result run(Object command, String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    CommandLine cmd = Cli.commandLine(command);
-    cmd.setOut(new PrintWriter(out, true));
-    cmd.setErr(new PrintWriter(err, true));
-    int code = cmd.execute(args);
-    return new Result(code, out.toString(), err.toString());
-  }
-
-  record Result(int code, String out, String err) {
-    List<String> errLines() {
-      return err.lines().toList();
-    }
-  }
-
-  @Test
-  public void everyCommandAnswersHelp() {
-    for (Object command : commands()) {
-      Result r = run(command, "--help");
-      assertEquals(command.getClass().getSimpleName() + ": " + r.err, 0, r.code);
-      assertTrue(r.out, r.out.startsWith("Usage: "));
-      assertTrue(r.out, r.out.contains("--version") && r.out.contains("--verbose"));
-    }
-  }
-
-  @Test
-  public void everyCommandAnswersThePomsVersion() throws Exception {
-    Matcher version = Pattern.compile("<artifactId>solr-hybrid-rerank</artifactId>\\s*<version>([^<]+)</version>")
-        .matcher(Files.readString(Path.of("pom.xml")));
-    assertTrue(version.find());
-    for (Object command : commands()) {
-      Result r = run(command, "--version");
-      assertEquals(r.err, 0, r.code);
-      assertEquals("solr-hybrid-rerank " + version.group(1), r.out.strip());
-    }
-  }
-
-  @Test
-  public void aBadFlagIsOneLineNamingItAndExit2() {
-    for (Object command : commands()) {
-      Result r = run(command, "--no-such-flag");
-      String name = Cli.commandLine(command).getCommandName();
-      assertEquals(r.err, 2, r.code);
-      assertEquals(r.err, 1, r.errLines().size());
-      assertTrue(r.err, r.err.strip().endsWith("(see bin/" + name + " --help)"));
-    }
-    assertEquals(List.of("Unknown option: '--no-such-flag' (see bin/eval --help)"),
-        run(new Evaluate(), "--no-such-flag").errLines());
-    Result missingValue = run(new Evaluate(), "--queries");
-    assertEquals(2, missingValue.code);
-    assertEquals(missingValue.err, 1, missingValue.errLines().size());
-    assertTrue(missingValue.err, missingValue.err.contains("--queries"));
-  }
-
-  @Test
-  public void aBenchArgumentThatIsNoNumberIsOneLineNamingIt() {
-    Result r = run(new RerankBenchmark(), "clients", "five");
-    assertEquals(r.err, 2, r.code);
-    assertEquals(List.of("queries must be a whole number, got 'five' (see bin/bench --help)"), r.errLines());
-    Result points = run(new OperatingPointBenchmark(), "all", "6", "x");
-    assertEquals(points.err, 2, points.code);
-    assertTrue(points.err, points.err.startsWith("rawClaims must be a whole number, got 'x'"));
-    assertEquals(2, run(new HybridRelevance(), "ten").code);
-  }
-
-  @Command(name = "failing")
-  static final class Failing implements Callable<Integer> {
-    private final Exception failure;
-
-    Failing(Exception failure) {
-      this.failure = failure;
+    /** The mains behind bin/demo, bin/eval, bin/tune, bin/bench, bin/bench points and bin/relevance. */
+    private static List<Object> commands() {
+        return List.of(
+                new Demo(),
+                new Evaluate(),
+                new Tune(),
+                new RerankBenchmark(),
+                new OperatingPointBenchmark(),
+                new HybridRelevance());
     }
 
-    @Override
-    public Integer call() throws Exception {
-      throw failure;
+    /** Exit code, stdout and stderr of {@code command} run through {@link Cli}. */
+    static Result run(Object command, String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cmd = Cli.commandLine(command);
+        cmd.setOut(new PrintWriter(out, true));
+        cmd.setErr(new PrintWriter(err, true));
+        int code = cmd.execute(args);
+        return new Result(code, out.toString(), err.toString());
     }
-  }
 
-  @Test
-  public void aUserErrorIsItsOneLineAndExit2WithTheStackTraceOnlyWhenVerbose() {
-    Result quiet = run(new Failing(new UserError("no collection x at http://h/solr (--collection)")));
-    assertEquals(2, quiet.code);
-    assertEquals(List.of("no collection x at http://h/solr (--collection)"), quiet.errLines());
-    UserError withCause = new UserError("no collection x", new IllegalStateException("cause"));
-    Result verbose = run(new Failing(withCause), "--verbose");
-    assertEquals(2, verbose.code);
-    assertTrue(verbose.err, verbose.err.contains("\tat ") && verbose.err.contains("IllegalStateException: cause"));
-    assertTrue(verbose.err, verbose.err.strip().endsWith("no collection x"));
-  }
+    record Result(int code, String out, String err) {
+        List<String> errLines() {
+            return err.lines().toList();
+        }
+    }
 
-  @Test
-  public void anyOtherFailureIsOneLineAndExit1() {
-    Result r = run(new Failing(new IllegalStateException("disk full\nsecond line")));
-    assertEquals(1, r.code);
-    assertEquals(
-        List.of("failing failed: java.lang.IllegalStateException: disk full (--verbose for the stack trace)"),
-        r.errLines());
-    assertFalse(r.err.contains("\tat "));
-  }
+    @Test
+    public void everyCommandAnswersHelp() {
+        for (Object command : commands()) {
+            Result r = run(command, "--help");
+            assertEquals(command.getClass().getSimpleName() + ": " + r.err, 0, r.code);
+            assertTrue(r.out, r.out.startsWith("Usage: "));
+            assertTrue(r.out, r.out.contains("--version") && r.out.contains("--verbose"));
+        }
+    }
+
+    @Test
+    public void everyCommandAnswersThePomsVersion() throws Exception {
+        Matcher version = Pattern.compile("<artifactId>solr-hybrid-rerank</artifactId>\\s*<version>([^<]+)</version>")
+                .matcher(Files.readString(Path.of("pom.xml")));
+        assertTrue(version.find());
+        for (Object command : commands()) {
+            Result r = run(command, "--version");
+            assertEquals(r.err, 0, r.code);
+            assertEquals("solr-hybrid-rerank " + version.group(1), r.out.strip());
+        }
+    }
+
+    @Test
+    public void aBadFlagIsOneLineNamingItAndExit2() {
+        for (Object command : commands()) {
+            Result r = run(command, "--no-such-flag");
+            String name = Cli.commandLine(command).getCommandName();
+            assertEquals(r.err, 2, r.code);
+            assertEquals(r.err, 1, r.errLines().size());
+            assertTrue(r.err, r.err.strip().endsWith("(see bin/" + name + " --help)"));
+        }
+        assertEquals(
+                List.of("Unknown option: '--no-such-flag' (see bin/eval --help)"),
+                run(new Evaluate(), "--no-such-flag").errLines());
+        Result missingValue = run(new Evaluate(), "--queries");
+        assertEquals(2, missingValue.code);
+        assertEquals(missingValue.err, 1, missingValue.errLines().size());
+        assertTrue(missingValue.err, missingValue.err.contains("--queries"));
+    }
+
+    @Test
+    public void aBenchArgumentThatIsNoNumberIsOneLineNamingIt() {
+        Result r = run(new RerankBenchmark(), "clients", "five");
+        assertEquals(r.err, 2, r.code);
+        assertEquals(List.of("queries must be a whole number, got 'five' (see bin/bench --help)"), r.errLines());
+        Result points = run(new OperatingPointBenchmark(), "all", "6", "x");
+        assertEquals(points.err, 2, points.code);
+        assertTrue(points.err, points.err.startsWith("rawClaims must be a whole number, got 'x'"));
+        assertEquals(2, run(new HybridRelevance(), "ten").code);
+    }
+
+    @Command(name = "failing")
+    static final class Failing implements Callable<Integer> {
+        private final Exception failure;
+
+        Failing(Exception failure) {
+            this.failure = failure;
+        }
+
+        @Override
+        public Integer call() throws Exception {
+            throw failure;
+        }
+    }
+
+    @Test
+    public void aUserErrorIsItsOneLineAndExit2WithTheStackTraceOnlyWhenVerbose() {
+        Result quiet = run(new Failing(new UserError("no collection x at http://h/solr (--collection)")));
+        assertEquals(2, quiet.code);
+        assertEquals(List.of("no collection x at http://h/solr (--collection)"), quiet.errLines());
+        UserError withCause = new UserError("no collection x", new IllegalStateException("cause"));
+        Result verbose = run(new Failing(withCause), "--verbose");
+        assertEquals(2, verbose.code);
+        assertTrue(verbose.err, verbose.err.contains("\tat ") && verbose.err.contains("IllegalStateException: cause"));
+        assertTrue(verbose.err, verbose.err.strip().endsWith("no collection x"));
+    }
+
+    @Test
+    public void anyOtherFailureIsOneLineAndExit1() {
+        Result r = run(new Failing(new IllegalStateException("disk full\nsecond line")));
+        assertEquals(1, r.code);
+        assertEquals(
+                List.of("failing failed: java.lang.IllegalStateException: disk full (--verbose for the stack trace)"),
+                r.errLines());
+        assertFalse(r.err.contains("\tat "));
+    }
 }

@@ -15,124 +15,137 @@ import org.junit.Test;
  * 3rd, a working rerank lifts it to the top.
  */
 public class RelevanceGateTest {
-  private static final List<String> FIRST_STAGE = List.of("a", "b", "rel", "c", "d", "e", "f", "g", "h", "i", "j");
-  private static final List<String> LIFTED = List.of("rel", "a", "b", "c", "d", "e", "f", "g", "h", "i", "j");
-  // nDCG@10 with one relevant doc at rank r is 1/log2(r+1): rank 3 gives 1/log2(4) = 0.5, rank 1 gives 1
-  private static final double FIRST_STAGE_NDCG = 0.5;
+    private static final List<String> FIRST_STAGE = List.of("a", "b", "rel", "c", "d", "e", "f", "g", "h", "i", "j");
+    private static final List<String> LIFTED = List.of("rel", "a", "b", "c", "d", "e", "f", "g", "h", "i", "j");
+    // nDCG@10 with one relevant doc at rank r is 1/log2(r+1): rank 3 gives 1/log2(4) = 0.5, rank 1 gives 1
+    private static final double FIRST_STAGE_NDCG = 0.5;
 
-  private static ModeResults mode(EvalMode mode, List<List<String>> rankings, List<String> statuses) {
-    ModeResults r = new ModeResults(mode);
-    for (int q = 0; q < rankings.size(); q++) {
-      List<Float> scores = new ArrayList<>();
-      for (int i = 0; i < rankings.get(q).size(); i++) scores.add(1f - i / 100f);
-      r.add("q" + q, "a query", rankings.get(q), scores, Map.of("rel", 1), 1, Map.of(), statuses.get(q));
+    private static ModeResults mode(EvalMode mode, List<List<String>> rankings, List<String> statuses) {
+        ModeResults r = new ModeResults(mode);
+        for (int q = 0; q < rankings.size(); q++) {
+            List<Float> scores = new ArrayList<>();
+            for (int i = 0; i < rankings.get(q).size(); i++) scores.add(1f - i / 100f);
+            r.add("q" + q, "a query", rankings.get(q), scores, Map.of("rel", 1), 1, Map.of(), statuses.get(q));
+        }
+        return r;
     }
-    return r;
-  }
 
-  private static Map<EvalMode, ModeResults> results(List<List<String>> reranked, List<String> statuses) {
-    Map<EvalMode, ModeResults> results = new LinkedHashMap<>();
-    results.put(EvalMode.RRF, mode(EvalMode.RRF, List.of(FIRST_STAGE, FIRST_STAGE, FIRST_STAGE, FIRST_STAGE),
-        java.util.Arrays.asList(null, null, null, null)));
-    results.put(EvalMode.RRF_CE, mode(EvalMode.RRF_CE, reranked, statuses));
-    return results;
-  }
+    private static Map<EvalMode, ModeResults> results(List<List<String>> reranked, List<String> statuses) {
+        Map<EvalMode, ModeResults> results = new LinkedHashMap<>();
+        results.put(
+                EvalMode.RRF,
+                mode(
+                        EvalMode.RRF,
+                        List.of(FIRST_STAGE, FIRST_STAGE, FIRST_STAGE, FIRST_STAGE),
+                        java.util.Arrays.asList(null, null, null, null)));
+        results.put(EvalMode.RRF_CE, mode(EvalMode.RRF_CE, reranked, statuses));
+        return results;
+    }
 
-  private static final List<String> ALL_OK = List.of("ok", "ok", "ok", "ok");
+    private static final List<String> ALL_OK = List.of("ok", "ok", "ok", "ok");
 
-  private static RelevanceGate gate(String... expectations) {
-    List<RelevanceGate.Band> bands = new ArrayList<>();
-    for (String e : expectations) bands.add(RelevanceGate.Band.around(e));
-    return new RelevanceGate(bands);
-  }
+    private static RelevanceGate gate(String... expectations) {
+        List<RelevanceGate.Band> bands = new ArrayList<>();
+        for (String e : expectations) bands.add(RelevanceGate.Band.around(e));
+        return new RelevanceGate(bands);
+    }
 
-  private static List<String> failed(RelevanceGate gate, Map<EvalMode, ModeResults> results) {
-    return gate.check(results).stream().filter(v -> !v.passed()).map(RelevanceGate.Verdict::check).toList();
-  }
+    private static List<String> failed(RelevanceGate gate, Map<EvalMode, ModeResults> results) {
+        return gate.check(results).stream()
+                .filter(v -> !v.passed())
+                .map(RelevanceGate.Verdict::check)
+                .toList();
+    }
 
-  @Test
-  public void aWorkingRerankPasses() {
-    var results = results(List.of(LIFTED, LIFTED, LIFTED, LIFTED), ALL_OK);
-    assertEquals(1.0, results.get(EvalMode.RRF_CE).metric("ndcg@10"), 1e-12);
-    assertEquals(FIRST_STAGE_NDCG, results.get(EvalMode.RRF).metric("ndcg@10"), 1e-12);
-    assertEquals(List.of(), failed(gate("rrf:ndcg@10:0.5:0.03", "rrf+ce:ndcg@10:1.0:0.03"), results));
-  }
+    @Test
+    public void aWorkingRerankPasses() {
+        var results = results(List.of(LIFTED, LIFTED, LIFTED, LIFTED), ALL_OK);
+        assertEquals(1.0, results.get(EvalMode.RRF_CE).metric("ndcg@10"), 1e-12);
+        assertEquals(FIRST_STAGE_NDCG, results.get(EvalMode.RRF).metric("ndcg@10"), 1e-12);
+        assertEquals(List.of(), failed(gate("rrf:ndcg@10:0.5:0.03", "rrf+ce:ndcg@10:1.0:0.03"), results));
+    }
 
-  @Test
-  public void aRerankThatFailedOpenOnOneQueryFails() {
-    var results = results(List.of(LIFTED, LIFTED, LIFTED, FIRST_STAGE), List.of("ok", "ok", "ok", "error"));
-    List<String> failed = failed(gate(), results);
-    assertEquals(failed.toString(), 1, failed.size());
-    assertTrue(failed.get(0), failed.get(0).contains("rerank.status=ok") && failed.get(0).contains("q3=error"));
-  }
+    @Test
+    public void aRerankThatFailedOpenOnOneQueryFails() {
+        var results = results(List.of(LIFTED, LIFTED, LIFTED, FIRST_STAGE), List.of("ok", "ok", "ok", "error"));
+        List<String> failed = failed(gate(), results);
+        assertEquals(failed.toString(), 1, failed.size());
+        assertTrue(
+                failed.get(0),
+                failed.get(0).contains("rerank.status=ok") && failed.get(0).contains("q3=error"));
+    }
 
-  @Test
-  public void aMissingStatusIsNotOk() {
-    var results = results(List.of(LIFTED, LIFTED, LIFTED, LIFTED), java.util.Arrays.asList("ok", "ok", null, "ok"));
-    assertEquals(1, failed(gate(), results).size());
-  }
+    @Test
+    public void aMissingStatusIsNotOk() {
+        var results = results(List.of(LIFTED, LIFTED, LIFTED, LIFTED), java.util.Arrays.asList("ok", "ok", null, "ok"));
+        assertEquals(1, failed(gate(), results).size());
+    }
 
-  @Test
-  public void theFirstStageOrderOnMostQueriesFailsEvenWithStatusOk() {
-    // a model scoring every doc alike keeps the first-pass order and still reports ok
-    var unchangedOnThree = results(List.of(FIRST_STAGE, FIRST_STAGE, FIRST_STAGE, LIFTED), ALL_OK);
-    List<String> failed = failed(gate(), unchangedOnThree);
-    assertEquals(failed.toString(), 1, failed.size());
-    assertTrue(failed.get(0), failed.get(0).contains("unchanged on 3 of 4"));
-    // exactly half unchanged is still allowed: "most" means more than half
-    assertEquals(List.of(), failed(gate(), results(List.of(FIRST_STAGE, FIRST_STAGE, LIFTED, LIFTED), ALL_OK)));
-  }
+    @Test
+    public void theFirstStageOrderOnMostQueriesFailsEvenWithStatusOk() {
+        // a model scoring every doc alike keeps the first-pass order and still reports ok
+        var unchangedOnThree = results(List.of(FIRST_STAGE, FIRST_STAGE, FIRST_STAGE, LIFTED), ALL_OK);
+        List<String> failed = failed(gate(), unchangedOnThree);
+        assertEquals(failed.toString(), 1, failed.size());
+        assertTrue(failed.get(0), failed.get(0).contains("unchanged on 3 of 4"));
+        // exactly half unchanged is still allowed: "most" means more than half
+        assertEquals(List.of(), failed(gate(), results(List.of(FIRST_STAGE, FIRST_STAGE, LIFTED, LIFTED), ALL_OK)));
+    }
 
-  @Test
-  public void onlyTheTopTenIsCompared() {
-    List<String> tailChanged = new ArrayList<>(FIRST_STAGE);
-    tailChanged.set(10, "z");
-    var results = results(List.of(tailChanged, tailChanged, tailChanged, tailChanged), ALL_OK);
-    assertEquals(1, failed(gate(), results).size());
-  }
+    @Test
+    public void onlyTheTopTenIsCompared() {
+        List<String> tailChanged = new ArrayList<>(FIRST_STAGE);
+        tailChanged.set(10, "z");
+        var results = results(List.of(tailChanged, tailChanged, tailChanged, tailChanged), ALL_OK);
+        assertEquals(1, failed(gate(), results).size());
+    }
 
-  @Test
-  public void aRerankedModeWithoutItsFirstStageCannotPass() {
-    Map<EvalMode, ModeResults> results = new LinkedHashMap<>();
-    results.put(EvalMode.RRF_CE, mode(EvalMode.RRF_CE, List.of(LIFTED), List.of("ok")));
-    List<String> failed = failed(gate(), results);
-    assertEquals(1, failed.size());
-    assertTrue(failed.get(0), failed.get(0).contains("rrf was not run"));
-  }
+    @Test
+    public void aRerankedModeWithoutItsFirstStageCannotPass() {
+        Map<EvalMode, ModeResults> results = new LinkedHashMap<>();
+        results.put(EvalMode.RRF_CE, mode(EvalMode.RRF_CE, List.of(LIFTED), List.of("ok")));
+        List<String> failed = failed(gate(), results);
+        assertEquals(1, failed.size());
+        assertTrue(failed.get(0), failed.get(0).contains("rrf was not run"));
+    }
 
-  @Test
-  public void bandsAreTwoSided() {
-    var results = results(List.of(LIFTED, LIFTED, LIFTED, LIFTED), ALL_OK); // rrf+ce measures 1.0
-    assertEquals(List.of(), failed(gate("rrf+ce:ndcg@10:0.98:0.03"), results));
-    assertEquals(1, failed(gate("rrf+ce:ndcg@10:0.95:0.03"), results).size()); // 1.0 > 0.98: an unexplained jump
-    assertEquals(1, failed(gate("rrf+ce:ndcg@10:1.05:0.03"), results).size()); // 1.0 < 1.02: a drop
-    // a floor is one-sided
-    assertEquals(List.of(), failed(new RelevanceGate(List.of(RelevanceGate.Band.floor("rrf+ce:ndcg@10:0.5"))), results));
-    assertEquals(1, failed(new RelevanceGate(List.of(RelevanceGate.Band.floor("rrf+ce:ndcg@10:1.01"))), results).size());
-  }
+    @Test
+    public void bandsAreTwoSided() {
+        var results = results(List.of(LIFTED, LIFTED, LIFTED, LIFTED), ALL_OK); // rrf+ce measures 1.0
+        assertEquals(List.of(), failed(gate("rrf+ce:ndcg@10:0.98:0.03"), results));
+        assertEquals(1, failed(gate("rrf+ce:ndcg@10:0.95:0.03"), results).size()); // 1.0 > 0.98: an unexplained jump
+        assertEquals(1, failed(gate("rrf+ce:ndcg@10:1.05:0.03"), results).size()); // 1.0 < 1.02: a drop
+        // a floor is one-sided
+        assertEquals(
+                List.of(), failed(new RelevanceGate(List.of(RelevanceGate.Band.floor("rrf+ce:ndcg@10:0.5"))), results));
+        assertEquals(
+                1,
+                failed(new RelevanceGate(List.of(RelevanceGate.Band.floor("rrf+ce:ndcg@10:1.01"))), results)
+                        .size());
+    }
 
-  @Test
-  public void malformedGatesAreRefused() {
-    assertThrows(IllegalArgumentException.class, () -> RelevanceGate.Band.around("rrf:ndcg@10:0.7"));
-    assertThrows(IllegalArgumentException.class, () -> RelevanceGate.Band.around("rrf:ndcg@10:0.7:-0.1"));
-    assertThrows(IllegalArgumentException.class, () -> RelevanceGate.Band.around("rrf:ndcg@11:0.7:0.03"));
-    assertThrows(IllegalArgumentException.class, () -> RelevanceGate.Band.around("rrf:ndcg@10:NaN:0.03"));
-    assertThrows(IllegalArgumentException.class, () -> RelevanceGate.Band.floor("rrf:ndcg@10"));
-    RelevanceGate gate = gate("lexical:ndcg@10:0.5:0.03");
-    IllegalArgumentException e =
-        assertThrows(IllegalArgumentException.class, () -> gate.requireMeasured(List.of(EvalMode.RRF, EvalMode.RRF_CE)));
-    assertTrue(e.getMessage(), e.getMessage().contains("lexical"));
-  }
+    @Test
+    public void malformedGatesAreRefused() {
+        assertThrows(IllegalArgumentException.class, () -> RelevanceGate.Band.around("rrf:ndcg@10:0.7"));
+        assertThrows(IllegalArgumentException.class, () -> RelevanceGate.Band.around("rrf:ndcg@10:0.7:-0.1"));
+        assertThrows(IllegalArgumentException.class, () -> RelevanceGate.Band.around("rrf:ndcg@11:0.7:0.03"));
+        assertThrows(IllegalArgumentException.class, () -> RelevanceGate.Band.around("rrf:ndcg@10:NaN:0.03"));
+        assertThrows(IllegalArgumentException.class, () -> RelevanceGate.Band.floor("rrf:ndcg@10"));
+        RelevanceGate gate = gate("lexical:ndcg@10:0.5:0.03");
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class, () -> gate.requireMeasured(List.of(EvalMode.RRF, EvalMode.RRF_CE)));
+        assertTrue(e.getMessage(), e.getMessage().contains("lexical"));
+    }
 
-  @Test
-  public void floorsNameModeMetricAndValue() {
-    RelevanceGate.Band band = RelevanceGate.Band.floor("rrf+ce:ndcg@10:0.61");
-    assertEquals(EvalMode.RRF_CE, band.mode());
-    assertEquals("ndcg@10", band.metric());
-    assertEquals(0.61, band.low(), 0);
-    assertEquals(Double.POSITIVE_INFINITY, band.high(), 0);
-    assertThrows(IllegalArgumentException.class, () -> RelevanceGate.Band.floor("rrf:precision@5:0.5"));
-    assertThrows(IllegalArgumentException.class, () -> RelevanceGate.Band.floor("bm25:ndcg@10:0.5"));
-    assertThrows(IllegalArgumentException.class, () -> RelevanceGate.Band.floor("rrf:0.5"));
-  }
+    @Test
+    public void floorsNameModeMetricAndValue() {
+        RelevanceGate.Band band = RelevanceGate.Band.floor("rrf+ce:ndcg@10:0.61");
+        assertEquals(EvalMode.RRF_CE, band.mode());
+        assertEquals("ndcg@10", band.metric());
+        assertEquals(0.61, band.low(), 0);
+        assertEquals(Double.POSITIVE_INFINITY, band.high(), 0);
+        assertThrows(IllegalArgumentException.class, () -> RelevanceGate.Band.floor("rrf:precision@5:0.5"));
+        assertThrows(IllegalArgumentException.class, () -> RelevanceGate.Band.floor("bm25:ndcg@10:0.5"));
+        assertThrows(IllegalArgumentException.class, () -> RelevanceGate.Band.floor("rrf:0.5"));
+    }
 }

@@ -20,73 +20,85 @@ import picocli.CommandLine.Parameters;
  * defaults the user did not type stay relative to the repository.
  */
 public class UserPathsTest {
-  @Rule public TemporaryFolder tmp = new TemporaryFolder();
+    @Rule
+    public TemporaryFolder tmp = new TemporaryFolder();
 
-  @After
-  public void clearUserDir() {
-    System.clearProperty(UserPaths.USER_DIR);
-  }
-
-  @Test
-  public void aRelativePathResolvesAgainstTheUsersFolderAnAbsoluteOneStays() throws Exception {
-    Path user = tmp.newFolder("somewhere", "else").toPath();
-    System.setProperty(UserPaths.USER_DIR, user.toString());
-    assertEquals(user.resolve("data").resolve("x"), UserPaths.resolve(Path.of("data/x")));
-    assertEquals(user.getParent().resolve("y"), UserPaths.resolve(Path.of("../y")));
-    Path absolute = tmp.getRoot().toPath().resolve("abs");
-    assertEquals(absolute, UserPaths.resolve(absolute));
-  }
-
-  @Test
-  public void withoutTheUsersFolderTheJvmsFolderIsUsed() {
-    assertEquals(Path.of("").toAbsolutePath().resolve("data"), UserPaths.resolve(Path.of("data")));
-  }
-
-  @Command(name = "paths")
-  static final class PathOptions implements Callable<Integer> {
-    @Option(names = "--dataset") Path dataset;
-    @Option(names = "--out", defaultValue = "eval-out") Path out;
-    @Option(names = "--compare", arity = "1..*") List<Path> compare = new ArrayList<>();
-    @Option(names = "--label") String label;
-    @Parameters(arity = "0..1") Path positional;
-
-    @Override
-    public Integer call() {
-      return 0;
+    @After
+    public void clearUserDir() {
+        System.clearProperty(UserPaths.USER_DIR);
     }
-  }
 
-  @Test
-  public void everyTypedPathOptionAndParameterIsResolvedDefaultsAreNot() throws Exception {
-    Path user = tmp.newFolder("caller").toPath();
-    System.setProperty(UserPaths.USER_DIR, user.toString());
-    PathOptions command = new PathOptions();
-    assertEquals(0, Cli.execute(command, "--dataset", "data/x", "--compare", "a", "/abs/b", "--label", "l", "p"));
-    assertEquals(user.resolve("data/x"), command.dataset);
-    assertEquals(List.of(user.resolve("a"), Path.of("/abs/b")), command.compare);
-    assertEquals(user.resolve("p"), command.positional);
-    assertEquals("a default is the repository's", Path.of("eval-out"), command.out);
-    assertEquals("l", command.label);
-  }
-
-  @Test
-  public void evalsDatasetIsLookedForInTheUsersFolder() throws Exception {
-    Path user = tmp.newFolder("caller").toPath();
-    System.setProperty(UserPaths.USER_DIR, user.toString());
-    CliTest.Result r = CliTest.run(new Evaluate(), "--dataset", "nowhere/scifact");
-    assertEquals(r.err(), 2, r.code());
-    assertTrue(r.err(), r.err().contains(user.resolve("nowhere/scifact").toString()));
-  }
-
-  @Test
-  public void anEmbedderFolderIsLookedForInTheUsersFolder() throws Exception {
-    Path user = tmp.newFolder("caller").toPath();
-    System.setProperty(UserPaths.USER_DIR, user.toString());
-    try {
-      EmbedderChoice.resolve("my-embedder");
-      throw new AssertionError("no model there");
-    } catch (IllegalArgumentException e) {
-      assertTrue(e.getMessage(), e.getMessage().contains(user.resolve("my-embedder").toString()));
+    @Test
+    public void aRelativePathResolvesAgainstTheUsersFolderAnAbsoluteOneStays() throws Exception {
+        Path user = tmp.newFolder("somewhere", "else").toPath();
+        System.setProperty(UserPaths.USER_DIR, user.toString());
+        assertEquals(user.resolve("data").resolve("x"), UserPaths.resolve(Path.of("data/x")));
+        assertEquals(user.getParent().resolve("y"), UserPaths.resolve(Path.of("../y")));
+        Path absolute = tmp.getRoot().toPath().resolve("abs");
+        assertEquals(absolute, UserPaths.resolve(absolute));
     }
-  }
+
+    @Test
+    public void withoutTheUsersFolderTheJvmsFolderIsUsed() {
+        assertEquals(Path.of("").toAbsolutePath().resolve("data"), UserPaths.resolve(Path.of("data")));
+    }
+
+    @Command(name = "paths")
+    static final class PathOptions implements Callable<Integer> {
+        @Option(names = "--dataset")
+        Path dataset;
+
+        @Option(names = "--out", defaultValue = "eval-out")
+        Path out;
+
+        @Option(names = "--compare", arity = "1..*")
+        List<Path> compare = new ArrayList<>();
+
+        @Option(names = "--label")
+        String label;
+
+        @Parameters(arity = "0..1")
+        Path positional;
+
+        @Override
+        public Integer call() {
+            return 0;
+        }
+    }
+
+    @Test
+    public void everyTypedPathOptionAndParameterIsResolvedDefaultsAreNot() throws Exception {
+        Path user = tmp.newFolder("caller").toPath();
+        System.setProperty(UserPaths.USER_DIR, user.toString());
+        PathOptions command = new PathOptions();
+        assertEquals(0, Cli.execute(command, "--dataset", "data/x", "--compare", "a", "/abs/b", "--label", "l", "p"));
+        assertEquals(user.resolve("data/x"), command.dataset);
+        assertEquals(List.of(user.resolve("a"), Path.of("/abs/b")), command.compare);
+        assertEquals(user.resolve("p"), command.positional);
+        assertEquals("a default is the repository's", Path.of("eval-out"), command.out);
+        assertEquals("l", command.label);
+    }
+
+    @Test
+    public void evalsDatasetIsLookedForInTheUsersFolder() throws Exception {
+        Path user = tmp.newFolder("caller").toPath();
+        System.setProperty(UserPaths.USER_DIR, user.toString());
+        CliTest.Result r = CliTest.run(new Evaluate(), "--dataset", "nowhere/scifact");
+        assertEquals(r.err(), 2, r.code());
+        assertTrue(r.err(), r.err().contains(user.resolve("nowhere/scifact").toString()));
+    }
+
+    @Test
+    public void anEmbedderFolderIsLookedForInTheUsersFolder() throws Exception {
+        Path user = tmp.newFolder("caller").toPath();
+        System.setProperty(UserPaths.USER_DIR, user.toString());
+        try {
+            EmbedderChoice.resolve("my-embedder");
+            throw new AssertionError("no model there");
+        } catch (IllegalArgumentException e) {
+            assertTrue(
+                    e.getMessage(),
+                    e.getMessage().contains(user.resolve("my-embedder").toString()));
+        }
+    }
 }
