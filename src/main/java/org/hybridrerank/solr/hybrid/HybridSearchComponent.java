@@ -186,6 +186,8 @@ public class HybridSearchComponent extends SearchComponent implements SolrCoreAw
 
     // ---- SolrCloud coordinator (see DistributedHybrid) ----
 
+    // ResponseBuilder.stage is deprecated without a replacement in Solr 9: every distributed component uses it
+    @SuppressWarnings("deprecation")
     @Override
     public int distributedProcess(ResponseBuilder rb) {
         HybridParams hybrid = (HybridParams) rb.req.getContext().get(PARAMS_KEY);
@@ -226,6 +228,7 @@ public class HybridSearchComponent extends SearchComponent implements SolrCoreAw
         if (state != null) state.collectTopIds(rb, sreq);
     }
 
+    @SuppressWarnings("deprecation") // ResponseBuilder.stage, as in distributedProcess
     @Override
     public void finishStage(ResponseBuilder rb) {
         if (rb.stage != ResponseBuilder.STAGE_EXECUTE_QUERY) return;

@@ -64,6 +64,9 @@ final class LocalLists {
      * which differs between one index and the shards of a collection, so the list is read past the N-th place
      * until the score drops (one extra hit, as a rule).
      */
+    // the filtered getDocList is deprecated for QueryCommand, which would also apply the request's sort and
+    // cursor; a first-stage list wants exactly (query, filters, score order)
+    @SuppressWarnings("deprecation")
     private static RankedList run(ResponseBuilder rb, Query query, int topN) throws IOException {
         SolrIndexSearcher searcher = rb.req.getSearcher();
         List<Query> filters = filters(rb);

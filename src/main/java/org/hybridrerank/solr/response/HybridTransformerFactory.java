@@ -38,6 +38,8 @@ public class HybridTransformerFactory extends TransformerFactory {
                 return field;
             }
 
+            // the two-argument transform is what Solr 9 calls; its replacement takes a score we do not need
+            @SuppressWarnings("deprecation")
             @Override
             public void transform(SolrDocument doc, int docid) throws IOException {
                 SimpleOrderedMap<Object> info = new SimpleOrderedMap<>();

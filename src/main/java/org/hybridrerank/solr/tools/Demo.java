@@ -158,8 +158,8 @@ public final class Demo implements Callable<Integer> {
     /** A demo serving: Solr's base URL, the compare page's URL, and how to stop it. */
     public record Running(String solrUrl, String compareUrl, StopAction stop) implements AutoCloseable {
         @Override
-        public void close() throws Exception {
-            stop.run();
+        public void close() {
+            stop.runUnchecked("the demo's Solr");
         }
     }
 
@@ -349,6 +349,23 @@ public final class Demo implements Callable<Integer> {
     @FunctionalInterface
     public interface StopAction {
         void run() throws Exception;
+
+        /**
+         * Runs it from a close(): no checked exception, so that try-with-resources callers need not handle an
+         * InterruptedException they cannot act on; an interrupt is kept on the thread.
+         */
+        default void runUnchecked(String what) {
+            try {
+                run();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while stopping " + what, e);
+            } catch (RuntimeException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new IllegalStateException("cannot stop " + what + ": " + e.getMessage(), e);
+            }
+        }
     }
 
     /** @return whether the home held a core whose schema differs from the configset's (its index is stale) */

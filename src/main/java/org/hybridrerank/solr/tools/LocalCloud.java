@@ -97,7 +97,8 @@ final class LocalCloud implements AutoCloseable {
     }
 
     @Override
-    public void close() throws Exception {
-        cluster.shutdown();
+    public void close() {
+        Demo.StopAction shutdown = cluster::shutdown;
+        shutdown.runUnchecked("the local SolrCloud");
     }
 }

@@ -48,7 +48,7 @@ public class TolerantShardsIT extends ExampleCloudTestCase {
 
     @Test
     public void aDeadShardGivesPartialResultsFlaggedInTheHeader() throws Exception {
-        DocCollection state = cluster.getSolrClient().getClusterState().getCollection(COLLECTION);
+        DocCollection state = cluster.getZkStateReader().getClusterState().getCollection(COLLECTION);
         Replica dead = state.getSlice("shard2").getReplicas().iterator().next();
         Replica alive = state.getSlice("shard1").getReplicas().iterator().next();
         assertNotEquals("the shards must live on different nodes", dead.getNodeName(), alive.getNodeName());

@@ -16,6 +16,7 @@ import java.util.stream.Stream;
 import org.apache.solr.SolrTestCaseJ4;
 import org.apache.solr.client.solrj.SolrQuery;
 import org.apache.solr.client.solrj.embedded.EmbeddedSolrServer;
+import org.apache.solr.client.solrj.request.QueryRequest;
 import org.apache.solr.client.solrj.response.QueryResponse;
 import org.apache.solr.common.SolrInputDocument;
 import org.apache.solr.core.CoreContainer;
@@ -134,8 +135,9 @@ public class DockerLayoutIT extends SolrTestCaseJ4 {
                 }
                 solr.commit();
                 SolrQuery q = new SolrQuery("vitamin d deficiency fractures");
-                q.setRequestHandler("/hybrid");
-                QueryResponse rsp = solr.query(q);
+                QueryRequest request = new QueryRequest(q);
+                request.setPath("/hybrid");
+                QueryResponse rsp = request.process(solr);
                 assertEquals("ok", String.valueOf(rsp.getHeader().get("rerank.status")));
                 assertEquals(3, rsp.getResults().getNumFound());
                 assertEquals("b", rsp.getResults().get(0).getFieldValue("id"));

@@ -11,8 +11,9 @@ public class NativeLibraryLoggingTest {
     @Test
     public void theCudaProbeLogsNoWarningOnceATokenizerIsLoaded() {
         ModelDirectory dir = ModelDirectory.open(org.hybridrerank.solr.testutil.OverlapOracle.dir());
-        try (PairEncoder ignored = new PairEncoder(
+        try (PairEncoder encoder = new PairEncoder(
                 dir.tokenizerFile(), CrossEncoderSettings.defaultsFor(dir).build())) {
+            assertTrue("the tokenizer works", encoder.queryIds("vitamin d").length > 0);
             org.slf4j.Logger probe = LoggerFactory.getLogger(NativeLibraryLogging.CUDA_PROBE_LOGGER);
             assertFalse(probe.isWarnEnabled());
             assertTrue(probe.isErrorEnabled());

@@ -18,6 +18,7 @@ import org.junit.Test;
 public class ShardRerankStatusesTest {
     private SolrQueryResponse rsp;
 
+    @SuppressWarnings("deprecation") // LocalSolrQueryRequest: the lightest real request Solr offers a unit test
     @Before
     public void request() {
         rsp = new SolrQueryResponse();

@@ -4,6 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.apache.solr.embedded.JettyConfig;
 import org.apache.solr.embedded.JettySolrRunner;
+import org.hybridrerank.solr.tools.Demo;
 
 /**
  * A real Solr over HTTP with one small core, {@value #CORE} (a string id, /select only): for the tools' tests
@@ -50,7 +51,8 @@ public final class PlainSolr implements AutoCloseable {
     }
 
     @Override
-    public void close() throws Exception {
-        jetty.stop();
+    public void close() {
+        Demo.StopAction stop = jetty::stop;
+        stop.runUnchecked("Solr");
     }
 }
