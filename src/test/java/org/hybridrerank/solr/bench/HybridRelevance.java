@@ -52,11 +52,13 @@ public final class HybridRelevance implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PositionalArgs positional = new PositionalArgs(spec, args);
+        // the arguments are checked before the data is read: a typo is a usage error wherever the data is
+        int queryLimit = positional.intAt(0, "queries", -1);
+        int k = positional.intAt(1, "k", 100);
         Path scifact = SharedData.scifact();
         Map<String, String> queries = Beir.queries(scifact);
         Map<String, List<String>> qrels = Beir.qrels(scifact, "test");
-        int limit = positional.intAt(0, "queries", qrels.size());
-        int k = positional.intAt(1, "k", 100);
+        int limit = queryLimit < 0 ? qrels.size() : queryLimit;
         // extra {!crossencoder} local params for the rrf+ce mode, e.g. "reRankOperator=add reRankScale=0-1
         // reRankMainScale=0-1"
         String blend = args.size() > 2 ? " " + args.get(2) : "";
