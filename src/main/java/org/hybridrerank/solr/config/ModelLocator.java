@@ -86,9 +86,9 @@ public final class ModelLocator {
      */
     public static void warnBatchDependentScores(String context, Path modelFile, int batchSize) {
         log.warn(
-                "{}: {} quantizes activations dynamically; with batchSize {} a doc's score depends on the docs batched with it"
-                        + " (results change with K, the score cache and SolrCloud sharding); batchSize 1, the default for such"
-                        + " graphs, keeps scores independent",
+                "{}: {} quantizes activations dynamically; with batchSize {} a doc's score depends on the docs batched "
+                        + "with it (results change with K, the score cache and SolrCloud sharding); batchSize 1, the "
+                        + "default for such graphs, keeps scores independent",
                 context,
                 modelFile,
                 batchSize);

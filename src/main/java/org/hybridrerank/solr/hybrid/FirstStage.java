@@ -4,8 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The first stage's final ranking, from the lexical and the vector list, whatever the mode: fused (RRF or linear) from both,
- * or one list with its own scores. The same function runs on a single node and on a SolrCloud coordinator.
+ * The first stage's final ranking, from the lexical and the vector list, whatever the mode: fused (RRF or linear) from
+ * both, or one list with its own scores. The same function runs on a single node and on a SolrCloud coordinator.
  */
 public final class FirstStage {
     private FirstStage() {}

@@ -71,9 +71,9 @@ final class RequestSyntax {
                 throw new SolrException(
                         SolrException.ErrorCode.BAD_REQUEST,
                         "parameter 'fq': '" + ParamReader.abbreviate(fq.raw())
-                                + "' is a collapsing/analytics post filter, which"
-                                + " hybrid=true does not support (it would collapse each first-stage list by its own score);"
-                                + " allowed: filters that keep or drop each doc on its own (any other fq), or hybrid=false");
+                                + "' is a collapsing/analytics post filter, which hybrid=true does not support (it "
+                                + "would collapse each first-stage list by its own score); allowed: filters that keep "
+                                + "or drop each doc on its own (any other fq), or hybrid=false");
             }
         }
     }

@@ -4,9 +4,9 @@ import ai.onnxruntime.OrtException;
 import java.util.List;
 
 /**
- * Scores (query, passage) pairs with an ONNX cross-encoder: tokenizes the query once and every passage, batches sequences of
- * similar length, runs the graph once per batch and, in window mode, pools window scores per passage; in best
- * mode each passage is read through the one window that shares the most with the query.
+ * Scores (query, passage) pairs with an ONNX cross-encoder: tokenizes the query once and every passage, batches
+ * sequences of similar length, runs the graph once per batch and, in window mode, pools window scores per passage; in
+ * best mode each passage is read through the one window that shares the most with the query.
  * Thread-safe: one instance serves concurrent requests.
  */
 public final class CrossEncoder implements AutoCloseable {

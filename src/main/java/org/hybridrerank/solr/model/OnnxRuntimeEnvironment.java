@@ -80,8 +80,8 @@ public final class OnnxRuntimeEnvironment {
             }
             // only reason left: an environment exists already, made by another library in this JVM
             log.warn(
-                    "ONNX Runtime's environment was created by someone else in this JVM, so its thread pools are not ours:"
-                            + " each session gets its own pool of {} threads ({})",
+                    "ONNX Runtime's environment was created by someone else in this JVM, so its thread pools are not "
+                            + "ours: each session gets its own pool of {} threads ({})",
                     threads,
                     THREADS_PROPERTY);
             return new OnnxRuntimeEnvironment(OrtEnvironment.getEnvironment(), threads, false);

@@ -92,7 +92,8 @@ public class CrossEncoderQParserPlugin extends QParserPlugin implements Resource
         Object models = args.get("models");
         if (!(models instanceof NamedList<?> modelList) || modelList.size() == 0) {
             throw config.error(
-                    "'models' must be a <lst> with one <lst name=\"NAME\"><str name=\"path\">DIR</str></lst> per model");
+                    "'models' must be a <lst> with one <lst name=\"NAME\"><str name=\"path\">DIR</str></lst> per "
+                            + "model");
         }
         try {
             Map<String, String> versions = new LinkedHashMap<>();

@@ -59,7 +59,8 @@ final class CrossEncoderLookup {
                     + "   (add --int8 for the quantized graph)";
         }
         return message
-                + "put a model directory (model.onnx, tokenizer.json, config.json) there, or name its parent with --models DIR";
+                + "put a model directory (model.onnx, tokenizer.json, config.json) there, or name its parent with "
+                + "--models DIR";
     }
 
     /** The model names {@code pins} pins (first column of its non-comment lines); empty when the file is absent. */

@@ -54,8 +54,8 @@ public final class Demo implements Callable<Integer> {
             names = "--topic-field",
             defaultValue = "title",
             converter = TopicField.Converter.class,
-            description =
-                    "part of a TREC topic used as the example query: title, desc or title+desc (default ${DEFAULT-VALUE})")
+            description = "part of a TREC topic used as the example query: title, desc or title+desc (default "
+                    + "${DEFAULT-VALUE})")
     TopicField topicField;
 
     @Option(names = "--collection", description = "core name (default: the dataset folder's name)")
@@ -64,7 +64,8 @@ public final class Demo implements Callable<Integer> {
     @Option(
             names = "--models",
             description =
-                    "folder holding the cross-encoder (default: models under the shared folder, then solr-conf/models where models/fetch installs)")
+                    "folder holding the cross-encoder (default: models under the shared folder, then solr-conf/models "
+                            + "where models/fetch installs)")
     Path models;
 
     @Option(
@@ -77,7 +78,8 @@ public final class Demo implements Callable<Integer> {
             names = "--embedder",
             defaultValue = EmbedderChoice.DEFAULT,
             description =
-                    "bi-encoder: bge-small-en-v15-q (default) or all-minilm-l6-v2-q (faster), both unpacked by the build, or a model folder")
+                    "bi-encoder: bge-small-en-v15-q (default) or all-minilm-l6-v2-q (faster), both unpacked by the "
+                            + "build, or a model folder")
     String embedder;
 
     @Option(
@@ -103,8 +105,8 @@ public final class Demo implements Callable<Integer> {
 
     @Option(
             names = "--cloud",
-            description =
-                    "run a local SolrCloud (embedded ZooKeeper, nodes on consecutive ports from --port); always indexes afresh")
+            description = "run a local SolrCloud (embedded ZooKeeper, nodes on consecutive ports from --port); always "
+                    + "indexes afresh")
     boolean cloud;
 
     @Option(

@@ -202,8 +202,8 @@ final class EvalComparison {
     void writeHtml(Path file) throws IOException {
         StringBuilder html = new StringBuilder(ReportHtml.pageStart(title + " — solr-hybrid-rerank comparison"));
         html.append("<h1>Comparison: ").append(ReportHtml.escape(title)).append("</h1>");
-        html.append(
-                        "<table id=\"compare\"><tr><th>run</th><th>mode</th><th>nDCG@10</th><th>MRR@10</th><th>Recall@100</th>")
+        html.append("<table id=\"compare\"><tr><th>run</th><th>mode</th><th>nDCG@10</th><th>MRR@10</th><th>"
+                        + "Recall@100</th>")
                 .append("<th>p50 ms</th><th>p95 ms</th>");
         differing.forEach(
                 name -> html.append("<th>").append(ReportHtml.escape(name)).append("</th>"));

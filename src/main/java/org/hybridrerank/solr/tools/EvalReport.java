@@ -229,8 +229,8 @@ final class EvalReport {
             html.append("</tr>");
         }
         html.append("</table>");
-        html.append(
-                        "<figure><figcaption>Recall@K of each mode's ranking (first-stage modes are read to depth 500; the curve is how to choose K)</figcaption>")
+        html.append("<figure><figcaption>Recall@K of each mode's ranking (first-stage modes are read to depth 500; "
+                        + "the curve is how to choose K)</figcaption>")
                 .append(svg(recallCurve()))
                 .append("</figure>");
         html.append("<figure><figcaption>nDCG@10, MRR@10 and Recall@100 per mode</figcaption>")
@@ -265,7 +265,8 @@ final class EvalReport {
             double[] lat = r.latencies();
             t.append(String.format(
                     Locale.ROOT,
-                    "<tr><td>%s</td><td>%.4f</td><td>%.4f</td><td>%.4f</td><td>%.0f</td><td>%.0f</td><td>%.0f</td></tr>",
+                    "<tr><td>%s</td><td>%.4f</td><td>%.4f</td><td>%.4f</td>"
+                            + "<td>%.0f</td><td>%.0f</td><td>%.0f</td></tr>",
                     escape(r.mode().label()),
                     r.metric("ndcg@10"),
                     r.metric("mrr@10"),

@@ -29,7 +29,8 @@ import picocli.CommandLine.Spec;
 /**
  * {@code bin/eval}: runs a test collection's queries through a running Solr with the plugin, in several modes,
  * and measures relevance (trec_eval's nDCG@10, MRR@10, Recall@K) and latency per mode and stage. Writes
- * results.json, TREC run files and an offline report.html; exits 1 when a gate ({@code --fail-below}, {@code --expect}, see {@link RelevanceGate}) fails.
+ * results.json, TREC run files and an offline report.html; exits 1 when a gate ({@code --fail-below}, {@code --expect},
+ * see {@link RelevanceGate}) fails.
  */
 @Command(name = "eval", mixinStandardHelpOptions = true, description = "Measure relevance and latency through Solr.")
 public final class Evaluate implements Callable<Integer> {
@@ -44,8 +45,8 @@ public final class Evaluate implements Callable<Integer> {
 
     @Option(
             names = "--dataset",
-            description =
-                    "required unless --compare: BEIR folder (corpus.jsonl, queries.jsonl, qrels/) or TREC files, nested folders and .gz included")
+            description = "required unless --compare: BEIR folder (corpus.jsonl, queries.jsonl, qrels/) or TREC files, "
+                    + "nested folders and .gz included")
     Path dataset;
 
     @Option(
@@ -87,7 +88,8 @@ public final class Evaluate implements Callable<Integer> {
     @Option(
             names = "--compare-url",
             description =
-                    "compare page that report.html links each query to (default: the demo's /compare/ beside --solr, when it serves one)")
+                    "compare page that report.html links each query to (default: the demo's /compare/ beside --solr, "
+                            + "when it serves one)")
     String compareUrl;
 
     @Option(names = "--fail-below", description = "MODE:METRIC:VALUE, e.g. rrf+ce:ndcg@10:0.6 (repeatable)")
@@ -95,20 +97,19 @@ public final class Evaluate implements Callable<Integer> {
 
     @Option(
             names = "--expect",
-            description =
-                    "MODE:METRIC:VALUE:TOLERANCE, fail outside VALUE±TOLERANCE, e.g. rrf+ce:ndcg@10:0.616:0.03 (repeatable)."
-                            + " With any gate, each reranked mode must also answer rerank.status=ok on every query and change the top 10"
-                            + " of its first-stage mode on most queries")
+            description = "MODE:METRIC:VALUE:TOLERANCE, fail outside VALUE±TOLERANCE, e.g. rrf+ce:ndcg@10:0.616:0.03 "
+                    + "(repeatable). With any gate, each reranked mode must also answer rerank.status=ok on "
+                    + "every query and change the top 10 of its first-stage mode on most queries")
     List<String> expectations = new ArrayList<>();
 
     @Option(
             names = "--set",
             paramLabel = "NAME=VALUE",
             converter = RequestOverrides.Converter.class,
-            description =
-                    "request parameter sent in every request of every mode, replacing the mode's own value (e.g. hybrid.rrf.k=20,"
-                            + " 'rq={!crossencoder reRankDocs=30}'); repeat for more, or for several values of one name. q, hybrid.mode and fl are"
-                            + " bin/eval's own and refused (choose modes with --modes)")
+            description = "request parameter sent in every request of every mode, replacing the mode's own value (e.g. "
+                    + "hybrid.rrf.k=20, 'rq={!crossencoder reRankDocs=30}'); repeat for more, or for several "
+                    + "values of one name. q, hybrid.mode and fl are bin/eval's own and refused (choose modes "
+                    + "with --modes)")
     List<RequestOverrides.Setting> settings = new ArrayList<>();
 
     @Option(
@@ -123,8 +124,8 @@ public final class Evaluate implements Callable<Integer> {
             arity = "1..*",
             paramLabel = "DIR",
             description =
-                    "earlier --out folders (each with results.json): write compare.html and compare.json into --out, side by side,"
-                            + " with the parameters that differ; Solr is not contacted")
+                    "earlier --out folders (each with results.json): write compare.html and compare.json into --out, "
+                            + "side by side, with the parameters that differ; Solr is not contacted")
     List<Path> compare = new ArrayList<>();
 
     @Spec

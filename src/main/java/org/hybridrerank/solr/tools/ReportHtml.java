@@ -18,7 +18,8 @@ final class ReportHtml {
     static String pageStart(String title) {
         return "<!doctype html><html><head><meta charset=\"utf-8\"><title>" + escape(title) + "</title>"
                 + "<style>body{font-family:sans-serif;margin:2em;max-width:1100px}table{border-collapse:collapse}"
-                + "td,th{border:1px solid #ccc;padding:4px 8px;text-align:right}th:first-child,td:first-child{text-align:left}"
+                + "td,th{border:1px solid #ccc;padding:4px 8px;text-align:right}"
+                + "th:first-child,td:first-child{text-align:left}"
                 + "figure{margin:1.5em 0}</style></head><body>";
     }
 

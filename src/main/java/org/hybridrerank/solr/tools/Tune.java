@@ -60,7 +60,8 @@ public final class Tune implements Callable<Integer> {
     @Option(
             names = "--folds",
             description =
-                    "k-fold cross-validation on --split: choose on F-1 folds, score the held-back fold; reports the out-of-fold mean")
+                    "k-fold cross-validation on --split: choose on F-1 folds, score the held-back fold; reports the "
+                            + "out-of-fold mean")
     Integer folds;
 
     @Option(names = "--queries", description = "use only the first N judged queries of each split")
@@ -75,10 +76,10 @@ public final class Tune implements Callable<Integer> {
     @Option(
             names = "--grid",
             paramLabel = "NAME=V1,V2",
-            description =
-                    "replace one dimension of the grid (repeatable): hybrid.weights=1:1,1:0.5 (lexical:vector), hybrid.rrf.k=60,"
-                            + " reRankDocs=10,20,30,50,100, fusion=replace,rrf,linear, rrfK=10,30,60,100, normalization=minmax,l2,zscore,"
-                            + " modelWeight=0,0.25,0.5,1,2 (the defaults shown, except hybrid.weights: 1:1,1:0.5,0.5:1,1:0.25,0.25:1)")
+            description = "replace one dimension of the grid (repeatable): hybrid.weights=1:1,1:0.5 (lexical:vector), "
+                    + "hybrid.rrf.k=60, reRankDocs=10,20,30,50,100, fusion=replace,rrf,linear, "
+                    + "rrfK=10,30,60,100, normalization=minmax,l2,zscore, modelWeight=0,0.25,0.5,1,2 (the "
+                    + "defaults shown, except hybrid.weights: 1:1,1:0.5,0.5:1,1:0.25,0.25:1)")
     List<String> grid = new ArrayList<>();
 
     @Option(names = "--handler", defaultValue = "/hybrid", description = "request handler (default ${DEFAULT-VALUE})")
@@ -88,7 +89,8 @@ public final class Tune implements Callable<Integer> {
             names = "--out",
             defaultValue = "tune-out",
             description =
-                    "folder for tune.json and the candidate cache; a re-run with the same Solr, collection and --k-max reads the cache instead of Solr (default ${DEFAULT-VALUE})")
+                    "folder for tune.json and the candidate cache; a re-run with the same Solr, collection and --k-max "
+                            + "reads the cache instead of Solr (default ${DEFAULT-VALUE})")
     Path out;
 
     @Spec
@@ -211,7 +213,8 @@ public final class Tune implements Callable<Integer> {
             report.put("folds", perFold);
             report.put("ndcg@10.outOfFold", outOfFold);
             stdout.printf(
-                    "cross-validation (%d folds): out-of-fold nDCG@10 %.4f (each query scored by a configuration chosen without it)%n",
+                    "cross-validation (%d folds): out-of-fold nDCG@10 %.4f (each query scored by a configuration "
+                            + "chosen without it)%n",
                     folds, outOfFold);
         }
         if (heldOut != null) {

@@ -70,8 +70,8 @@ public class TextEmbeddingUpdateProcessorFactory extends UpdateRequestProcessorF
         if (config.string("batchSize", null) != null) {
             // a silently ignored tuning knob would mislead whoever set it
             throw config.error(
-                    "'batchSize' is no longer supported: every document is embedded on its own so that its failure is its"
-                            + " own; remove it");
+                    "'batchSize' is no longer supported: every document is embedded on its own so that its failure is "
+                            + "its own; remove it");
         }
         if (config.string("embedder", null) == null)
             throw config.error("'embedder' is required: the embedding model directory");

@@ -29,7 +29,8 @@ import picocli.CommandLine.Spec;
 /**
  * SciFact test relevance through Solr with the example configset: Recall@100 of the lexical, vector and
  * fused lists, and nDCG@10 / MRR@10 of lexical, vector, rrf and rrf+ce (the /hybrid handler, K=100).
- * Args: [queries=all] [k=100] [extra crossencoder local params]. Until bin/eval exists (demo issue) this is how the figures are made.
+ * Args: [queries=all] [k=100] [extra crossencoder local params]. Until bin/eval exists (demo issue) this is how the
+ * figures are made.
  */
 @Command(
         name = "relevance",

@@ -194,8 +194,9 @@ public final class OperatingPointBenchmark implements Callable<Integer> {
 
             report.append(String.format(
                     Locale.ROOT,
-                    "SciFact test, %d queries, /hybrid rrf top %d reranked, score cache off; %d ONNX Runtime threads, %d cores;"
-                            + " raw fp32 256-token pair %.2f ms (median of %d runs over %d claims' top %d)%n%n",
+                    "SciFact test, %d queries, /hybrid rrf top %d reranked, score cache off; %d ONNX Runtime threads, "
+                            + "%d cores; raw fp32 256-token pair %.2f ms (median of %d runs over %d claims' top "
+                            + "%d)%n%n",
                     firstStageRun.path("queries").asInt(),
                     K,
                     OnnxRuntimeEnvironment.get().threads(),
@@ -204,9 +205,9 @@ public final class OperatingPointBenchmark implements Callable<Integer> {
                     repeats,
                     rawClaims,
                     K));
-            report.append(
-                    "| point | batch | nDCG@10 | p50 ms during bin/eval | p50 ms | p95 ms | stage per doc / raw fp32-256 pair |"
-                            + " stage / raw same tokens | 1 client rps | 2 clients rps | 4 clients rps |\n|---|---|---|---|---|---|---|---|---|---|---|\n");
+            report.append("| point | batch | nDCG@10 | p50 ms during bin/eval | p50 ms | p95 ms | stage per doc / raw "
+                    + "fp32-256 pair | stage / raw same tokens | 1 client rps | 2 clients rps | 4 clients rps "
+                    + "|\n|---|---|---|---|---|---|---|---|---|---|---|\n");
             report.append(String.format(
                     Locale.ROOT,
                     "| rrf (no rerank) | | %.4f | %.0f | | | | | | | |%n",
@@ -259,7 +260,9 @@ public final class OperatingPointBenchmark implements Callable<Integer> {
         }
     }
 
-    /** nDCG@10 per query from the TREC run bin/eval wrote (queries without results score 0, as bin/eval counts them). */
+    /**
+     * nDCG@10 per query from the TREC run bin/eval wrote (queries without results score 0, as bin/eval counts them).
+     */
     static Map<String, Double> perQueryNdcg(Path run, Map<String, Map<String, Integer>> qrels) throws Exception {
         Map<String, List<String>> rankings = new LinkedHashMap<>();
         try (Stream<String> lines = Files.lines(run)) {
@@ -297,7 +300,10 @@ public final class OperatingPointBenchmark implements Callable<Integer> {
         return new ObjectMapper().readTree(out.resolve("results.json").toFile());
     }
 
-    /** The model text of the RRF top K, in first-stage order: title and text joined as the configset's parser joins them. */
+    /**
+     * The model text of the RRF top K, in first-stage order: title and text joined as the configset's parser joins
+     * them.
+     */
     private static List<String> candidateTexts(SolrClient solr, String claim) throws Exception {
         QueryRequest request = hybridRequest(claim, "{!crossencoder enabled=false}", K, "id", "title", "text");
         List<String> texts = new ArrayList<>();
@@ -397,7 +403,9 @@ public final class OperatingPointBenchmark implements Callable<Integer> {
         return hybridRequest(claim, p.rq(), 10, "id");
     }
 
-    /** Requests per second with {@code clients} concurrent clients sharing the claims; every answer must be reranked. */
+    /**
+     * Requests per second with {@code clients} concurrent clients sharing the claims; every answer must be reranked.
+     */
     private static double throughput(SolrClient solr, Point p, List<String> claims, int clients) throws Exception {
         AtomicInteger next = new AtomicInteger();
         AtomicInteger failures = new AtomicInteger();
@@ -438,7 +446,8 @@ public final class OperatingPointBenchmark implements Callable<Integer> {
         for (Point p : points) {
             models.append(String.format(
                     Locale.ROOT,
-                    "      <lst name=\"%s\"><str name=\"path\">%s</str><int name=\"maxLength\">%d</int><int name=\"batchSize\">%d</int></lst>%n",
+                    "      <lst name=\"%s\"><str name=\"path\">%s</str><int name=\"maxLength\">%d</int><int "
+                            + "name=\"batchSize\">%d</int></lst>%n",
                     p.name,
                     SharedData.model(p.model).toAbsolutePath(),
                     p.maxLength,

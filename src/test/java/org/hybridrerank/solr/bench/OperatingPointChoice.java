@@ -39,7 +39,8 @@ public final class OperatingPointChoice {
         OperatingPointBenchmark.Point reference = OperatingPointBenchmark.POINTS.get(0);
         StringBuilder sb = new StringBuilder(String.format(
                 Locale.ROOT,
-                "two-fold cross-validation of the rule \"fewest tokens (maxLength) within %.3f nDCG@10 of %s, then best nDCG@10\":%n",
+                "two-fold cross-validation of the rule \"fewest tokens (maxLength) within %.3f nDCG@10 of %s, then "
+                        + "best nDCG@10\":%n",
                 TOLERANCE,
                 reference.name()));
         for (int fold = 0; fold < 2; fold++) {

@@ -189,7 +189,8 @@ public final class RerankBenchmark implements Callable<Integer> {
                 double pd = padded.stream().mapToDouble(Double::doubleValue).sum();
                 System.out.printf(
                         Locale.ROOT,
-                        "%nmodel %s, batchSize %d, %d ONNX Runtime threads, %d queries x %d repeats (medians per query, summed)%n",
+                        "%nmodel %s, batchSize %d, %d ONNX Runtime threads, %d queries x %d repeats (medians per "
+                                + "query, summed)%n",
                         modelName,
                         settings.batchSize(),
                         org.hybridrerank.solr.model.OnnxRuntimeEnvironment.get().threads(),
@@ -210,7 +211,8 @@ public final class RerankBenchmark implements Callable<Integer> {
                         Locale.ROOT, "raw ONNX Runtime, first-stage order %6.0f ms  = %.3f x bucketed%n", pd, pd / rw);
                 System.out.printf(
                         Locale.ROOT,
-                        "tokens: real %d, bucketed padded %d (%.4f x real), first-stage-order padded %d (%.4f x real)%n",
+                        "tokens: real %d, bucketed padded %d (%.4f x real), first-stage-order padded %d (%.4f x "
+                                + "real)%n",
                         realTokens,
                         bucketedTokens,
                         (double) bucketedTokens / realTokens,

@@ -20,8 +20,9 @@ import org.junit.Test;
 /**
  * SolrCloud gives the one-node answer: the same ~500 SciFact docs in a 1-shard collection and in a
  * 2-shard × 2-replica one answer 20 claims identically (ids, order, scores within 1e-5, the [hybrid]
- * explanation, each reranked doc's ce_passage offsets exactly) in every mode — lexical, vector, rrf and rrf+ce — with and without filters of every kind and
- * under both lexical syntaxes, and K=50 reranking scores 50 pairs in all, not 50 per shard.
+ * explanation, each reranked doc's ce_passage offsets exactly) in every mode — lexical, vector, rrf and rrf+ce — with
+ * and without filters of every kind and under both lexical syntaxes, and K=50 reranking scores 50 pairs in all, not 50
+ * per shard.
  */
 public class CloudEquivalenceIT extends ExampleCloudTestCase {
     private static final String ONE = "one";

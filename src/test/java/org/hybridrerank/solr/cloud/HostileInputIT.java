@@ -215,8 +215,8 @@ public class HostileInputIT extends ExampleCloudTestCase {
                 "0");
         ok(
                 "timeAllowed=1",
-                "answered and flagged: rerank.status (reranked, or first-stage order on timeout), or Solr's partialResults"
-                        + " when the limit runs out before the stages",
+                "answered and flagged: rerank.status (reranked, or first-stage order on timeout), or Solr's "
+                        + "partialResults when the limit runs out before the stages",
                 rsp -> rsp.getHeader().get("rerank.status") != null
                         || Boolean.TRUE.equals(rsp.getHeader().get("partialResults")),
                 "timeAllowed",

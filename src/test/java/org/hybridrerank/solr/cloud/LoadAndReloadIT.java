@@ -149,8 +149,8 @@ public class LoadAndReloadIT extends ExampleCloudTestCase {
         long rssAfter = rssKb();
         report(String.format(
                 java.util.Locale.ROOT,
-                "reloads: %d in %.0f s under %d queries (%d failed), after a warm-up of 10; ONNX sessions open %d before,"
-                        + " %d after; RSS %.1f MB -> %.1f MB (%+.1f MB)",
+                "reloads: %d in %.0f s under %d queries (%d failed), after a warm-up of 10; ONNX sessions open %d "
+                        + "before, %d after; RSS %.1f MB -> %.1f MB (%+.1f MB)",
                 reloads,
                 run.seconds(),
                 run.answered(),

@@ -307,12 +307,12 @@ public class ComparePageIT {
             browser.switchTo().activeElement().sendKeys(Keys.TAB);
             @SuppressWarnings("unchecked")
             Map<String, Object> focused = (Map<String, Object>)
-                    js(
-                            "const e = document.activeElement, r = e.getBoundingClientRect(), s = getComputedStyle(e);"
-                                    + "return {name: (" + NAME_OF
-                                    + ")(e), top: r.top + scrollY, bottom: r.bottom + scrollY, left: r.left, right: r.right,"
-                                    + " visible: r.width > 0 && r.height > 0 && s.visibility !== 'hidden' && Number(s.opacity) > 0,"
-                                    + " ring: (s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0) || s.boxShadow !== 'none'}");
+                    js("const e = document.activeElement, r = e.getBoundingClientRect(), s = getComputedStyle(e);"
+                            + "return {name: (" + NAME_OF
+                            + ")(e), top: r.top + scrollY, bottom: r.bottom + scrollY, left: r.left, right: "
+                            + "r.right, visible: r.width > 0 && r.height > 0 && s.visibility !== 'hidden' && "
+                            + "Number(s.opacity) > 0, ring: (s.outlineStyle !== 'none' && "
+                            + "parseFloat(s.outlineWidth) > 0) || s.boxShadow !== 'none'}");
             String name = (String) focused.get("name");
             walked.add(name);
             assertEquals("Tab " + (i + 1) + " after " + walked.subList(0, i), CONTROLS_IN_VISUAL_ORDER.get(i), name);
@@ -359,7 +359,9 @@ public class ComparePageIT {
         return ((Number) m.get(key)).doubleValue();
     }
 
-    /** The page shows a search for {@code text}: in the box, in the URL, and each column as Solr answers it directly. */
+    /**
+     * The page shows a search for {@code text}: in the box, in the URL, and each column as Solr answers it directly.
+     */
     private void assertSearched(String solrUrl, String text) throws Exception {
         Map<String, List<String>> shown = waitForColumns();
         assertEquals("the query box", text, browser.findElement(By.id("q")).getAttribute("value"));
@@ -493,7 +495,8 @@ public class ComparePageIT {
 
     /**
      * The reranked column shows, for each doc, the passage the model read: the characters [hybrid]'s ce_passage
-     * names, of the model text built as the configset defines it (the non-empty values of title and text joined by a space).
+     * names, of the model text built as the configset defines it (the non-empty values of title and text joined by a
+     * space).
      */
     private void assertSnippetsArePassagesRead() throws Exception {
         Map<String, String> params = stageParams("rrf+ce", null);
@@ -546,14 +549,16 @@ public class ComparePageIT {
                 js.executeScript("return document.documentElement.scrollWidth - document.documentElement.clientWidth");
         Object wide = js.executeScript(
                 "const w = document.documentElement.clientWidth; return [...document.querySelectorAll('body *')]"
-                        + ".filter(e => e.getBoundingClientRect().right > w + 0.5 || e.scrollWidth > e.clientWidth + 1).map(e => e.tagName + '#' + e.id + '.' + e.className).join(' ')");
+                        + ".filter(e => e.getBoundingClientRect().right > w + 0.5 || e.scrollWidth > e.clientWidth + 1)"
+                        + ".map(e => e.tagName + '#' + e.id + '.' + e.className).join(' ')");
         assertEquals("page wider than the window by (px), sticking out: " + wide, 0L, ((Number) overflow).longValue());
     }
 
     private void assertEveryControlHasALabel() {
         Object unlabelled = ((JavascriptExecutor) browser)
                 .executeScript(
-                        "return [...document.querySelectorAll('input,select')].filter(e => e.labels.length === 0).map(e => e.id).join(',')");
+                        "return [...document.querySelectorAll('input,select')].filter(e => e.labels.length === 0)"
+                                + ".map(e => e.id).join(',')");
         assertEquals("controls without a label", "", unlabelled);
     }
 

@@ -20,7 +20,8 @@ public class NumericUniqueKeyTest extends ExampleCoreTestCase {
                 ? text.replace("<field name=\"id\" type=\"string\"", "<field name=\"id\" type=\"tlong\"")
                         .replace(
                                 "<fieldType name=\"string\"",
-                                "<fieldType name=\"tlong\" class=\"solr.TrieLongField\" docValues=\"true\"/>\n  <fieldType name=\"string\"")
+                                "<fieldType name=\"tlong\" class=\"solr.TrieLongField\" docValues=\"true\"/>\n  "
+                                        + "<fieldType name=\"string\"")
                 : text);
         for (String[] d : HybridSearchTest.DOCS) {
             SolrInputDocument doc = new SolrInputDocument();

@@ -175,7 +175,8 @@ public class CrossEncoderConfigTest extends RerankCoreTestCase {
                 "overlap",
                 modelWith(
                         oracle,
-                        "<int name=\"maxLength\">64</int><int name=\"maxQueryLength\">16</int><int name=\"windowOverlap\">44</int>"));
+                        "<int name=\"maxLength\">64</int><int name=\"maxQueryLength\">16</int><int "
+                                + "name=\"windowOverlap\">44</int>"));
         assertNamesSetting(f, "windowOverlap");
         assertContains(f, "[0, 43]", "got 44", oracle);
         f = loadFailure("negoverlap", modelWith(oracle, "<int name=\"windowOverlap\">-1</int>"));

@@ -103,9 +103,9 @@ public class WindowFusionTest extends RerankCoreTestCase {
             double m = ((float) model(id) - mLo) / (mHi - mLo);
             expected.put(id, f + 0.5 * m);
         }
-        QueryResponse rsp = solr.query(
-                CrossEncoderRerankTest.firstPass(
-                        "{!crossencoder model=oracle reRankDocs=6 fusion=linear normalization=minmax modelWeight=0.5 reRankText=$rrq}"));
+        QueryResponse rsp = solr.query(CrossEncoderRerankTest.firstPass(
+                "{!crossencoder model=oracle reRankDocs=6 fusion=linear normalization=minmax modelWeight=0.5 "
+                        + "reRankText=$rrq}"));
         assertRanking(rsp, k, expected);
     }
 

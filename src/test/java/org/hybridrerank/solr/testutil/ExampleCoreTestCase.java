@@ -20,7 +20,9 @@ public abstract class ExampleCoreTestCase extends SolrTestCaseJ4 {
         initExampleCore(edit, OverlapOracle.dir());
     }
 
-    /** As {@link #initExampleCore(java.util.function.BinaryOperator)}, with the cross-encoder in {@code crossEncoder}. */
+    /**
+     * As {@link #initExampleCore(java.util.function.BinaryOperator)}, with the cross-encoder in {@code crossEncoder}.
+     */
     protected static void initExampleCore(java.util.function.BinaryOperator<String> edit, Path crossEncoder)
             throws Exception {
         Path home = createTempDir("example-home");

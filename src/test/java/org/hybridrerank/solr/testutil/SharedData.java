@@ -50,9 +50,9 @@ public final class SharedData {
             throw new IllegalStateException(
                     "This suite needs the shared models and datasets, which are not in the repository. Missing under "
                             + given + " (" + dir + "): " + String.join("; ", missing) + ". Put them there or point "
-                            + "-D" + PROPERTY + "=<folder with models/ and datasets/> at them, then run "
-                            + "`mvn -B -ntp verify -Pshared-suites` (what .ci/run does). Plain `mvn -B -ntp verify` needs "
-                            + "none of this (docs/testing.md).");
+                            + "-D" + PROPERTY + "=<folder with models/ and datasets/> at them, then run `mvn -B -ntp "
+                            + "verify -Pshared-suites` (what .ci/run does). Plain `mvn -B -ntp verify` needs none of "
+                            + "this (docs/testing.md).");
         }
     }
 

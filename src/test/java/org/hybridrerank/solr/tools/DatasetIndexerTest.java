@@ -9,7 +9,10 @@ import org.hybridrerank.solr.testutil.ExampleCoreTestCase;
 import org.junit.BeforeClass;
 import org.junit.Test;
 
-/** bin/demo's indexing through the example configset: every document read is accounted for, the refused ones by id and reason. */
+/**
+ * bin/demo's indexing through the example configset: every document read is accounted for, the refused ones by id and
+ * reason.
+ */
 public class DatasetIndexerTest extends ExampleCoreTestCase {
     @BeforeClass
     public static void beforeClass() throws Exception {
@@ -50,7 +53,8 @@ public class DatasetIndexerTest extends ExampleCoreTestCase {
         assertTrue(refused.reason(), refused.reason().contains("uniqueKey"));
         assertTrue(refused.toString(), refused.toString().startsWith("(no id) (document #2 read): "));
         assertEquals(
-                "indexed 3 of 4 documents read; 1 rejected; the index holds 2 (documents sharing an id replace each other)",
+                "indexed 3 of 4 documents read; 1 rejected; the index holds 2 (documents sharing an id replace each "
+                        + "other)",
                 report.summary());
         assertEquals(
                 "A again", solr.query(new SolrQuery("id:A")).getResults().get(0).get("text"));

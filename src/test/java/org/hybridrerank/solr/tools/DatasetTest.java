@@ -32,8 +32,8 @@ public class DatasetTest {
         Path dir = tmp.newFolder("robust").toPath();
         Files.writeString(
                 dir.resolve("docs.sgml"),
-                "<DOC>\n<DOCNO> FT911-1 </DOCNO>\n<TITLE>Vitamin news</TITLE>\n<TEXT>\nVitamin D  and bones.\n</TEXT>\n</DOC>\n"
-                        + "<DOC><DOCNO>FT911-2</DOCNO><TEXT>Stock markets.</TEXT></DOC>\n");
+                "<DOC>\n<DOCNO> FT911-1 </DOCNO>\n<TITLE>Vitamin news</TITLE>\n<TEXT>\nVitamin D  and "
+                        + "bones.\n</TEXT>\n</DOC>\n<DOC><DOCNO>FT911-2</DOCNO><TEXT>Stock markets.</TEXT></DOC>\n");
         Files.writeString(
                 dir.resolve("topics.txt"),
                 "<top>\n<num> Number: 301\n<title> vitamin d bones\n<desc> Description:\nAnything.\n</top>\n"
@@ -248,7 +248,8 @@ public class DatasetTest {
                 err.toString(),
                 err.toString()
                         .contains(
-                                "Invalid value for option '--topic-field': expected one of title, desc, title+desc but was 'narr'"));
+                                "Invalid value for option '--topic-field': expected one of title, desc, title+desc but "
+                                        + "was 'narr'"));
     }
 
     @Test

@@ -25,8 +25,9 @@ public class EvalComparisonTest {
             String hybridMode, String rrfK, double ndcg, double mrr, double recall, double p50, double p95) {
         return String.format(
                 java.util.Locale.ROOT,
-                "{\"ndcg@10\": %s, \"mrr@10\": %s, \"recall@100\": %s, \"latency_ms\": {\"p50\": %s, \"p95\": %s, \"p99\": 999},"
-                        + " \"params\": {\"hybrid.mode\": \"%s\", \"hybrid.rrf.k\": \"%s\", \"rows\": \"500\"}}",
+                "{\"ndcg@10\": %s, \"mrr@10\": %s, \"recall@100\": %s, \"latency_ms\": {\"p50\": %s, \"p95\": %s, "
+                        + "\"p99\": 999}, \"params\": {\"hybrid.mode\": \"%s\", \"hybrid.rrf.k\": \"%s\", \"rows\": "
+                        + "\"500\"}}",
                 ndcg,
                 mrr,
                 recall,
@@ -116,8 +117,9 @@ public class EvalComparisonTest {
         Files.writeString(
                 b.resolve("results.json"),
                 "{\"label\": \"b\", \"collection\": \"scifact\", \"queries\": 50, \"k\": 30, \"modes\": {\"rrf\": "
-                        + "{\"ndcg@10\": 0.25, \"mrr@10\": 0.5, \"recall@100\": 0.75, \"latency_ms\": {\"p50\": 3, \"p95\": 4}, \"params\": {\"hybrid.mode\": \"rrf\","
-                        + " \"hybrid.rrf.k\": \"60\", \"rows\": \"500\", \"fq\": [\"year:2020\", \"lang:en\"]}}}}");
+                        + "{\"ndcg@10\": 0.25, \"mrr@10\": 0.5, \"recall@100\": 0.75, \"latency_ms\": {\"p50\": 3, "
+                        + "\"p95\": 4}, \"params\": {\"hybrid.mode\": \"rrf\", \"hybrid.rrf.k\": \"60\", \"rows\": "
+                        + "\"500\", \"fq\": [\"year:2020\", \"lang:en\"]}}}}");
         EvalComparison cmp = EvalComparison.read(null, List.of(a, b));
         assertEquals(List.of("k", "fq"), cmp.differing());
         List<List<String>> rows;

@@ -197,13 +197,13 @@ public class TextEmbeddingUpdateProcessorTest extends ExampleCoreTestCase {
         createCore(name, (file, text) -> {
             String edited = text.replace("vectorDimension=\"384\"", "vectorDimension=\"3\"")
                     .replace("${hybrid.embedder.dir:models/bge-small-en-v15-q}", embedderPath);
-            Matcher chain = Pattern.compile(
-                            "(?s)<updateRequestProcessorChain name=\"embed\" default=\"true\">(.*?)</updateRequestProcessorChain>")
+            Matcher chain = Pattern.compile("(?s)<updateRequestProcessorChain name=\"embed\" "
+                            + "default=\"true\">(.*?)</updateRequestProcessorChain>")
                     .matcher(edited);
             if (!file.equals("solrconfig.xml")) return edited;
             assertTrue("the example solrconfig.xml has the embed chain", chain.find());
-            String tolerant = "<updateRequestProcessorChain name=\"tolerant\">"
-                    + "<processor class=\"solr.TolerantUpdateProcessorFactory\"><int name=\"maxErrors\">10</int></processor>"
+            String tolerant = "<updateRequestProcessorChain name=\"tolerant\"><processor "
+                    + "class=\"solr.TolerantUpdateProcessorFactory\"><int name=\"maxErrors\">10</int></processor>"
                     + chain.group(1)
                     + "</updateRequestProcessorChain>";
             return edited.replace("</config>", tolerant + "</config>");
@@ -389,7 +389,8 @@ public class TextEmbeddingUpdateProcessorTest extends ExampleCoreTestCase {
         }
         Files.writeString(
                 e5like.resolve(ModelDirectory.CONFIG_FILE),
-                "{\"pooling\": \"cls\", \"max_length\": 512, \"query_prefix\": \"query: \", \"passage_prefix\": \"passage: \"}");
+                "{\"pooling\": \"cls\", \"max_length\": 512, \"query_prefix\": \"query: \", \"passage_prefix\": "
+                        + "\"passage: \"}");
         createCore(
                 "passageprefix",
                 (file, text) -> text.replace("${hybrid.embedder.dir:models/bge-small-en-v15-q}", e5like.toString()));
