@@ -66,27 +66,9 @@ final class EvalReport {
         for (ModeResults r : results.values()) {
             Map<String, Object> m = new LinkedHashMap<>();
             for (String metric : ModeResults.METRICS) m.put(metric, round(r.metric(metric)));
-            double[] lat = r.latencies();
-            m.put(
-                    "latency_ms",
-                    Map.of(
-                            "p50",
-                            round(ModeResults.percentile(lat, 50)),
-                            "p95",
-                            round(ModeResults.percentile(lat, 95)),
-                            "p99",
-                            round(ModeResults.percentile(lat, 99))));
+            m.put("latency_ms", percentiles(r.latencies()));
             Map<String, Object> stages = new LinkedHashMap<>();
-            r.stageLatencies()
-                    .forEach((stage, v) -> stages.put(
-                            stage,
-                            Map.of(
-                                    "p50",
-                                    round(ModeResults.percentile(v, 50)),
-                                    "p95",
-                                    round(ModeResults.percentile(v, 95)),
-                                    "p99",
-                                    round(ModeResults.percentile(v, 99)))));
+            r.stageLatencies().forEach((stage, v) -> stages.put(stage, percentiles(v)));
             m.put("stage_latency_ms", stages);
             Map<String, Object> segments = new LinkedHashMap<>();
             ModeResults.SEGMENTS.forEach((name, words) -> {
@@ -345,6 +327,14 @@ final class EvalReport {
             chart.addSeries(r.mode().label(), lat);
         }
         return chart;
+    }
+
+    /** p50, p95 and p99 of sorted milliseconds, rounded as results.json writes numbers. */
+    private static Map<String, Double> percentiles(double[] sorted) {
+        return Map.of(
+                "p50", round(ModeResults.percentile(sorted, 50)),
+                "p95", round(ModeResults.percentile(sorted, 95)),
+                "p99", round(ModeResults.percentile(sorted, 99)));
     }
 
     private static double round(double v) {

@@ -14,7 +14,6 @@ import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 import org.apache.solr.client.solrj.SolrClient;
 import org.apache.solr.client.solrj.SolrServerException;
-import org.apache.solr.client.solrj.impl.Http2SolrClient;
 import org.apache.solr.client.solrj.request.QueryRequest;
 import org.apache.solr.client.solrj.response.QueryResponse;
 import org.apache.solr.common.SolrDocument;
@@ -22,6 +21,7 @@ import org.apache.solr.common.SolrException;
 import org.apache.solr.common.util.NamedList;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -34,14 +34,8 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "eval", mixinStandardHelpOptions = true, description = "Measure relevance and latency through Solr.")
 public final class Evaluate implements Callable<Integer> {
-    @Option(
-            names = "--solr",
-            defaultValue = "http://localhost:8983/solr",
-            description = "Solr base URL (default ${DEFAULT-VALUE})")
-    String solrUrl;
-
-    @Option(names = "--collection", description = "collection or core (default: the dataset folder's name)")
-    String collection;
+    @Mixin
+    SolrOptions solrOptions = new SolrOptions();
 
     @Option(
             names = "--dataset",
@@ -78,9 +72,6 @@ public final class Evaluate implements Callable<Integer> {
 
     @Option(names = "--queries", description = "evaluate only the first N judged queries")
     Integer queries;
-
-    @Option(names = "--handler", defaultValue = "/hybrid", description = "request handler (default ${DEFAULT-VALUE})")
-    String handler;
 
     @Option(names = "--out", defaultValue = "eval-out", description = "output folder (default ${DEFAULT-VALUE})")
     Path out;
@@ -164,7 +155,7 @@ public final class Evaluate implements Callable<Integer> {
                     + topicField.label() + ") and are left out: " + EvalReport.firstIds(judged.withoutText()));
             err.flush();
         }
-        String core = collection != null ? collection : data.name();
+        String core = solrOptions.core(data);
         Map<String, String> texts = judged.texts();
         Map<String, Map<String, Integer>> qrels = judged.qrels();
         List<String> ids = judged.ids();
@@ -172,9 +163,8 @@ public final class Evaluate implements Callable<Integer> {
 
         Map<EvalMode, ModeResults> results = new LinkedHashMap<>();
         for (EvalMode m : evalModes) results.put(m, new ModeResults(m));
-        SolrTarget target = new SolrTarget(solrUrl, core, handler);
-        try (SolrClient solr =
-                new Http2SolrClient.Builder(solrUrl).withDefaultCollection(core).build()) {
+        SolrTarget target = solrOptions.target(core);
+        try (SolrClient solr = solrOptions.client(core)) {
             target.check(solr); // before the progress bar: a wrong --solr or --collection is told in one line
             try (ProgressBar bar = new ProgressBarBuilder()
                     .setTaskName("eval " + core)
@@ -222,7 +212,7 @@ public final class Evaluate implements Callable<Integer> {
         EvalReport report = new EvalReport(runLabel, overrides, core, data, split, k, ids.size(), results);
         report.writeJson(out.resolve("results.json"));
         report.writeRuns(out);
-        String page = compareUrl != null ? compareUrl : ComparePageProbe.beside(solrUrl);
+        String page = compareUrl != null ? compareUrl : ComparePageProbe.beside(solrOptions.solrUrl);
         if (page != null) report.linkQueriesTo(page, texts);
         report.writeHtml(out.resolve("report.html"));
         System.out.println(report.table());
@@ -242,7 +232,7 @@ public final class Evaluate implements Callable<Integer> {
     /** What is sent for one query in one mode: the mode's parameters with --set's in their place, to --handler. */
     QueryRequest request(EvalMode mode, String text, RequestOverrides overrides) {
         QueryRequest request = new QueryRequest(mode.request(text, k, overrides));
-        request.setPath(handler);
+        request.setPath(solrOptions.handler);
         return request;
     }
 

@@ -12,12 +12,12 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.solr.client.solrj.SolrClient;
 import org.apache.solr.client.solrj.SolrServerException;
-import org.apache.solr.client.solrj.impl.Http2SolrClient;
 import org.apache.solr.common.SolrException;
 import org.hybridrerank.solr.fusion.Normalization;
 import org.hybridrerank.solr.rerank.RerankParams.FusionMethod;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -34,14 +34,8 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         description = "Learn hybrid weights, rerank window and fusion from judgments.")
 public final class Tune implements Callable<Integer> {
-    @Option(
-            names = "--solr",
-            defaultValue = "http://localhost:8983/solr",
-            description = "Solr base URL (default ${DEFAULT-VALUE})")
-    String solrUrl;
-
-    @Option(names = "--collection", description = "collection or core (default: the dataset folder's name)")
-    String collection;
+    @Mixin
+    SolrOptions solrOptions = new SolrOptions();
 
     @Option(names = "--dataset", required = true, description = "BEIR folder or TREC files, as for bin/eval")
     Path dataset;
@@ -81,9 +75,6 @@ public final class Tune implements Callable<Integer> {
                     + "rrfK=10,30,60,100, normalization=minmax,l2,zscore, modelWeight=0,0.25,0.5,1,2 (the "
                     + "defaults shown, except hybrid.weights: 1:1,1:0.5,0.5:1,1:0.25,0.25:1)")
     List<String> grid = new ArrayList<>();
-
-    @Option(names = "--handler", defaultValue = "/hybrid", description = "request handler (default ${DEFAULT-VALUE})")
-    String handler;
 
     @Option(
             names = "--out",
@@ -130,12 +121,11 @@ public final class Tune implements Callable<Integer> {
             err.flush();
             return 2;
         }
-        String core = collection != null ? collection : data.name();
+        String core = solrOptions.core(data);
         Judged chosenOn;
         Judged heldOut = null;
-        SolrTarget target = new SolrTarget(solrUrl, core, handler);
-        try (SolrClient solr =
-                new Http2SolrClient.Builder(solrUrl).withDefaultCollection(core).build()) {
+        SolrTarget target = solrOptions.target(core);
+        try (SolrClient solr = solrOptions.client(core)) {
             chosenOn = judged(solr, core, data, split, err);
             if (holdoutSplit != null) heldOut = judged(solr, core, data, holdoutSplit, err);
         } catch (DatasetProblem e) {
@@ -261,7 +251,8 @@ public final class Tune implements Callable<Integer> {
         List<String> ids = judged.ids();
         if (queries != null) ids = ids.subList(0, Math.min(queries, ids.size()));
         Path cacheFile = out.resolve("candidates-" + qrelsSplit + ".json");
-        Map<String, QueryCandidates> cached = CandidateFetch.read(cacheFile, solrUrl, core, handler, kMax, ids);
+        Map<String, QueryCandidates> cached =
+                CandidateFetch.read(cacheFile, solrOptions.solrUrl, core, solrOptions.handler, kMax, ids);
         List<QueryCandidates> candidates = new ArrayList<>();
         if (cached != null) {
             err.printf("read the candidates of %d '%s' queries from %s%n", ids.size(), qrelsSplit, cacheFile);
@@ -270,8 +261,8 @@ public final class Tune implements Callable<Integer> {
             Map<String, List<QueryCandidates.Row>> rows = new LinkedHashMap<>();
             long start = System.nanoTime();
             for (String qid : ids) {
-                QueryCandidates q =
-                        CandidateFetch.fetch(solr, handler, qid, judged.texts().get(qid), kMax);
+                QueryCandidates q = CandidateFetch.fetch(
+                        solr, solrOptions.handler, qid, judged.texts().get(qid), kMax);
                 candidates.add(q);
                 rows.put(qid, q.rows());
                 if (candidates.size() % 10 == 0 || candidates.size() == ids.size()) {
@@ -281,7 +272,9 @@ public final class Tune implements Callable<Integer> {
                     err.flush();
                 }
             }
-            CandidateFetch.write(cacheFile, new CandidateFetch.CacheFile(solrUrl, core, handler, kMax, rows));
+            CandidateFetch.write(
+                    cacheFile,
+                    new CandidateFetch.CacheFile(solrOptions.solrUrl, core, solrOptions.handler, kMax, rows));
         }
         err.flush();
         return new Judged(candidates, judged.qrels());

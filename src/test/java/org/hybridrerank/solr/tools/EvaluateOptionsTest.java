@@ -177,4 +177,29 @@ public class EvaluateOptionsTest {
         report.writeHtml(html);
         assertTrue(Files.readString(html).contains("<title>rrf-k20 — solr-hybrid-rerank evaluation</title>"));
     }
+
+    @Test
+    public void resultsJsonGivesP50P95AndP99OfEachModesLatencyAndEachStage() throws Exception {
+        ModeResults r = new ModeResults(EvalMode.RRF);
+        r.add("101", "tidal power", List.of("1"), List.of(1f), Map.of("1", 1), 3, Map.of("fuse", 0.123456), null);
+        r.add("102", "wave power", List.of("2"), List.of(1f), Map.of("2", 1), 2, Map.of(), null);
+        Path dataset = Path.of(getClass().getResource("/datasets/trec-nested").toURI());
+        EvalReport report = new EvalReport(
+                "run",
+                new RequestOverrides(List.of()),
+                "mini",
+                Dataset.open(dataset),
+                "test",
+                50,
+                2,
+                Map.of(EvalMode.RRF, r));
+        @SuppressWarnings("unchecked")
+        Map<String, Object> rrf =
+                ((Map<String, Map<String, Object>>) report.summary().get("modes")).get("rrf");
+        assertEquals(Map.of("p50", 2.0, "p95", 3.0, "p99", 3.0), rrf.get("latency_ms"));
+        assertEquals(
+                "a stage only some queries report, rounded to 4 decimals",
+                Map.of("fuse", Map.of("p50", 0.1235, "p95", 0.1235, "p99", 0.1235)),
+                rrf.get("stage_latency_ms"));
+    }
 }

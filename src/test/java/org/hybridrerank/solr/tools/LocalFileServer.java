@@ -15,7 +15,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * A local HTTP server on 127.0.0.1 for the download tests: serves byte arrays at paths, honours
- * {@code Range: bytes=N-} (206), answers a chosen status for a path, 404 for anything else, and records requests.
+ * {@code Range: bytes=N-} (206) unless told not to, answers a chosen status for a path, 404 for anything else, can
+ * drop the connection part-way through a whole-file answer, and records requests.
  */
 final class LocalFileServer implements AutoCloseable {
     record Request(String path, String range, long bodyBytes) {}
@@ -24,6 +25,10 @@ final class LocalFileServer implements AutoCloseable {
     private final Map<String, byte[]> files = new ConcurrentHashMap<>();
     private final Map<String, Integer> failures = new ConcurrentHashMap<>();
     private final HttpServer http;
+    /** Whether {@code Range: bytes=N-} is answered with 206 and the rest of the file; false sends the whole file. */
+    volatile boolean honourRange = true;
+    /** Bytes of a whole-file (200) answer sent before the connection is dropped; -1 sends everything. */
+    volatile int cutAfter = -1;
 
     LocalFileServer() throws IOException {
         http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
@@ -45,6 +50,11 @@ final class LocalFileServer implements AutoCloseable {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return "http://127.0.0.1:" + socket.getLocalPort();
         }
+    }
+
+    /** The path of {@code file} in a Hugging Face style layout, {@code /REPO/resolve/REVISION/FILE}. */
+    static String hubPath(String repo, String revision, String file) {
+        return "/" + repo + "/resolve/" + revision + "/" + file;
     }
 
     void serve(String path, byte[] content) {
@@ -91,7 +101,7 @@ final class LocalFileServer implements AutoCloseable {
         }
         int from = 0;
         int status = 200;
-        if (range != null && range.matches("bytes=\\d+-")) {
+        if (honourRange && range != null && range.matches("bytes=\\d+-")) {
             from = Integer.parseInt(range.substring("bytes=".length(), range.length() - 1));
             if (from >= content.length) {
                 requests.add(new Request(path, range, 0));
@@ -104,11 +114,18 @@ final class LocalFileServer implements AutoCloseable {
             exchange.getResponseHeaders()
                     .add("Content-Range", "bytes " + from + "-" + (content.length - 1) + "/" + content.length);
         }
-        exchange.getResponseHeaders().add("Accept-Ranges", "bytes");
-        requests.add(new Request(path, range, content.length - from));
-        exchange.sendResponseHeaders(status, content.length - from);
-        try (OutputStream os = exchange.getResponseBody()) {
-            os.write(content, from, content.length - from);
+        exchange.getResponseHeaders().add("Accept-Ranges", honourRange ? "bytes" : "none");
+        int length = content.length - from;
+        int sent = status == 200 && cutAfter >= 0 ? Math.min(cutAfter, length) : length;
+        requests.add(new Request(path, range, sent));
+        exchange.sendResponseHeaders(status, length);
+        OutputStream os = exchange.getResponseBody();
+        os.write(content, from, sent);
+        os.flush();
+        if (sent < length) {
+            // Leaving the handler with the promised length unmet makes the server drop the connection.
+            throw new IOException("LocalFileServer: connection dropped after " + sent + " of " + length + " bytes");
         }
+        os.close();
     }
 }

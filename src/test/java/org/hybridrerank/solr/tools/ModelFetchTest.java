@@ -6,12 +6,7 @@ import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertNotEquals;
 import static org.junit.Assert.assertTrue;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,8 +17,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.After;
@@ -51,17 +44,17 @@ public class ModelFetchTest {
     private final byte[] tokenizer = "{\"model\": {\"type\": \"WordPiece\"}}\n".getBytes(StandardCharsets.UTF_8);
     private final byte[] hfConfig = "{\"model_type\": \"bert\"}\n".getBytes(StandardCharsets.UTF_8);
 
-    private final FixtureServer server = new FixtureServer();
+    private LocalFileServer server;
     private Path pins;
     private Path dest;
 
     @Before
     public void start() throws Exception {
-        server.start();
-        server.serve("onnx/model.onnx", model);
-        server.serve("onnx/model_quantized.onnx", quantized);
-        server.serve("tokenizer.json", tokenizer);
-        server.serve("config.json", hfConfig);
+        server = new LocalFileServer();
+        server.serve(hubPath("onnx/model.onnx"), model);
+        server.serve(hubPath("onnx/model_quantized.onnx"), quantized);
+        server.serve(hubPath("tokenizer.json"), tokenizer);
+        server.serve(hubPath("config.json"), hfConfig);
         Path pinsDir = tmp.newFolder("pins").toPath();
         pins = pinsDir.resolve("pins.txt");
         writePins(sha256(model), model.length);
@@ -72,7 +65,14 @@ public class ModelFetchTest {
 
     @After
     public void stop() {
-        server.stop();
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    /** Where the fixture's {@code file} is served: {@code /REPO/resolve/REV/FILE}. */
+    private static String hubPath(String file) {
+        return LocalFileServer.hubPath(REPO, REV, file);
     }
 
     private void writePins(String modelSha, long modelSize) throws Exception {
@@ -219,13 +219,13 @@ public class ModelFetchTest {
 
     @Test
     public void notFoundFailsClearlyAndLeavesNothing() throws Exception {
-        server.fail("onnx/model.onnx", 404);
+        server.fail(hubPath("onnx/model.onnx"), 404);
         assertHttpErrorLeavesNothing(404);
     }
 
     @Test
     public void serverErrorFailsClearlyAndLeavesNothing() throws Exception {
-        server.fail("onnx/model.onnx", 500);
+        server.fail(hubPath("onnx/model.onnx"), 500);
         assertHttpErrorLeavesNothing(500);
     }
 
@@ -301,109 +301,5 @@ public class ModelFetchTest {
 
     private static String sha256(byte[] bytes) throws Exception {
         return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-    }
-
-    /** Serves files at {@code /REPO/resolve/REV/FILE}, honours {@code Range: bytes=N-}, and records requests. */
-    private final class FixtureServer {
-        record Request(String path, String range, long bodyBytes) {}
-
-        final List<Request> requests = new CopyOnWriteArrayList<>();
-        private final Map<String, byte[]> files = new ConcurrentHashMap<>();
-        private final Map<String, Integer> failures = new ConcurrentHashMap<>();
-        volatile boolean honourRange = true;
-        /** Bytes of a whole-file answer sent before the connection is dropped; -1 sends everything. */
-        volatile int cutAfter = -1;
-
-        private HttpServer http;
-
-        void start() throws IOException {
-            http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-            http.createContext("/", this::handle);
-            http.start();
-        }
-
-        void stop() {
-            http.stop(0);
-        }
-
-        String baseUrl() {
-            return "http://127.0.0.1:" + http.getAddress().getPort();
-        }
-
-        void serve(String file, byte[] content) {
-            files.put(path(file), content);
-        }
-
-        void fail(String file, int status) {
-            failures.put(path(file), status);
-        }
-
-        private String path(String file) {
-            return "/" + REPO + "/resolve/" + REV + "/" + file;
-        }
-
-        List<String> paths() {
-            return requests.stream().map(Request::path).toList();
-        }
-
-        String rangeOf(String path) {
-            return requests.stream()
-                    .filter(r -> r.path.equals(path))
-                    .findFirst()
-                    .map(Request::range)
-                    .orElse("no Range header");
-        }
-
-        long bodyBytesOf(String path) {
-            return requests.stream()
-                    .filter(r -> r.path.equals(path))
-                    .mapToLong(Request::bodyBytes)
-                    .sum();
-        }
-
-        private void handle(HttpExchange exchange) throws IOException {
-            String path = exchange.getRequestURI().getPath();
-            String range = exchange.getRequestHeaders().getFirst("Range");
-            byte[] content = files.get(path);
-            Integer failure = failures.get(path);
-            if (failure != null || content == null) {
-                int status = failure != null ? failure : 404;
-                byte[] body = ("error " + status + "\n").getBytes(StandardCharsets.UTF_8);
-                requests.add(new Request(path, range, 0));
-                exchange.sendResponseHeaders(status, body.length);
-                try (OutputStream os = exchange.getResponseBody()) {
-                    os.write(body);
-                }
-                return;
-            }
-            int from = 0;
-            int status = 200;
-            if (honourRange && range != null && range.matches("bytes=\\d+-")) {
-                from = Integer.parseInt(range.substring("bytes=".length(), range.length() - 1));
-                if (from >= content.length) {
-                    requests.add(new Request(path, range, 0));
-                    exchange.getResponseHeaders().add("Content-Range", "bytes */" + content.length);
-                    exchange.sendResponseHeaders(416, -1);
-                    exchange.close();
-                    return;
-                }
-                status = 206;
-                exchange.getResponseHeaders()
-                        .add("Content-Range", "bytes " + from + "-" + (content.length - 1) + "/" + content.length);
-            }
-            exchange.getResponseHeaders().add("Accept-Ranges", honourRange ? "bytes" : "none");
-            int length = content.length - from;
-            int sent = status == 200 && cutAfter >= 0 ? cutAfter : length;
-            requests.add(new Request(path, range, sent));
-            exchange.sendResponseHeaders(status, length);
-            OutputStream os = exchange.getResponseBody();
-            os.write(content, from, sent);
-            os.flush();
-            if (sent < length) {
-                // Leaving the handler with the promised length unmet makes the server drop the connection.
-                throw new IOException("fixture: connection dropped after " + sent + " of " + length + " bytes");
-            }
-            os.close();
-        }
     }
 }

@@ -12,6 +12,7 @@ import org.junit.Rule;
 import org.junit.Test;
 import org.junit.rules.TemporaryFolder;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -77,6 +78,40 @@ public class UserPathsTest {
         assertEquals(user.resolve("p"), command.positional);
         assertEquals("a default is the repository's", Path.of("eval-out"), command.out);
         assertEquals("l", command.label);
+    }
+
+    /** Options shared by several commands through a picocli mixin (as {@link SolrOptions} is). */
+    static final class SharedPathOptions {
+        @Option(names = "--models")
+        Path models;
+
+        @Option(names = "--home", defaultValue = "demo-data/solr-home")
+        Path home;
+    }
+
+    @Command(name = "mixed")
+    static final class MixinPathOptions implements Callable<Integer> {
+        @Mixin
+        SharedPathOptions shared = new SharedPathOptions();
+
+        @Option(names = "--dataset")
+        Path dataset;
+
+        @Override
+        public Integer call() {
+            return 0;
+        }
+    }
+
+    @Test
+    public void aTypedPathOptionOfAMixinIsResolvedItsDefaultIsNot() throws Exception {
+        Path user = tmp.newFolder("caller").toPath();
+        System.setProperty(UserPaths.USER_DIR, user.toString());
+        MixinPathOptions command = new MixinPathOptions();
+        assertEquals(0, Cli.execute(command, "--models", "my/models", "--dataset", "d"));
+        assertEquals(user.resolve("my/models"), command.shared.models);
+        assertEquals(user.resolve("d"), command.dataset);
+        assertEquals("a default is the repository's", Path.of("demo-data/solr-home"), command.shared.home);
     }
 
     @Test
