@@ -35,6 +35,36 @@ final class NativeHandle<R> {
         void release(R resource) throws E;
     }
 
+    /**
+     * Every native call of the JVM, across all handles: a JVM shutdown hook refuses new calls and waits for the
+     * running ones, because the JVM's final exit runs the native libraries' static destructors (ONNX Runtime's
+     * environment and thread pools among them) under any call still running, and a stopping Solr serves requests
+     * until its own hook has closed the cores: SIGTERM under load crashed there. Shutdown hooks all run before
+     * that final exit, so waiting in one keeps it from coming while a call runs.
+     */
+    private static final ReentrantReadWriteLock JVM_CALLS = new ReentrantReadWriteLock();
+
+    private static volatile boolean jvmStopping;
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(NativeHandle::drainAtJvmExit, "native-calls-drain"));
+    }
+
+    private static void drainAtJvmExit() {
+        jvmStopping = true;
+        try {
+            if (!JVM_CALLS.writeLock().tryLock(CLOSE_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+                log.warn(
+                        "JVM exit: {} native model call(s) still running after {} ms",
+                        JVM_CALLS.getReadLockCount(),
+                        CLOSE_WAIT.toMillis());
+            }
+            // the write lock stays held: no call starts before the process ends
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     private final R resource;
     private final String description;
     private final Release<R, ?> release;
@@ -51,16 +81,22 @@ final class NativeHandle<R> {
 
     /** Runs {@code call} on the resource, which stays allocated until the call returns. */
     <T, E extends Exception> T use(Call<R, T, E> call) throws E {
-        if (closing) throw closed();
-        ReentrantReadWriteLock.ReadLock lock = running.readLock();
-        lock.lock();
+        if (closing || jvmStopping) throw closed();
+        ReentrantReadWriteLock.ReadLock jvm = JVM_CALLS.readLock();
+        if (!jvm.tryLock()) throw closed(); // only the exit drain ever holds the write lock
         try {
-            // close may have begun between the check above and the lock: it is waiting for this lock, so this call
-            // must not start on a resource about to be freed
-            if (closing) throw closed();
-            return call.apply(resource);
+            ReentrantReadWriteLock.ReadLock lock = running.readLock();
+            lock.lock();
+            try {
+                // close may have begun between the check above and the lock: it is waiting for this lock, so this
+                // call must not start on a resource about to be freed
+                if (closing || jvmStopping) throw closed();
+                return call.apply(resource);
+            } finally {
+                lock.unlock();
+            }
         } finally {
-            lock.unlock();
+            jvm.unlock();
         }
     }
 
@@ -110,6 +146,7 @@ final class NativeHandle<R> {
     }
 
     private ModelClosedException closed() {
-        return new ModelClosedException(description + " is closed (its core is closing or was reloaded)");
+        return new ModelClosedException(description + " is closed ("
+                + (jvmStopping ? "the JVM is stopping" : "its core is closing or was reloaded") + ")");
     }
 }
