@@ -23,13 +23,18 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.solr.client.solrj.SolrClient;
 import org.apache.solr.client.solrj.SolrQuery;
+import org.apache.solr.client.solrj.SolrRequest;
 import org.apache.solr.client.solrj.impl.Http2SolrClient;
+import org.apache.solr.client.solrj.request.GenericSolrRequest;
 import org.apache.solr.client.solrj.request.QueryRequest;
 import org.apache.solr.client.solrj.request.UpdateRequest;
 import org.apache.solr.client.solrj.response.QueryResponse;
 import org.apache.solr.common.SolrDocument;
 import org.apache.solr.common.SolrException;
 import org.apache.solr.common.SolrInputDocument;
+import org.apache.solr.common.params.ModifiableSolrParams;
+import org.apache.solr.common.util.NamedList;
+import org.apache.solr.update.UpdateLog;
 import org.hybridrerank.solr.testutil.Beir;
 import org.hybridrerank.solr.testutil.ChildSolrNode;
 import org.hybridrerank.solr.tools.Dataset;
@@ -281,6 +286,7 @@ public abstract class NodeDownUnderLoad {
         try (SolrClient client = new Http2SolrClient.Builder(node.baseUrl())
                 .withRequestTimeout(60, TimeUnit.SECONDS)
                 .build()) {
+            awaitUpdateLogActive(client);
             client.commit(ChildSolrNode.CORE);
             List<String> missing = new ArrayList<>();
             List<String> all = new ArrayList<>(ids);
@@ -312,6 +318,29 @@ public abstract class NodeDownUnderLoad {
                     .getResults()
                     .getNumFound();
         }
+    }
+
+    /**
+     * Waits (bounded) until the core's update log is ACTIVE: a restarted standalone core replays the log of what no
+     * commit made durable in the background, after it already serves; a commit before the replay ends misses them.
+     */
+    static void awaitUpdateLogActive(SolrClient client) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        Object state = null;
+        while (System.nanoTime() < deadline) {
+            ModifiableSolrParams params = new ModifiableSolrParams();
+            params.set("group", "core");
+            params.set("prefix", "TLOG.state");
+            NamedList<Object> rsp =
+                    client.request(new GenericSolrRequest(SolrRequest.METHOD.GET, "/admin/metrics", params));
+            NamedList<?> core =
+                    (NamedList<?>) ((NamedList<?>) rsp.get("metrics")).get("solr.core." + ChildSolrNode.CORE);
+            state = core == null ? null : core.get("TLOG.state");
+            // UpdateLog.State.ACTIVE
+            if (state instanceof Number n && n.intValue() == UpdateLog.State.ACTIVE.ordinal()) return;
+            Thread.sleep(50);
+        }
+        fail("the update log did not become ACTIVE within 120 s (TLOG.state " + state + ")");
     }
 
     static long millisSince(long nanos) {
