@@ -1,5 +1,6 @@
 package org.hybridrerank.solr.update;
 
+import com.codahale.metrics.Counter;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -40,6 +41,10 @@ import org.hybridrerank.solr.model.TextEmbedder;
  * side puts its {@code query_prefix} in front of the query. {@code embedderMaxLength} overrides the model's
  * {@code max_length}; give the search component the same value, or the two load separate copies of the model.
  *
+ * <p>The chain must put this processor before {@code DistributedUpdateProcessorFactory}: the node that receives a
+ * document embeds it once, and every replica indexes that vector (Solr skips the processors before the distributed
+ * one on forwarded requests). The core's {@value #METRIC} counter counts the documents embedded on it.
+ *
  * <pre>
  * &lt;processor class="org.hybridrerank.solr.update.TextEmbeddingUpdateProcessorFactory"&gt;
  *   &lt;str name="fields"&gt;title,text&lt;/str&gt; &lt;str name="vectorField"&gt;vector&lt;/str&gt;
@@ -49,12 +54,19 @@ import org.hybridrerank.solr.model.TextEmbedder;
  */
 public class TextEmbeddingUpdateProcessorFactory extends UpdateRequestProcessorFactory implements SolrCoreAware {
     static final String CONTEXT = "solrconfig.xml TextEmbeddingUpdateProcessorFactory";
+    /** The core's metric of documents embedded by this processor: {@value #METRIC}. */
+    public static final String METRIC = "UPDATE.embed.documents";
+
+    private static final String METRIC_NAME = "documents";
+    private static final String[] METRIC_PATH = {"UPDATE", "embed"};
 
     private ParamReader config;
     private List<String> fields;
     private String vectorField;
     private String separator;
     private ModelRegistry.Lease<TextEmbedder> embedder;
+    // documents this core embedded: a replica embeds none (the vector comes with the leader's copy)
+    private Counter embedded = new Counter();
 
     @Override
     public void init(NamedList<?> args) {
@@ -94,6 +106,7 @@ public class TextEmbeddingUpdateProcessorFactory extends UpdateRequestProcessorF
             throw config.error("vector field '" + vectorField + "' has dimension " + dense.getDimension()
                     + " but the embedder at " + config.string("embedder", null) + " produces " + produced);
         }
+        embedded = core.getSolrMetricsContext().counter(METRIC_NAME, METRIC_PATH);
         core.addCloseHook(new CloseHook() {
             @Override
             public void preClose(SolrCore c) {
@@ -119,7 +132,10 @@ public class TextEmbeddingUpdateProcessorFactory extends UpdateRequestProcessorF
             SolrInputDocument doc = cmd.getSolrInputDocument();
             if (doc.getFieldValue(vectorField) == null) {
                 String text = textOf(cmd);
-                if (!text.isBlank()) doc.setField(vectorField, toList(embed(cmd, text)));
+                if (!text.isBlank()) {
+                    doc.setField(vectorField, toList(embed(cmd, text)));
+                    embedded.inc();
+                }
             }
             super.processAdd(cmd);
         }
