@@ -66,6 +66,7 @@ public final class OnnxRuntimeEnvironment {
             options.setGlobalSpinControl(false);
             OrtEnvironment env = OrtEnvironment.getEnvironment(
                     OrtLoggingLevel.ORT_LOGGING_LEVEL_WARNING, "solr-hybrid-rerank", options);
+            EnvironmentPin.hold();
             log.info(
                     "ONNX Runtime: one intra-op pool of {} threads shared by all sessions ({})",
                     threads,
