@@ -161,6 +161,10 @@ public final class DatasetIndexer {
      * and time in proportion to the index, no deep paging.
      */
     public static Set<String> indexedIds(SolrClient solr) throws IOException, SolrServerException {
+        return indexedIds(solr, ID_PAGE);
+    }
+
+    static Set<String> indexedIds(SolrClient solr, int page) throws IOException, SolrServerException {
         Set<String> ids = new HashSet<>();
         String cursor = CursorMarkParams.CURSOR_MARK_START;
         while (true) {
