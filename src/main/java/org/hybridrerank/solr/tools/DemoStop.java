@@ -7,8 +7,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The one owner of bin/demo's stop. {@link Demo#call()} runs it on Ctrl-C (SIGINT) and SIGTERM before the JVM
- * begins to exit, and as a shutdown hook for any other exit. {@link #run()}: while the dataset is being indexed it asks the indexer to stop sending, waits (at
- * most {@link #INDEXING_WAIT}) for the batch in flight and the commit of what Solr acknowledged, and prints
+ * begins to exit, and as a shutdown hook for any other exit. {@link #run()}: while the dataset is being indexed it
+ * asks the indexer to stop sending, waits (at most {@link #INDEXING_WAIT}) for the batch in flight and the commit
+ * of what Solr acknowledged, and prints
  * {@code indexed N of M documents; run bin/demo again to continue}; then, in every phase, it stops Solr
  * gracefully. Solr is stopped once, whoever asks ({@link #stopSolr}: the hook, {@code --exit-when-ready}, a test
  * closing the demo).
