@@ -521,9 +521,9 @@ public final class Demo implements Callable<Integer> {
                 .signalHandler(Terminal.SignalHandler.SIG_IGN)
                 .build()) {
             int width = t.getWidth();
-            return width > 0 ? width : 100;
+            return width >= 10 ? width - 1 : 80; // as the bar's own: a margin of one, 80 when unknown
         } catch (java.io.IOException | RuntimeException e) {
-            return 100;
+            return 80;
         }
     }
 
