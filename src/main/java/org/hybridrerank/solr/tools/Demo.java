@@ -8,8 +8,8 @@ import java.nio.file.StandardCopyOption;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import java.util.stream.Stream;
 import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
@@ -25,6 +25,9 @@ import org.apache.solr.embedded.JettySolrRunner;
 import org.hybridrerank.solr.tools.compare.CompareJettySolrRunner;
 import org.hybridrerank.solr.tools.compare.ComparePage;
 import org.hybridrerank.solr.tools.compare.JudgmentsJson;
+import org.jline.terminal.Terminal;
+import org.jline.terminal.TerminalBuilder;
+import org.jline.utils.Signals;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -34,7 +37,9 @@ import picocli.CommandLine.Spec;
  * {@code bin/demo}: a real Solr over HTTP on localhost with the plugin jar in its lib/ and the example
  * configset, a BEIR or TREC dataset indexed with embeddings (once; a second start reuses the index), example
  * requests printed, then serving until stopped. The dataset is read and checked before Solr starts; a dataset
- * without documents, or documents Solr rejects, end the demo with a non-zero exit.
+ * without documents, or documents Solr rejects, end the demo with a non-zero exit. Ctrl-C (or SIGTERM) stops it
+ * at any point ({@link DemoStop}); stopped during indexing, it commits what Solr acknowledged, and the next start
+ * on the same home sends only the documents the index lacks.
  */
 @Command(
         name = "demo",
@@ -151,10 +156,42 @@ public final class Demo implements Callable<Integer> {
         return Path.of(dir).toAbsolutePath().normalize();
     }
 
+    /** Exit code of a demo stopped by Ctrl-C: 128 + SIGINT's number, as the JVM's own (SIGTERM: 143). */
+    static final int STOPPED = 130;
+
+    /** The owner of the stop: run on SIGINT/SIGTERM and as a shutdown hook while {@link #call()} runs. */
+    final DemoStop stops = new DemoStop(System.out);
+
     @Override
     public Integer call() throws Exception {
-        Running running = start();
-        return running == null ? failure : serveUntilStopped(running);
+        // the stop runs before the JVM exits (see DemoStop); the hook covers any other exit
+        Object previousInt = Signals.register("INT", () -> stops.signalled(STOPPED));
+        Object previousTerm = Signals.register("TERM", () -> stops.signalled(128 + 15));
+        Thread hook = new Thread(stops, "demo-stop");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            Running running = start();
+            if (running == null) return stops.stopping() ? exitOfStop() : failure;
+            return serveUntilStopped(running);
+        } catch (Exception e) {
+            if (stops.stopping()) return exitOfStop(); // Solr stopped under the start: the stop said what it did
+            throw e;
+        } finally {
+            if (!stops.stopping()) {
+                Signals.unregister("INT", previousInt);
+                Signals.unregister("TERM", previousTerm);
+                try {
+                    Runtime.getRuntime().removeShutdownHook(hook);
+                } catch (IllegalStateException shuttingDown) {
+                    // the JVM is exiting (System.exit elsewhere): the hook runs and stops Solr once
+                }
+            }
+        }
+    }
+
+    private int exitOfStop() {
+        int code = stops.signalExit();
+        return code == 0 ? STOPPED : code;
     }
 
     /** A demo serving: Solr's base URL, the compare page's URL, and how to stop it. */
@@ -246,12 +283,13 @@ public final class Demo implements Callable<Integer> {
         boolean schemaChanged = prepareHome(core);
         CompareJettySolrRunner jetty = new CompareJettySolrRunner(
                 home.toAbsolutePath().toString(),
-                JettyConfig.builder().setPort(port).build());
+                JettyConfig.builder().setPort(port).stopAtShutdown(false).build());
         try {
             jetty.start();
         } catch (Exception e) {
             throw new DemoPorts(port, 1).startFailure(e);
         }
+        stops.solrStarted(jetty::stop);
         String base = jetty.getBaseUrl().toString();
         serveComparePage(jetty.comparePage(), core, ds);
         try (SolrClient solr =
@@ -260,28 +298,59 @@ public final class Demo implements Callable<Integer> {
                     solr.query(new SolrQuery("*:*").setRows(0)).getResults().getNumFound();
             Path marker = home.resolve(core).resolve(EMBEDDER_MARKER);
             String embedderDir = System.getProperty("hybrid.embedder.dir");
-            if (reindex || indexed == 0 || schemaChanged) {
+            boolean partial = indexed > 0 && indexed < documents;
+            if (partial && !reindex && !schemaChanged && !Files.exists(marker)) {
+                // a partial index of unknown vectors (no marker: not written by a stopped demo) is not completed
+                System.out.println("the index of " + core + " holds " + indexed + " of " + documents
+                        + " documents and does not say which embedder filled it: indexing again");
+            }
+            Indexing outcome = Indexing.DONE;
+            if (reindex || indexed == 0 || schemaChanged || (partial && !Files.exists(marker))) {
                 if (schemaChanged && !reindex && indexed > 0)
                     System.out.println("the configset's schema changed: indexing again");
-                if (!index(solr, ds, documents)) {
-                    jetty.stop();
-                    return failed(1);
-                }
+                // written first: a stopped indexing leaves a partial index that says which embedder filled it
                 Files.writeString(marker, embedderDir);
+                outcome = index(solr, ds, documents, null, 0, true);
             } else if (Files.exists(marker) && !Files.readString(marker).equals(embedderDir)) {
                 // same dimension, other model: the kNN would run without error and return noise
                 System.err.println("the index of " + core + " holds vectors of " + Files.readString(marker)
                         + ", not of " + embedderDir + ": run with --reindex, or another --home");
-                jetty.stop();
+                stops.stopSolr();
                 return failed(2);
+            } else if (partial) {
+                outcome = resume(solr, ds, documents);
             } else {
                 System.out.println("reusing the index of " + core + ": " + indexed + " documents, the dataset has "
                         + documents + " (--reindex to rebuild)");
             }
+            if (outcome == Indexing.STOPPED) return failed(STOPPED); // the stop stops Solr
+            if (outcome == Indexing.REJECTED) {
+                stops.stopSolr();
+                return failed(1);
+            }
             printExamples(base, core, ds);
         }
         if (checkRequest) checkRequest(base, core, ds);
-        return new Running(base, compareUrl(jetty), jetty::stop);
+        return new Running(base, compareUrl(jetty), stops::stopSolr);
+    }
+
+    /**
+     * Completes a partial index (a stopped demo's): reads the ids it holds and sends only the dataset's other
+     * documents, so those indexed already are not embedded again.
+     */
+    private Indexing resume(SolrClient solr, Dataset ds, long documents) throws Exception {
+        Set<String> present = DatasetIndexer.indexedIds(solr);
+        long[] already = {0};
+        ds.documents(d -> {
+            if (d.id() != null && present.contains(d.id())) already[0]++;
+        });
+        if (already[0] == documents) {
+            System.out.println("reusing the index of " + ds.name() + ": all " + documents
+                    + " documents of the dataset are in it (--reindex to rebuild)");
+            return Indexing.DONE;
+        }
+        System.out.println("resuming: " + already[0] + " of " + documents + " documents already indexed");
+        return index(solr, ds, documents, present, already[0], true);
     }
 
     private Running serveCloud(String core, Dataset ds, long documents) throws Exception {
@@ -298,15 +367,18 @@ public final class Demo implements Callable<Integer> {
         } catch (Exception e) {
             throw new DemoPorts(port, nodes).startFailure(e);
         }
+        stops.solrStarted(local::close);
         System.out.println("nodes: " + local.nodes());
         serveComparePage(local.comparePage(), core, ds);
-        if (!index(local.client(), ds, documents)) {
-            local.close();
+        Indexing outcome = index(local.client(), ds, documents, null, 0, false);
+        if (outcome == Indexing.STOPPED) return failed(STOPPED); // the stop stops Solr
+        if (outcome == Indexing.REJECTED) {
+            stops.stopSolr();
             return failed(1);
         }
         printExamples(local.baseUrl(), core, ds);
         if (checkRequest) checkRequest(local.baseUrl(), core, ds);
-        return new Running(local.baseUrl(), compareUrl(local.firstNode()), local::close);
+        return new Running(local.baseUrl(), compareUrl(local.firstNode()), stops::stopSolr);
     }
 
     /** The page queries this collection; the dataset's judged queries (of --split) feed its query picker. */
@@ -328,24 +400,14 @@ public final class Demo implements Callable<Integer> {
 
     /** Serves until Ctrl-C (or returns at once with --exit-when-ready), then stops Solr. */
     private int serveUntilStopped(Running running) throws Exception {
-        StopAction stop = running.stop();
         if (exitWhenReady) {
-            stop.run();
+            running.stop().run();
             return 0;
         }
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            try {
-                stop.run();
-            } catch (Exception e) {
-                System.err.println("stopping Solr: " + e);
-            }
-            stopped.countDown();
-        }));
         System.out.println("Solr is serving at " + running.solrUrl() + " — Ctrl-C to stop.");
         System.out.println("Compare the stages side by side: " + running.compareUrl());
-        stopped.await();
-        return 0;
+        stops.awaitStopped(); // Ctrl-C, SIGTERM or the shutdown hook: DemoStop stops Solr
+        return exitOfStop();
     }
 
     @FunctionalInterface
@@ -396,35 +458,75 @@ public final class Demo implements Callable<Integer> {
         return schemaChanged;
     }
 
-    /** Indexes the dataset and reports read vs indexed; false when Solr rejected any document. */
-    private boolean index(SolrClient solr, Dataset ds, long documents) throws Exception {
-        DatasetIndexer.Report report;
+    /** How an indexing ended. */
+    private enum Indexing {
+        DONE,
+        REJECTED,
+        STOPPED
+    }
+
+    /**
+     * Indexes the dataset (all of it when {@code present} is null, else the documents whose id is not in it, the
+     * {@code before} others being indexed already) and reports read vs indexed; REJECTED when Solr rejected any
+     * document, STOPPED when a stop ended it (the stop then reports how far it got).
+     */
+    private Indexing index(
+            SolrClient solr, Dataset ds, long documents, Set<String> present, long before, boolean resumable)
+            throws Exception {
+        DatasetIndexer.Report report = null;
         long start = System.nanoTime();
-        try (ProgressBar bar = new ProgressBarBuilder()
-                .setTaskName("indexing " + ds.name())
-                .setInitialMax(documents)
+        ProgressBar bar = new ProgressBarBuilder()
+                .setTaskName((present == null ? "indexing " : "completing ") + ds.name())
+                .setInitialMax(documents - before)
                 .setStyle(ProgressBarStyle.ASCII)
-                .setConsumer(new ConsoleProgressBarConsumer(System.err))
+                .setConsumer(new ConsoleProgressBarConsumer(System.err, terminalWidth()))
                 .setUnit(" docs", 1)
                 .showSpeed()
-                .build()) {
-            report = new DatasetIndexer(solr, bar::stepBy).index(ds);
+                .build();
+        DatasetIndexer indexer = new DatasetIndexer(solr, bar::stepBy);
+        if (!stops.indexing(indexer, before, documents, resumable)) {
+            bar.close();
+            return Indexing.STOPPED;
         }
+        try {
+            report = present == null ? indexer.index(ds) : indexer.resume(ds, present);
+        } finally {
+            bar.close(); // its last line before the stop's
+            stops.indexingEnded(report);
+        }
+        if (report.stopped() || stops.stopping()) return Indexing.STOPPED;
         double seconds = (System.nanoTime() - start) / 1e9;
         System.out.printf(
                 Locale.ROOT,
                 "%s in %.1f s (%.1f docs/s with %s)%n",
                 report.summary(),
                 seconds,
-                report.read() / seconds,
+                report.sent() / seconds,
                 Path.of(System.getProperty("hybrid.embedder.dir")).getFileName());
-        if (report.rejected() == 0) return true;
+        if (report.rejected() == 0) return Indexing.DONE;
         PrintWriter err = spec.commandLine().getErr();
         err.println("Solr rejected " + report.rejected() + " of " + report.read() + " documents read; the first:");
         for (DatasetIndexer.Rejection r : report.firstRejections()) err.println("  " + r);
         err.println("stopping: fix the dataset and run again with --reindex");
         err.flush();
-        return false;
+        return Indexing.REJECTED;
+    }
+
+    /**
+     * The terminal's width, asked without letting JLine take the signals: the progress bar's own terminal would
+     * set SIGINT to its default (the JVM killed at once, no stop) while it renders.
+     */
+    private static int terminalWidth() {
+        try (Terminal t = TerminalBuilder.builder()
+                .dumb(true)
+                .nativeSignals(false)
+                .signalHandler(Terminal.SignalHandler.SIG_IGN)
+                .build()) {
+            int width = t.getWidth();
+            return width >= 10 ? width - 1 : 80; // as the bar's own: a margin of one, 80 when unknown
+        } catch (java.io.IOException | RuntimeException e) {
+            return 80;
+        }
     }
 
     private void printExamples(String base, String core, Dataset ds) throws Exception {

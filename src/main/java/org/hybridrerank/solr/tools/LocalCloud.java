@@ -42,7 +42,10 @@ final class LocalCloud implements AutoCloseable {
                 "<solr>", "<solr>\n  <str name=\"sharedLib\">" + lib.toAbsolutePath() + "</str>");
         System.setProperty("metricsEnabled", "true");
         MiniSolrCloudCluster cluster = new MiniSolrCloudCluster(
-                0, baseDir, solrXml, JettyConfig.builder().setPort(0).build());
+                0,
+                baseDir,
+                solrXml,
+                JettyConfig.builder().setPort(0).stopAtShutdown(false).build());
         try {
             // the first node also serves the compare page; the others are plain Solr nodes
             Properties zk = new Properties();
@@ -51,12 +54,19 @@ final class LocalCloud implements AutoCloseable {
             cluster.startJettySolrRunner(new CompareJettySolrRunner(
                     firstHome.toString(),
                     zk,
-                    JettyConfig.builder().setPort(port).setContext("/solr").build()));
+                    JettyConfig.builder()
+                            .setPort(port)
+                            .setContext("/solr")
+                            .stopAtShutdown(false)
+                            .build()));
             for (int i = 1; i < nodes; i++) {
                 cluster.startJettySolrRunner(
                         "node" + (i + 1),
                         "/solr",
-                        JettyConfig.builder().setPort(port + i).build());
+                        JettyConfig.builder()
+                                .setPort(port + i)
+                                .stopAtShutdown(false)
+                                .build());
             }
             cluster.waitForAllNodes(60);
             cluster.uploadConfigSet(Path.of("solr-conf"), "hybrid");
