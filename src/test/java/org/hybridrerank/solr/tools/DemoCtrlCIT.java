@@ -29,7 +29,7 @@ import org.junit.rules.TemporaryFolder;
  * {@code indexed N of M documents; run bin/demo again to continue}, with no JVM crash report; the next start on
  * the same home resumes from those N and ends with all M documents.
  */
-public class DemoCtrlCTest {
+public class DemoCtrlCIT {
     private static final int DOCUMENTS = 3000;
     private static final long STOP_LIMIT_MS = 15_000;
     private static final Pattern PROGRESS = Pattern.compile(" (\\d+)/" + DOCUMENTS + " docs");
@@ -75,7 +75,7 @@ public class DemoCtrlCTest {
             long stopMs = (System.nanoTime() - sent) / 1_000_000;
             String stdout = Files.readString(out);
             assertTrue("still running " + STOP_LIMIT_MS + " ms after SIGINT; stdout:\n" + stdout, exited);
-            System.err.println("DemoCtrlCTest: bin/demo exited " + stopMs + " ms after SIGINT");
+            System.err.println("DemoCtrlCIT: bin/demo exited " + stopMs + " ms after SIGINT");
             assertEquals(stdout + Files.readString(err), 130, demo.exitValue());
             try (Stream<Path> files = Files.list(crashes)) {
                 assertEquals("JVM crash reports", List.of(), files.toList());
