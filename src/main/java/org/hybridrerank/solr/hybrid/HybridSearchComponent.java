@@ -117,7 +117,10 @@ public class HybridSearchComponent extends SearchComponent implements SolrCoreAw
     @Override
     public void process(ResponseBuilder rb) throws IOException {
         HybridParams hybrid = (HybridParams) rb.req.getContext().get(PARAMS_KEY);
-        if (hybrid == null) return;
+        if (hybrid == null) {
+            DistributedRerank.shardSide(rb); // plain {!crossencoder}: this shard's part of the global window
+            return;
+        }
         switch (ShardPhase.of(rb.req.getParams())) {
             case ONE_NODE -> searchOneNode(rb, hybrid);
             case LISTS -> ShardSide.lists(rb, hybrid, (b, h) -> runLists(b, h, new SimpleOrderedMap<>()));
@@ -191,7 +194,7 @@ public class HybridSearchComponent extends SearchComponent implements SolrCoreAw
     @Override
     public int distributedProcess(ResponseBuilder rb) {
         HybridParams hybrid = (HybridParams) rb.req.getContext().get(PARAMS_KEY);
-        if (hybrid == null) return ResponseBuilder.STAGE_DONE;
+        if (hybrid == null) return DistributedRerank.distributedProcess(this, rb);
         if (rb.stage < DistributedHybrid.STAGE_LISTS) return DistributedHybrid.STAGE_LISTS;
         if (rb.stage == DistributedHybrid.STAGE_LISTS) {
             DistributedHybrid state = DistributedHybrid.start(rb, hybrid);
@@ -207,10 +210,21 @@ public class HybridSearchComponent extends SearchComponent implements SolrCoreAw
     public void modifyRequest(ResponseBuilder rb, SearchComponent who, ShardRequest sreq) {
         DistributedHybrid state = DistributedHybrid.of(rb);
         if (state != null) state.addCandidates(rb, sreq);
+        DistributedRerank plain = DistributedRerank.of(rb);
+        if (plain != null) plain.addWindow(rb, sreq);
     }
 
     @Override
     public void handleResponses(ResponseBuilder rb, ShardRequest sreq) {
+        DistributedRerank plain = DistributedRerank.of(rb);
+        if (plain != null) {
+            if (DistributedRerank.isFirstPassRequest(sreq)) {
+                plain.mergeFirstPass(rb, sreq);
+            } else if ((sreq.purpose & ShardRequest.PURPOSE_GET_TOP_IDS) != 0) {
+                plain.collectTopIds(rb, sreq);
+            }
+            return;
+        }
         DistributedHybrid state = DistributedHybrid.of(rb);
         if (state != null && DistributedHybrid.isListsRequest(sreq)) {
             long start = System.nanoTime();
@@ -236,6 +250,8 @@ public class HybridSearchComponent extends SearchComponent implements SolrCoreAw
         boolean scoreOrder =
                 rb.getSortSpec().getSort() == null || rb.getSortSpec().getSort().equals(Sort.RELEVANCE);
         if (state != null && RerankScores.present(rb.req) && scoreOrder) state.reorderPage(rb);
+        DistributedRerank plain = DistributedRerank.of(rb);
+        if (plain != null && scoreOrder) plain.reorderPage(rb);
     }
 
     @Override

@@ -24,11 +24,26 @@ final class CrossEncoderRerankCollector extends TopDocsCollector<ScoreDoc> {
     private final Float threshold;
     private final RerankRequestState state;
     private final boolean reranks;
+    private final int window;
+    private final boolean lowerBelowWindow;
     private TopDocs result;
 
+    /**
+     * @param window K: how many of the first-pass top docs the rescorer reranks
+     * @param lowerBelowWindow whether docs below the window are lowered under it here ({@link WindowRanking}); a
+     *     SolrCloud shard leaves that to its coordinator, which alone sees the global window
+     */
     CrossEncoderRerankCollector(
-            ReRankCollector reRank, int length, Float threshold, RerankRequestState state, boolean reranks) {
+            ReRankCollector reRank,
+            int length,
+            Float threshold,
+            RerankRequestState state,
+            boolean reranks,
+            int window,
+            boolean lowerBelowWindow) {
         super(null);
+        this.window = window;
+        this.lowerBelowWindow = lowerBelowWindow;
         this.reranks = reranks;
         this.reRank = reRank;
         this.length = length;
@@ -78,6 +93,7 @@ final class CrossEncoderRerankCollector extends TopDocsCollector<ScoreDoc> {
             RerankStatus.SKIPPED.report(null);
             if (reranks) state.started();
         }
+        if (lowerBelowWindow && state.status() == RerankStatus.OK) lowerBelowWindow(ranked.scoreDocs);
         if (threshold != null && state.status() == RerankStatus.OK) {
             List<ScoreDoc> kept = new ArrayList<>();
             for (ScoreDoc doc : ranked.scoreDocs) {
@@ -89,5 +105,18 @@ final class CrossEncoderRerankCollector extends TopDocsCollector<ScoreDoc> {
         }
         result = ranked;
         return result;
+    }
+
+    /** The window is the first K docs (reranked); those after it are lowered under its lowest final score. */
+    private void lowerBelowWindow(ScoreDoc[] docs) {
+        int k = Math.min(window, docs.length);
+        if (k == 0 || k == docs.length) return;
+        float lowest = Float.POSITIVE_INFINITY;
+        for (int i = 0; i < k; i++) lowest = Math.min(lowest, docs[i].score);
+        double shift = WindowRanking.belowShift(lowest, docs[k].score);
+        state.belowShift(shift);
+        if (shift == 0) return;
+        // in place: the array may be of a ScoreDoc subtype
+        for (int i = k; i < docs.length; i++) docs[i].score = WindowRanking.belowScore(docs[i].score, shift);
     }
 }

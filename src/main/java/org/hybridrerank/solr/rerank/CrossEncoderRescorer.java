@@ -86,9 +86,9 @@ final class CrossEncoderRescorer extends Rescorer {
                 transformed[i] = rawScores[i].transformedBy(params.score());
                 modelScores[i] = transformed[i].score();
             }
-            float[] finalScores = params.finalScores(firstScores, modelScores, firstStageLists(docIds));
-
-            int[] order = WindowOrder.of(finalScores);
+            WindowRanking.Window window = WindowRanking.rank(params, firstScores, modelScores, firstStageLists(docIds));
+            float[] finalScores = window.finals();
+            int[] order = window.order();
             ScoreDoc[] reranked = new ScoreDoc[n];
             Map<Integer, RerankRequestState.DocScores> perDoc = new HashMap<>(n * 2);
             for (int r = 0; r < n; r++) {
@@ -199,7 +199,13 @@ final class CrossEncoderRescorer extends Rescorer {
                             + (state.status() == null
                                     ? "skipped"
                                     : state.status().label());
-            return Explanation.match(firstPass.getValue(), why + "; first-pass score kept", firstPass);
+            double shift = state.belowShift();
+            if (shift == 0) return Explanation.match(firstPass.getValue(), why + "; first-pass score kept", firstPass);
+            return Explanation.match(
+                    WindowRanking.belowScore(firstPass.getValue().floatValue(), shift),
+                    why + "; first-pass score lowered by " + shift
+                            + " to stay under the window's lowest final score (docs/rerank-contract.md)",
+                    firstPass);
         }
         ScoreBlender blender = params.blender();
         String how = params.fusion() != null

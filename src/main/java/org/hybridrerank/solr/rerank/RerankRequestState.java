@@ -24,6 +24,7 @@ final class RerankRequestState {
     private long loadNanos;
     private ScoringStats stats;
     private int cacheHits;
+    private volatile double belowShift;
 
     boolean attempted() {
         return attempted;
@@ -45,6 +46,15 @@ final class RerankRequestState {
     void failed(RerankStatus status) {
         this.status = status;
         this.cacheable = false;
+    }
+
+    /** How much the docs below the window were lowered in this run ({@link WindowRanking#belowShift}). */
+    double belowShift() {
+        return belowShift;
+    }
+
+    void belowShift(double shift) {
+        this.belowShift = shift;
     }
 
     RerankStatus status() {
