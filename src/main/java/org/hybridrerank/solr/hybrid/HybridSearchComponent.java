@@ -251,7 +251,8 @@ public class HybridSearchComponent extends SearchComponent implements SolrCoreAw
                 rb.getSortSpec().getSort() == null || rb.getSortSpec().getSort().equals(Sort.RELEVANCE);
         if (state != null && RerankScores.present(rb.req) && scoreOrder) state.reorderPage(rb);
         DistributedRerank plain = DistributedRerank.of(rb);
-        if (plain != null && scoreOrder) plain.reorderPage(rb);
+        // the parser refuses a sort not led by score desc; equal scores are ordered by unique key here
+        if (plain != null) plain.reorderPage(rb);
     }
 
     @Override

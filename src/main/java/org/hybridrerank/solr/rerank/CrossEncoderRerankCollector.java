@@ -1,6 +1,7 @@
 package org.hybridrerank.solr.rerank;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -12,6 +13,7 @@ import org.apache.lucene.search.TopDocs;
 import org.apache.lucene.search.TopDocsCollector;
 import org.apache.lucene.search.TotalHits;
 import org.apache.solr.search.ReRankCollector;
+import org.apache.solr.search.SolrIndexSearcher;
 
 /**
  * Solr's {@link ReRankCollector} (window, first-pass order beyond K, {@code originalScore()}, fail-open)
@@ -25,6 +27,7 @@ final class CrossEncoderRerankCollector extends TopDocsCollector<ScoreDoc> {
     private final RerankRequestState state;
     private final boolean reranks;
     private final int window;
+    private final SolrIndexSearcher searcher;
     private final boolean lowerBelowWindow;
     private TopDocs result;
 
@@ -40,8 +43,10 @@ final class CrossEncoderRerankCollector extends TopDocsCollector<ScoreDoc> {
             RerankRequestState state,
             boolean reranks,
             int window,
-            boolean lowerBelowWindow) {
+            boolean lowerBelowWindow,
+            SolrIndexSearcher searcher) {
         super(null);
+        this.searcher = searcher;
         this.window = window;
         this.lowerBelowWindow = lowerBelowWindow;
         this.reranks = reranks;
@@ -93,7 +98,16 @@ final class CrossEncoderRerankCollector extends TopDocsCollector<ScoreDoc> {
             RerankStatus.SKIPPED.report(null);
             if (reranks) state.started();
         }
-        if (lowerBelowWindow && state.status() == RerankStatus.OK) lowerBelowWindow(ranked.scoreDocs);
+        if (state.status() == RerankStatus.OK) {
+            // below the window: equal first-pass scores by unique key, as in the window (KeyTieBreak)
+            int k = Math.min(window, ranked.scoreDocs.length);
+            try {
+                KeyTieBreak.apply(searcher, ranked.scoreDocs, k, ranked.scoreDocs.length);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            if (lowerBelowWindow) lowerBelowWindow(ranked.scoreDocs);
+        }
         if (threshold != null && state.status() == RerankStatus.OK) {
             List<ScoreDoc> kept = new ArrayList<>();
             for (ScoreDoc doc : ranked.scoreDocs) {

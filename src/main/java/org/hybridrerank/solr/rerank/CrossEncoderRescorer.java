@@ -2,7 +2,6 @@ package org.hybridrerank.solr.rerank;
 
 import java.io.IOException;
 import java.lang.invoke.MethodHandles;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -67,7 +66,12 @@ final class CrossEncoderRescorer extends Rescorer {
             RerankStatus.SKIPPED.report(null);
             return firstPass;
         }
-        ScoreDoc[] hits = Arrays.copyOf(firstPass.scoreDocs, n);
+        ScoreDoc[] hits = new ScoreDoc[n];
+        for (int i = 0; i < n; i++) {
+            ScoreDoc d = firstPass.scoreDocs[i];
+            hits[i] = new ScoreDoc(d.doc, d.score, d.shardIndex);
+        }
+        KeyTieBreak.apply((SolrIndexSearcher) searcher, hits, 0, n);
         int[] docIds = new int[n];
         float[] firstScores = new float[n];
         for (int i = 0; i < n; i++) {
