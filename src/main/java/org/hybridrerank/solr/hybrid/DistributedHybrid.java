@@ -12,6 +12,7 @@ import org.apache.solr.common.SolrDocument;
 import org.apache.solr.common.SolrDocumentList;
 import org.apache.solr.common.params.CommonParams;
 import org.apache.solr.common.params.ModifiableSolrParams;
+import org.apache.solr.common.params.QueryElevationParams;
 import org.apache.solr.common.params.ShardParams;
 import org.apache.solr.common.util.NamedList;
 import org.apache.solr.common.util.SimpleOrderedMap;
@@ -91,6 +92,8 @@ final class DistributedHybrid {
         params.remove(CommonParams.DEBUG);
         params.remove(CommonParams.DEBUG_QUERY);
         params.set(ShardMessages.LISTS_PHASE, true);
+        // no main query runs in this phase, so nothing to elevate (QueryElevationComponent needs the parsed q)
+        params.set(QueryElevationParams.ENABLE, false);
         if (queryVector != null) params.set(HybridParams.VECTOR, LocalLists.vectorString(queryVector));
         params.set(CommonParams.START, 0);
         params.set(CommonParams.ROWS, 0);

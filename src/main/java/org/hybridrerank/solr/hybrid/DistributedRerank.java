@@ -10,6 +10,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.apache.lucene.util.BytesRef;
+import org.apache.lucene.util.CharsRefBuilder;
 import org.apache.solr.common.SolrDocument;
 import org.apache.solr.common.SolrDocumentList;
 import org.apache.solr.common.SolrException;
@@ -17,10 +19,12 @@ import org.apache.solr.common.params.CommonParams;
 import org.apache.solr.common.params.ModifiableSolrParams;
 import org.apache.solr.common.params.ShardParams;
 import org.apache.solr.common.util.NamedList;
+import org.apache.solr.handler.component.QueryElevationComponent;
 import org.apache.solr.handler.component.ResponseBuilder;
 import org.apache.solr.handler.component.ShardDoc;
 import org.apache.solr.handler.component.ShardRequest;
 import org.apache.solr.handler.component.ShardResponse;
+import org.apache.solr.schema.FieldType;
 import org.apache.solr.schema.SchemaField;
 import org.apache.solr.search.SolrIndexSearcher;
 import org.apache.solr.search.SolrReturnFields;
@@ -61,6 +65,9 @@ final class DistributedRerank {
     private final List<String> topKeys = new ArrayList<>();
 
     private final Map<String, Float> firstPassScores = new HashMap<>();
+    /** Elevated unique keys (QueryElevationComponent) by priority, 0 first: they lead, as on one node. */
+    private final Map<String, Integer> elevated = new HashMap<>();
+
     private final Map<String, ModelScore> modelScores = new LinkedHashMap<>();
     private final List<ShardDoc> shardDocs = new ArrayList<>();
     private boolean merged;
@@ -88,10 +95,23 @@ final class DistributedRerank {
         if (rb.stage < DistributedHybrid.STAGE_LISTS) return DistributedHybrid.STAGE_LISTS;
         if (rb.stage == DistributedHybrid.STAGE_LISTS) {
             DistributedRerank state = new DistributedRerank(rerank);
+            state.readElevation(rb);
             rb.req.getContext().put(KEY, state);
             rb.addRequest(component, state.firstPassRequest(rb));
         }
         return ResponseBuilder.STAGE_DONE;
+    }
+
+    /** The docs QueryElevationComponent put on top for this request, in its order. */
+    private void readElevation(ResponseBuilder rb) {
+        Object boosted = rb.req.getContext().get(QueryElevationComponent.BOOSTED);
+        if (!(boosted instanceof Set<?> ids)) return;
+        FieldType keyType = rb.req.getSchema().getUniqueKeyField().getType();
+        for (Object id : ids) {
+            String key = keyType.indexedToReadable((BytesRef) id, new CharsRefBuilder())
+                    .toString();
+            elevated.putIfAbsent(key, elevated.size());
+        }
     }
 
     /** Step 1: every shard's first-pass top K+1, with the request's query and filters and no rank query. */
@@ -137,8 +157,11 @@ final class DistributedRerank {
         merged = true;
     }
 
+    /** One node's first-pass order: elevated docs first (in their order), then score, then unique key. */
     private Comparator<String> byFirstPass() {
-        return Comparator.comparing((String key) -> -firstPassScores.get(key)).thenComparing(Comparator.naturalOrder());
+        return Comparator.comparingInt((String key) -> elevated.getOrDefault(key, Integer.MAX_VALUE))
+                .thenComparing(key -> -firstPassScores.get(key))
+                .thenComparing(Comparator.naturalOrder());
     }
 
     private List<String> window() {
@@ -249,11 +272,16 @@ final class DistributedRerank {
                 doc.score = ranked.finals()[i];
                 ordered.add(doc);
             }
+            // elevated docs of the window on top, in their order (a stable sort, as Solr's rerank collector does)
+            ordered.sort(Comparator.comparingInt(d -> elevated.getOrDefault(d.id.toString(), Integer.MAX_VALUE)));
             double shift = topKeys.size() > window.size()
                     ? WindowRanking.belowShift(ranked.lowest(), firstPassScores.get(topKeys.get(window.size())))
                     : 0;
             List<ShardDoc> below = new ArrayList<>(unique.values());
-            below.sort(Comparator.comparing((ShardDoc d) -> -d.score).thenComparing(d -> d.id.toString()));
+            below.sort(
+                    Comparator.comparingInt((ShardDoc d) -> elevated.getOrDefault(d.id.toString(), Integer.MAX_VALUE))
+                            .thenComparing(d -> -d.score)
+                            .thenComparing(d -> d.id.toString()));
             for (ShardDoc doc : below) doc.score = WindowRanking.belowScore(doc.score, shift);
             ordered.addAll(below);
         } else {

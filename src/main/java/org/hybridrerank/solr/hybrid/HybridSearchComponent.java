@@ -14,6 +14,7 @@ import org.apache.solr.common.util.NamedList;
 import org.apache.solr.common.util.SimpleOrderedMap;
 import org.apache.solr.core.CloseHook;
 import org.apache.solr.core.SolrCore;
+import org.apache.solr.handler.component.QueryElevationComponent;
 import org.apache.solr.handler.component.ResponseBuilder;
 import org.apache.solr.handler.component.SearchComponent;
 import org.apache.solr.handler.component.ShardRequest;
@@ -114,9 +115,24 @@ public class HybridSearchComponent extends SearchComponent implements SolrCoreAw
         rb.req.getContext().put(PARAMS_KEY, hybrid);
     }
 
+    /**
+     * Elevated docs are not first-stage candidates: a hybrid request would drop them, or rank them as it may, where
+     * Solr puts them on top. Refused rather than answered differently.
+     */
+    private static void rejectElevation(ResponseBuilder rb) {
+        if (rb.req.getContext().get(QueryElevationComponent.BOOSTED) != null) {
+            throw new SolrException(
+                    SolrException.ErrorCode.BAD_REQUEST,
+                    "hybrid: hybrid=true cannot be combined with query elevation (elevate.xml, elevateIds): elevated"
+                            + " docs are not first-stage candidates; send the request with hybrid=false (plain"
+                            + " rq={!crossencoder} keeps them on top) or enableElevation=false");
+        }
+    }
+
     @Override
     public void process(ResponseBuilder rb) throws IOException {
         HybridParams hybrid = (HybridParams) rb.req.getContext().get(PARAMS_KEY);
+        if (hybrid != null && ShardPhase.of(rb.req.getParams()) == ShardPhase.ONE_NODE) rejectElevation(rb);
         if (hybrid == null) {
             DistributedRerank.shardSide(rb); // plain {!crossencoder}: this shard's part of the global window
             return;
@@ -195,6 +211,7 @@ public class HybridSearchComponent extends SearchComponent implements SolrCoreAw
     public int distributedProcess(ResponseBuilder rb) {
         HybridParams hybrid = (HybridParams) rb.req.getContext().get(PARAMS_KEY);
         if (hybrid == null) return DistributedRerank.distributedProcess(this, rb);
+        rejectElevation(rb);
         if (rb.stage < DistributedHybrid.STAGE_LISTS) return DistributedHybrid.STAGE_LISTS;
         if (rb.stage == DistributedHybrid.STAGE_LISTS) {
             DistributedHybrid state = DistributedHybrid.start(rb, hybrid);

@@ -355,4 +355,34 @@ public class CloudEquivalenceIT extends ExampleCloudTestCase {
             }
         }
     }
+
+    /** Elevation (QueryElevationComponent, elevateIds): elevated docs lead on one node and on SolrCloud alike. */
+    @Test
+    public void elevatedDocsLeadPlainRerankOnEveryLayout() throws Exception {
+        String rq = "{!crossencoder reRankDocs=20}";
+        for (String claim : CLAIMS.subList(0, 5)) {
+            String first = EVERY_7TH.get(3);
+            String second = EVERY_7TH.get(11);
+            for (String force : List.of("false", "true")) {
+                String[] elevate = {"elevateIds", first + "," + second, "forceElevation", force};
+                for (int start : new int[] {0, 15}) {
+                    QueryResponse one = plain(ONE, claim, rq, start, 10, elevate);
+                    QueryResponse two = plain(TWO, claim, rq, start, 10, elevate);
+                    assertSamePlainAnswer("elevated '" + claim + "' start=" + start, one, two);
+                    if (start == 0) {
+                        assertEquals(
+                                List.of(first, second), ids(two.getResults()).subList(0, 2));
+                    }
+                }
+            }
+            // hybrid=true cannot keep them on top: refused on both
+            for (String collection : List.of(ONE, TWO)) {
+                var e = expectThrows(
+                        org.apache.solr.common.SolrException.class,
+                        () -> hybrid(collection, claim, "rrf", rq, 0, "elevateIds", first));
+                assertEquals(400, e.code());
+                assertTrue(e.getMessage(), e.getMessage().contains("elevation"));
+            }
+        }
+    }
 }

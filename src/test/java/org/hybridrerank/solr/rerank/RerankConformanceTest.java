@@ -241,4 +241,25 @@ public class RerankConformanceTest extends RerankCoreTestCase {
                         .getResults()
                         .size());
     }
+
+    @Test
+    public void elevatedDocsStayOnTop() throws Exception {
+        // d7 and d8 are last in the first pass; elevated, they lead, in the order given, and the rest follows
+        for (Map.Entry<String, String> kind : KINDS.entrySet()) {
+            for (String force : List.of("false", "true")) {
+                SolrQuery q =
+                        request(kind.getValue(), 0, FIRST_PASS.size(), "elevateIds", "d7,d8", "forceElevation", force);
+                List<String> got = ids(solr.query(q));
+                assertEquals(kind.getKey() + " forceElevation=" + force, List.of("d7", "d8"), got.subList(0, 2));
+                assertEquals(kind.getKey(), FIRST_PASS.size(), got.size());
+                // the window is the elevated docs and the first pass's top K-2; below it, first-pass order
+                assertEquals(
+                        kind.getKey(), new HashSet<>(FIRST_PASS.subList(0, K - 2)), new HashSet<>(got.subList(2, K)));
+                assertEquals(kind.getKey(), FIRST_PASS.subList(K - 2, 6), got.subList(K, got.size()));
+                // excluded docs are gone
+                SolrQuery excluded = request(kind.getValue(), 0, FIRST_PASS.size(), "excludeIds", "d1");
+                assertFalse(kind.getKey(), ids(solr.query(excluded)).contains("d1"));
+            }
+        }
+    }
 }
