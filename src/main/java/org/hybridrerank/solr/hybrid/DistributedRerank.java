@@ -155,6 +155,21 @@ final class DistributedRerank {
         keys.sort(byFirstPass());
         topKeys.addAll(keys.subList(0, Math.min(keys.size(), k() + 1)));
         merged = true;
+        if (topKeys.size() > k()) {
+            String last = topKeys.get(k() - 1);
+            String next = topKeys.get(k());
+            if (!elevated.containsKey(last)
+                    && !elevated.containsKey(next)
+                    && firstPassScores.get(last).equals(firstPassScores.get(next))) {
+                // one node cuts such a tie by docid, which no other layout reproduces: refuse, not differ
+                throw new SolrException(
+                        SolrException.ErrorCode.BAD_REQUEST,
+                        "{!crossencoder}: on SolrCloud the first pass ties at the window's edge (places " + k()
+                                + " and " + (k() + 1) + " both score " + firstPassScores.get(last)
+                                + "), so which docs are reranked would depend on the index layout; choose another"
+                                + " reRankDocs, or a first pass that breaks the tie (docs/rerank-contract.md)");
+            }
+        }
     }
 
     /** One node's first-pass order: elevated docs first (in their order), then score, then unique key. */

@@ -102,7 +102,7 @@ final class CrossEncoderRerankCollector extends TopDocsCollector<ScoreDoc> {
             // below the window: equal first-pass scores by unique key, as in the window (KeyTieBreak)
             int k = Math.min(window, ranked.scoreDocs.length);
             try {
-                KeyTieBreak.apply(searcher, ranked.scoreDocs, k, ranked.scoreDocs.length);
+                KeyTieBreak.apply(searcher, ranked.scoreDocs, k, ranked.scoreDocs.length, state.elevated());
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }

@@ -1,5 +1,6 @@
 package org.hybridrerank.solr.rerank;
 
+import com.carrotsearch.hppc.IntIntHashMap;
 import java.io.IOException;
 import java.util.Arrays;
 import java.util.Map;
@@ -100,6 +101,11 @@ public final class CrossEncoderRerankQuery extends AbstractReRankQuery {
                 }
                 state.release();
             });
+        }
+        if (boostedPriority != null && info != null) {
+            IntIntHashMap elevated = QueryElevationComponent.getBoostDocs(
+                    (SolrIndexSearcher) searcher, boostedPriority, info.getReq().getContext());
+            state.elevated(elevated::containsKey);
         }
         ReRankCollector reRank = new ReRankCollector(
                 window(), len, reRankQueryRescorer, cmd, searcher, boostedPriority, null, reRankOperator);

@@ -71,7 +71,7 @@ final class CrossEncoderRescorer extends Rescorer {
             ScoreDoc d = firstPass.scoreDocs[i];
             hits[i] = new ScoreDoc(d.doc, d.score, d.shardIndex);
         }
-        KeyTieBreak.apply((SolrIndexSearcher) searcher, hits, 0, n);
+        KeyTieBreak.apply((SolrIndexSearcher) searcher, hits, 0, n, state.elevated());
         int[] docIds = new int[n];
         float[] firstScores = new float[n];
         for (int i = 0; i < n; i++) {

@@ -3,6 +3,7 @@ package org.hybridrerank.solr.rerank;
 import java.io.IOException;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.function.IntPredicate;
 import org.apache.lucene.search.ScoreDoc;
 import org.apache.solr.search.SolrIndexSearcher;
 
@@ -15,12 +16,20 @@ import org.apache.solr.search.SolrIndexSearcher;
 final class KeyTieBreak {
     private KeyTieBreak() {}
 
-    /** Reorders each run of equal scores in {@code docs[from, to)} by unique key. */
-    static void apply(SolrIndexSearcher searcher, ScoreDoc[] docs, int from, int to) throws IOException {
+    /**
+     * Reorders each run of equal scores in {@code docs[from, to)} by unique key. Elevated docs
+     * (QueryElevationComponent) keep their places: their order is the elevation's.
+     */
+    static void apply(SolrIndexSearcher searcher, ScoreDoc[] docs, int from, int to, IntPredicate elevated)
+            throws IOException {
         int start = from;
         while (start < to) {
             int end = start + 1;
-            while (end < to && Float.compare(docs[end].score, docs[start].score) == 0) end++;
+            if (!elevated.test(docs[start].doc)) {
+                while (end < to
+                        && !elevated.test(docs[end].doc)
+                        && Float.compare(docs[end].score, docs[start].score) == 0) end++;
+            }
             if (end - start > 1) sortRun(searcher, docs, start, end);
             start = end;
         }

@@ -165,6 +165,7 @@ public class RandomizedCloudEquivalenceIT extends ExampleCloudTestCase {
                     (d, doc) -> doc.addField("n_i", numbers[ids.indexOf(d.id())]));
         }
         int equal = 0;
+        int refused = 0;
         int requests = 3 * REQUESTS_PER_ROUND;
         for (int i = 0; i < requests; i++) {
             String[] params = randomRequest(r, corpus);
@@ -180,11 +181,23 @@ public class RandomizedCloudEquivalenceIT extends ExampleCloudTestCase {
             String[] p = plain.toArray(new String[0]);
             String what = "plain (seed " + Long.toHexString(seed) + "), " + shards + " shards, request " + i + ": "
                     + String.join(" ", p);
-            CloudEquivalenceIT.assertSamePlainAnswer(what, select("plainone", p), select("plainmany", p));
+            QueryResponse one = select("plainone", p);
+            QueryResponse many;
+            try {
+                many = select("plainmany", p);
+            } catch (org.apache.solr.common.SolrException e) {
+                // the documented refusal: a first-pass tie at the window's edge, which one node cuts by docid
+                assertEquals(what + ": " + e.getMessage(), 400, e.code());
+                assertTrue(what + ": " + e.getMessage(), e.getMessage().contains("ties at the window's edge"));
+                refused++;
+                continue;
+            }
+            CloudEquivalenceIT.assertSamePlainAnswer(what, one, many);
             equal++;
         }
         System.out.println("plain {!crossencoder} on SolrCloud: " + equal + " of " + requests
-                + " random requests equal to one node (" + shards + " shards)");
+                + " random requests equal to one node, " + refused + " refused (edge tie) (" + shards + " shards)");
+        assertTrue("most requests are answered", equal >= requests / 2);
         CollectionAdminRequest.deleteCollection("plainone").process(cluster.getSolrClient());
         CollectionAdminRequest.deleteCollection("plainmany").process(cluster.getSolrClient());
     }
