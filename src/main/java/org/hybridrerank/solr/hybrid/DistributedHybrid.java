@@ -12,6 +12,7 @@ import org.apache.solr.common.SolrDocument;
 import org.apache.solr.common.SolrDocumentList;
 import org.apache.solr.common.params.CommonParams;
 import org.apache.solr.common.params.ModifiableSolrParams;
+import org.apache.solr.common.params.QueryElevationParams;
 import org.apache.solr.common.params.ShardParams;
 import org.apache.solr.common.util.NamedList;
 import org.apache.solr.common.util.SimpleOrderedMap;
@@ -25,6 +26,7 @@ import org.apache.solr.util.SolrResponseUtil;
 import org.hybridrerank.solr.rerank.CrossEncoderRerankQuery;
 import org.hybridrerank.solr.rerank.ModelScore;
 import org.hybridrerank.solr.rerank.RerankScores;
+import org.hybridrerank.solr.rerank.WindowRanking;
 
 /**
  * The hybrid first stage on a SolrCloud coordinator, so that a sharded collection gives the
@@ -90,6 +92,8 @@ final class DistributedHybrid {
         params.remove(CommonParams.DEBUG);
         params.remove(CommonParams.DEBUG_QUERY);
         params.set(ShardMessages.LISTS_PHASE, true);
+        // no main query runs in this phase, so nothing to elevate (QueryElevationComponent needs the parsed q)
+        params.set(QueryElevationParams.ENABLE, false);
         if (queryVector != null) params.set(HybridParams.VECTOR, LocalLists.vectorString(queryVector));
         params.set(CommonParams.START, 0);
         params.set(CommonParams.ROWS, 0);
@@ -214,47 +218,65 @@ final class DistributedHybrid {
     }
 
     /**
-     * The final scores of the window's docs as one node computes them, over the whole global window: a fusion
-     * ranks the model scores of all K docs, and a blend may scale over all K, which no shard sees alone. Empty
-     * when some window doc has no model score (a shard's rerank failed): the shards' own scores then stand.
+     * The window as one node ranks it ({@link WindowRanking}), over the whole global window: a fusion ranks the
+     * model scores of all K docs, and a blend may scale over all K, which no shard sees alone. Null when there is
+     * no reranked window or some window doc has no model score (a shard's rerank failed): the shards' own scores
+     * then stand.
      */
-    private Map<String, Float> windowFinalScores(ResponseBuilder rb) {
+    private WindowRanking.Window globalWindow(ResponseBuilder rb, List<FusedCandidate> window) {
         if (!(rb.getRankQuery() instanceof CrossEncoderRerankQuery crossEncoder)
-                || !crossEncoder.params().enabled()) {
-            return Map.of();
+                || !crossEncoder.params().enabled()
+                || window.isEmpty()) {
+            return null;
         }
-        List<FusedCandidate> window =
-                candidates.subList(0, Math.min(crossEncoder.params().reRankDocs(), candidates.size()));
         float[] firstPass = new float[window.size()];
         float[] model = new float[window.size()];
         for (int i = 0; i < window.size(); i++) {
             ModelScore score = modelScores.get(window.get(i).key());
-            if (score == null) return Map.of();
+            if (score == null) return null;
             firstPass[i] = window.get(i).fusedScore();
             model[i] = score.score();
         }
-        float[] finals = crossEncoder.params().finalScores(firstPass, model, CandidateLists.inputs(hybrid, window));
-        Map<String, Float> byKey = new HashMap<>(window.size() * 2);
-        for (int i = 0; i < window.size(); i++) byKey.put(window.get(i).key(), finals[i]);
-        return byKey;
+        return WindowRanking.rank(crossEncoder.params(), firstPass, model, CandidateLists.inputs(hybrid, window));
     }
 
     /**
-     * Step 4b: the page as one node orders it. Each shard's docs arrive in that order already (its reranked
-     * docs are exactly its part of the global top K), so the union of the shards' top start+rows holds the
-     * page; only the interleaving across shards needs this rule.
+     * Step 4b: the page as one node orders it ({@link WindowRanking}): the window by final score, then the others
+     * in first-stage order, lowered under the window where needed. Each shard's docs arrive in that order already
+     * (its reranked docs are exactly its part of the global top K), so the union of the shards' top start+rows
+     * holds the page; only the interleaving across shards and the scores need the global window.
      */
     void reorderPage(ResponseBuilder rb) {
         SolrDocumentList merged = rb.getResponseDocs();
         if (merged == null || rb.resultIds == null) return;
         Map<Object, ShardDoc> unique = new LinkedHashMap<>();
         for (ShardDoc doc : shardDocs) unique.putIfAbsent(doc.id.toString(), doc);
-        windowFinalScores(rb).forEach((key, score) -> {
-            ShardDoc doc = unique.get(key);
-            if (doc != null) doc.score = score;
-        });
+        int k = rb.getRankQuery() instanceof CrossEncoderRerankQuery ce
+                ? Math.min(ce.params().reRankDocs(), candidates.size())
+                : 0;
+        List<FusedCandidate> window = candidates.subList(0, k);
+        WindowRanking.Window ranked = globalWindow(rb, window);
+        Map<String, Integer> windowPosition = new HashMap<>();
+        if (ranked != null) {
+            for (int r = 0; r < ranked.order().length; r++) {
+                int i = ranked.order()[r];
+                windowPosition.put(window.get(i).key(), r);
+                ShardDoc doc = unique.get(window.get(i).key());
+                if (doc != null) doc.score = ranked.finals()[i];
+            }
+            double shift = k < candidates.size()
+                    ? WindowRanking.belowShift(
+                            ranked.lowest(), candidates.get(k).fusedScore())
+                    : 0;
+            for (ShardDoc doc : unique.values()) {
+                Integer rank = rankByKey.get(doc.id.toString());
+                if (windowPosition.containsKey(doc.id.toString()) || rank == null) continue;
+                doc.score = WindowRanking.belowScore(candidates.get(rank).fusedScore(), shift);
+            }
+        }
         List<ShardDoc> ordered = new ArrayList<>(unique.values());
         ordered.sort(Comparator.comparingInt((ShardDoc d) -> modelScores.containsKey(d.id.toString()) ? 0 : 1)
+                .thenComparingInt(d -> windowPosition.getOrDefault(d.id.toString(), Integer.MAX_VALUE))
                 .thenComparing((a, b) -> modelScores.containsKey(a.id.toString()) ? Float.compare(b.score, a.score) : 0)
                 .thenComparingInt(d -> rankByKey.getOrDefault(d.id.toString(), Integer.MAX_VALUE))
                 .thenComparing((a, b) -> Float.compare(b.score, a.score)));

@@ -14,6 +14,7 @@ import org.apache.solr.common.util.NamedList;
 import org.apache.solr.common.util.SimpleOrderedMap;
 import org.apache.solr.core.CloseHook;
 import org.apache.solr.core.SolrCore;
+import org.apache.solr.handler.component.QueryElevationComponent;
 import org.apache.solr.handler.component.ResponseBuilder;
 import org.apache.solr.handler.component.SearchComponent;
 import org.apache.solr.handler.component.ShardRequest;
@@ -114,10 +115,28 @@ public class HybridSearchComponent extends SearchComponent implements SolrCoreAw
         rb.req.getContext().put(PARAMS_KEY, hybrid);
     }
 
+    /**
+     * Elevated docs are not first-stage candidates: a hybrid request would drop them, or rank them as it may, where
+     * Solr puts them on top. Refused rather than answered differently.
+     */
+    private static void rejectElevation(ResponseBuilder rb) {
+        if (rb.req.getContext().get(QueryElevationComponent.BOOSTED) != null) {
+            throw new SolrException(
+                    SolrException.ErrorCode.BAD_REQUEST,
+                    "hybrid: hybrid=true cannot be combined with query elevation (elevate.xml, elevateIds): elevated"
+                            + " docs are not first-stage candidates; send the request with hybrid=false (plain"
+                            + " rq={!crossencoder} keeps them on top) or enableElevation=false");
+        }
+    }
+
     @Override
     public void process(ResponseBuilder rb) throws IOException {
         HybridParams hybrid = (HybridParams) rb.req.getContext().get(PARAMS_KEY);
-        if (hybrid == null) return;
+        if (hybrid != null && ShardPhase.of(rb.req.getParams()) == ShardPhase.ONE_NODE) rejectElevation(rb);
+        if (hybrid == null) {
+            DistributedRerank.shardSide(rb); // plain {!crossencoder}: this shard's part of the global window
+            return;
+        }
         switch (ShardPhase.of(rb.req.getParams())) {
             case ONE_NODE -> searchOneNode(rb, hybrid);
             case LISTS -> ShardSide.lists(rb, hybrid, (b, h) -> runLists(b, h, new SimpleOrderedMap<>()));
@@ -191,7 +210,8 @@ public class HybridSearchComponent extends SearchComponent implements SolrCoreAw
     @Override
     public int distributedProcess(ResponseBuilder rb) {
         HybridParams hybrid = (HybridParams) rb.req.getContext().get(PARAMS_KEY);
-        if (hybrid == null) return ResponseBuilder.STAGE_DONE;
+        if (hybrid == null) return DistributedRerank.distributedProcess(this, rb);
+        rejectElevation(rb);
         if (rb.stage < DistributedHybrid.STAGE_LISTS) return DistributedHybrid.STAGE_LISTS;
         if (rb.stage == DistributedHybrid.STAGE_LISTS) {
             DistributedHybrid state = DistributedHybrid.start(rb, hybrid);
@@ -207,10 +227,21 @@ public class HybridSearchComponent extends SearchComponent implements SolrCoreAw
     public void modifyRequest(ResponseBuilder rb, SearchComponent who, ShardRequest sreq) {
         DistributedHybrid state = DistributedHybrid.of(rb);
         if (state != null) state.addCandidates(rb, sreq);
+        DistributedRerank plain = DistributedRerank.of(rb);
+        if (plain != null) plain.addWindow(rb, sreq);
     }
 
     @Override
     public void handleResponses(ResponseBuilder rb, ShardRequest sreq) {
+        DistributedRerank plain = DistributedRerank.of(rb);
+        if (plain != null) {
+            if (DistributedRerank.isFirstPassRequest(sreq)) {
+                plain.mergeFirstPass(rb, sreq);
+            } else if ((sreq.purpose & ShardRequest.PURPOSE_GET_TOP_IDS) != 0) {
+                plain.collectTopIds(rb, sreq);
+            }
+            return;
+        }
         DistributedHybrid state = DistributedHybrid.of(rb);
         if (state != null && DistributedHybrid.isListsRequest(sreq)) {
             long start = System.nanoTime();
@@ -236,6 +267,9 @@ public class HybridSearchComponent extends SearchComponent implements SolrCoreAw
         boolean scoreOrder =
                 rb.getSortSpec().getSort() == null || rb.getSortSpec().getSort().equals(Sort.RELEVANCE);
         if (state != null && RerankScores.present(rb.req) && scoreOrder) state.reorderPage(rb);
+        DistributedRerank plain = DistributedRerank.of(rb);
+        // the parser refuses a sort not led by score desc; equal scores are ordered by unique key here
+        if (plain != null) plain.reorderPage(rb);
     }
 
     @Override

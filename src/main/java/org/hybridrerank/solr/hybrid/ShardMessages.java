@@ -24,7 +24,7 @@ final class ShardMessages {
     /** Shard response section holding those lists. */
     static final String LISTS_SECTION = "hybrid.lists";
     /** The global candidates, in rank order, and how many of them the rank query reranks. */
-    static final String CANDIDATES = "hybrid.shard.candidates";
+    static final String CANDIDATES = org.hybridrerank.solr.rerank.RerankScores.HYBRID_CANDIDATES;
     /** Model scores and passages of the reranked docs, by key, forwarded to the field-fetching shard requests. */
     static final String MODEL_SCORES = "hybrid.shard.modelScores";
 

@@ -4,8 +4,10 @@ import org.apache.lucene.search.Query;
 import org.apache.solr.common.params.CommonParams;
 import org.apache.solr.common.params.CursorMarkParams;
 import org.apache.solr.common.params.GroupParams;
+import org.apache.solr.common.params.ShardParams;
 import org.apache.solr.common.params.SolrParams;
 import org.apache.solr.handler.component.ResponseBuilder;
+import org.apache.solr.handler.component.ShardRequest;
 import org.apache.solr.request.SolrQueryRequest;
 import org.apache.solr.request.SolrRequestInfo;
 import org.apache.solr.search.QParser;
@@ -42,7 +44,8 @@ final class CrossEncoderQParser extends QParser {
         // start from "ok" (a run replaces it with what really happened), "skipped" when nothing can be reranked.
         boolean reranks = rerank.enabled() && params.getInt(CommonParams.ROWS, 10) != 0;
         (reranks ? RerankStatus.OK : RerankStatus.SKIPPED).report(null);
-        CrossEncoderRerankQuery query = new CrossEncoderRerankQuery(plugin, rerank, isDebugging());
+        CrossEncoderRerankQuery query =
+                new CrossEncoderRerankQuery(plugin, rerank, isDebugging(), params.getBool(ShardParams.IS_SHARD, false));
         RerankScores.register(req, query);
         return query;
     }
@@ -60,6 +63,16 @@ final class CrossEncoderQParser extends QParser {
             throw reader.error(
                     "cannot be combined with cursorMark; page reranked results with start/rows (up to maxReRankDocs)"
                             + off);
+        }
+        int purpose = params.getInt(ShardParams.SHARDS_PURPOSE, ShardRequest.PURPOSE_GET_TOP_IDS);
+        if (params.getBool(ShardParams.IS_SHARD, false)
+                && (purpose & ShardRequest.PURPOSE_GET_TOP_IDS) != 0
+                && params.getInt(CommonParams.ROWS, 10) != 0
+                && params.get(RerankScores.SHARD_WINDOW) == null
+                && params.get(RerankScores.HYBRID_CANDIDATES) == null) {
+            throw reader.error("on SolrCloud needs the coordinator's global window, or each shard would rerank its own"
+                    + " top K and the merged scores would not compare: put the hybrid search component in the"
+                    + " handler's first-components (docs/solrcloud.md)" + off);
         }
         String sort = params.get(CommonParams.SORT);
         if (sort != null && !sort.isBlank() && !PRIMARY_SCORE_DESC.matcher(sort).lookingAt()) {

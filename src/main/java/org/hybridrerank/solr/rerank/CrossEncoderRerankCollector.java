@@ -1,6 +1,7 @@
 package org.hybridrerank.solr.rerank;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -12,6 +13,7 @@ import org.apache.lucene.search.TopDocs;
 import org.apache.lucene.search.TopDocsCollector;
 import org.apache.lucene.search.TotalHits;
 import org.apache.solr.search.ReRankCollector;
+import org.apache.solr.search.SolrIndexSearcher;
 
 /**
  * Solr's {@link ReRankCollector} (window, first-pass order beyond K, {@code originalScore()}, fail-open)
@@ -24,11 +26,29 @@ final class CrossEncoderRerankCollector extends TopDocsCollector<ScoreDoc> {
     private final Float threshold;
     private final RerankRequestState state;
     private final boolean reranks;
+    private final int window;
+    private final SolrIndexSearcher searcher;
+    private final boolean lowerBelowWindow;
     private TopDocs result;
 
+    /**
+     * @param window K: how many of the first-pass top docs the rescorer reranks
+     * @param lowerBelowWindow whether docs below the window are lowered under it here ({@link WindowRanking}); a
+     *     SolrCloud shard leaves that to its coordinator, which alone sees the global window
+     */
     CrossEncoderRerankCollector(
-            ReRankCollector reRank, int length, Float threshold, RerankRequestState state, boolean reranks) {
+            ReRankCollector reRank,
+            int length,
+            Float threshold,
+            RerankRequestState state,
+            boolean reranks,
+            int window,
+            boolean lowerBelowWindow,
+            SolrIndexSearcher searcher) {
         super(null);
+        this.searcher = searcher;
+        this.window = window;
+        this.lowerBelowWindow = lowerBelowWindow;
         this.reranks = reranks;
         this.reRank = reRank;
         this.length = length;
@@ -78,6 +98,16 @@ final class CrossEncoderRerankCollector extends TopDocsCollector<ScoreDoc> {
             RerankStatus.SKIPPED.report(null);
             if (reranks) state.started();
         }
+        if (state.status() == RerankStatus.OK) {
+            // below the window: equal first-pass scores by unique key, as in the window (KeyTieBreak)
+            int k = Math.min(window, ranked.scoreDocs.length);
+            try {
+                KeyTieBreak.apply(searcher, ranked.scoreDocs, k, ranked.scoreDocs.length, state.elevated());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            if (lowerBelowWindow) lowerBelowWindow(ranked.scoreDocs);
+        }
         if (threshold != null && state.status() == RerankStatus.OK) {
             List<ScoreDoc> kept = new ArrayList<>();
             for (ScoreDoc doc : ranked.scoreDocs) {
@@ -89,5 +119,18 @@ final class CrossEncoderRerankCollector extends TopDocsCollector<ScoreDoc> {
         }
         result = ranked;
         return result;
+    }
+
+    /** The window is the first K docs (reranked); those after it are lowered under its lowest final score. */
+    private void lowerBelowWindow(ScoreDoc[] docs) {
+        int k = Math.min(window, docs.length);
+        if (k == 0 || k == docs.length) return;
+        float lowest = Float.POSITIVE_INFINITY;
+        for (int i = 0; i < k; i++) lowest = Math.min(lowest, docs[i].score);
+        double shift = WindowRanking.belowShift(lowest, docs[k].score);
+        state.belowShift(shift);
+        if (shift == 0) return;
+        // in place: the array may be of a ScoreDoc subtype
+        for (int i = k; i < docs.length; i++) docs[i].score = WindowRanking.belowScore(docs[i].score, shift);
     }
 }

@@ -1,5 +1,6 @@
 package org.hybridrerank.solr.rerank;
 
+import com.carrotsearch.hppc.IntIntHashMap;
 import java.io.IOException;
 import java.util.Arrays;
 import java.util.Map;
@@ -31,9 +32,16 @@ public final class CrossEncoderRerankQuery extends AbstractReRankQuery {
     private final RerankParams params;
     private final RerankRequestState state;
     private final boolean explaining;
+    private final boolean shard;
+    /** Docs this shard reranks at most (its part of the coordinator's global window), -1 for no limit. */
+    private final int windowLimit;
 
-    CrossEncoderRerankQuery(CrossEncoderQParserPlugin plugin, RerankParams params, boolean explaining) {
-        this(new MatchAllDocsQuery(), plugin, params, new RerankRequestState(), explaining);
+    /**
+     * @param shard a SolrCloud shard request: the coordinator orders the page and sets the scores below the
+     *     window (a shard's own window is only its part of the global one), so the shard leaves them as they are
+     */
+    CrossEncoderRerankQuery(CrossEncoderQParserPlugin plugin, RerankParams params, boolean explaining, boolean shard) {
+        this(new MatchAllDocsQuery(), plugin, params, new RerankRequestState(), explaining, shard, -1);
     }
 
     private CrossEncoderRerankQuery(
@@ -41,7 +49,9 @@ public final class CrossEncoderRerankQuery extends AbstractReRankQuery {
             CrossEncoderQParserPlugin plugin,
             RerankParams params,
             RerankRequestState state,
-            boolean explaining) {
+            boolean explaining,
+            boolean shard,
+            int windowLimit) {
         super(
                 mainQuery,
                 params.reRankDocs(),
@@ -53,6 +63,16 @@ public final class CrossEncoderRerankQuery extends AbstractReRankQuery {
         this.params = params;
         this.state = state;
         this.explaining = explaining;
+        this.shard = shard;
+        this.windowLimit = windowLimit;
+    }
+
+    /**
+     * This rank query reranking at most {@code limit} docs: a SolrCloud shard's part of the global window (plain
+     * {@code {!crossencoder}}, see DistributedRerank). Same request state; a different cache identity.
+     */
+    public CrossEncoderRerankQuery limitedTo(int limit) {
+        return new CrossEncoderRerankQuery(mainQuery, plugin, params, state, explaining, shard, limit);
     }
 
     public RerankParams params() {
@@ -82,17 +102,25 @@ public final class CrossEncoderRerankQuery extends AbstractReRankQuery {
                 state.release();
             });
         }
+        if (boostedPriority != null && info != null) {
+            IntIntHashMap elevated = QueryElevationComponent.getBoostDocs(
+                    (SolrIndexSearcher) searcher, boostedPriority, info.getReq().getContext());
+            state.elevated(elevated::containsKey);
+        }
         ReRankCollector reRank = new ReRankCollector(
                 window(), len, reRankQueryRescorer, cmd, searcher, boostedPriority, null, reRankOperator);
-        return new CrossEncoderRerankCollector(reRank, len, params.threshold(), state, params.enabled());
+        return new CrossEncoderRerankCollector(
+                reRank, len, params.threshold(), state, params.enabled(), window(), !shard, (SolrIndexSearcher)
+                        searcher);
     }
 
     /** How many of the first-pass top docs are reranked: K, or fewer where the main query limits it. */
     int window() {
+        int window = windowLimit >= 0 ? Math.min(reRankDocs, windowLimit) : reRankDocs;
         if (mainQuery instanceof RerankWindow limited && limited.rerankWindow() >= 0) {
-            return Math.min(reRankDocs, limited.rerankWindow());
+            return Math.min(window, limited.rerankWindow());
         }
-        return reRankDocs;
+        return window;
     }
 
     /**
@@ -119,7 +147,7 @@ public final class CrossEncoderRerankQuery extends AbstractReRankQuery {
 
     @Override
     protected Query rewrite(Query rewrittenMainQuery) {
-        return new CrossEncoderRerankQuery(rewrittenMainQuery, plugin, params, state, explaining);
+        return new CrossEncoderRerankQuery(rewrittenMainQuery, plugin, params, state, explaining, shard, windowLimit);
     }
 
     /** Explanations need this request's per-doc scores and first-pass explanations, so they really run. */
@@ -135,17 +163,22 @@ public final class CrossEncoderRerankQuery extends AbstractReRankQuery {
         CrossEncoderRerankQuery that = (CrossEncoderRerankQuery) other;
         return state.cacheable()
                 && that.state.cacheable()
+                && shard == that.shard
+                && windowLimit == that.windowLimit
                 && mainQuery.equals(that.mainQuery)
                 && params.equals(that.params);
     }
 
     @Override
     public int hashCode() {
-        return 31 * (31 * classHash() + mainQuery.hashCode()) + params.hashCode();
+        return 31 * (31 * (31 * classHash() + mainQuery.hashCode()) + params.hashCode())
+                + Boolean.hashCode(shard)
+                + 17 * windowLimit;
     }
 
     @Override
     public String toString(String field) {
-        return "{!crossencoder mainQuery='" + mainQuery.toString(field) + "' " + params + "}";
+        return "{!crossencoder mainQuery='" + mainQuery.toString(field) + "' " + params + (shard ? " shard" : "")
+                + (windowLimit >= 0 ? " windowLimit=" + windowLimit : "") + "}";
     }
 }

@@ -2,7 +2,6 @@ package org.hybridrerank.solr.rerank;
 
 import java.io.IOException;
 import java.lang.invoke.MethodHandles;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -67,7 +66,12 @@ final class CrossEncoderRescorer extends Rescorer {
             RerankStatus.SKIPPED.report(null);
             return firstPass;
         }
-        ScoreDoc[] hits = Arrays.copyOf(firstPass.scoreDocs, n);
+        ScoreDoc[] hits = new ScoreDoc[n];
+        for (int i = 0; i < n; i++) {
+            ScoreDoc d = firstPass.scoreDocs[i];
+            hits[i] = new ScoreDoc(d.doc, d.score, d.shardIndex);
+        }
+        KeyTieBreak.apply((SolrIndexSearcher) searcher, hits, 0, n, state.elevated());
         int[] docIds = new int[n];
         float[] firstScores = new float[n];
         for (int i = 0; i < n; i++) {
@@ -86,9 +90,9 @@ final class CrossEncoderRescorer extends Rescorer {
                 transformed[i] = rawScores[i].transformedBy(params.score());
                 modelScores[i] = transformed[i].score();
             }
-            float[] finalScores = params.finalScores(firstScores, modelScores, firstStageLists(docIds));
-
-            int[] order = WindowOrder.of(finalScores);
+            WindowRanking.Window window = WindowRanking.rank(params, firstScores, modelScores, firstStageLists(docIds));
+            float[] finalScores = window.finals();
+            int[] order = window.order();
             ScoreDoc[] reranked = new ScoreDoc[n];
             Map<Integer, RerankRequestState.DocScores> perDoc = new HashMap<>(n * 2);
             for (int r = 0; r < n; r++) {
@@ -199,7 +203,13 @@ final class CrossEncoderRescorer extends Rescorer {
                             + (state.status() == null
                                     ? "skipped"
                                     : state.status().label());
-            return Explanation.match(firstPass.getValue(), why + "; first-pass score kept", firstPass);
+            double shift = state.belowShift();
+            if (shift == 0) return Explanation.match(firstPass.getValue(), why + "; first-pass score kept", firstPass);
+            return Explanation.match(
+                    WindowRanking.belowScore(firstPass.getValue().floatValue(), shift),
+                    why + "; first-pass score lowered by " + shift
+                            + " to stay under the window's lowest final score (docs/rerank-contract.md)",
+                    firstPass);
         }
         ScoreBlender blender = params.blender();
         String how = params.fusion() != null

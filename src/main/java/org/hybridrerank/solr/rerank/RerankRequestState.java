@@ -24,6 +24,8 @@ final class RerankRequestState {
     private long loadNanos;
     private ScoringStats stats;
     private int cacheHits;
+    private volatile double belowShift;
+    private volatile java.util.function.IntPredicate elevated = doc -> false;
 
     boolean attempted() {
         return attempted;
@@ -45,6 +47,24 @@ final class RerankRequestState {
     void failed(RerankStatus status) {
         this.status = status;
         this.cacheable = false;
+    }
+
+    /** Whether a docid of this request's searcher is elevated (QueryElevationComponent). */
+    java.util.function.IntPredicate elevated() {
+        return elevated;
+    }
+
+    void elevated(java.util.function.IntPredicate elevated) {
+        this.elevated = elevated;
+    }
+
+    /** How much the docs below the window were lowered in this run ({@link WindowRanking#belowShift}). */
+    double belowShift() {
+        return belowShift;
+    }
+
+    void belowShift(double shift) {
+        this.belowShift = shift;
     }
 
     RerankStatus status() {

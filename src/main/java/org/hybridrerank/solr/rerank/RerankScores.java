@@ -32,10 +32,26 @@ public final class RerankScores {
      */
     public static final String SHARD_SECTION = "rerank.modelScores";
 
+    /**
+     * Shard request parameter of a plain {@code {!crossencoder}} on SolrCloud: the coordinator's global window (the
+     * unique keys of the global first-pass top K), of which a shard reranks only the docs it holds.
+     */
+    public static final String SHARD_WINDOW = "rerank.shard.window";
+    /** Shard request parameter of the hybrid stage: the coordinator's global candidates and rerank window. */
+    public static final String HYBRID_CANDIDATES = "hybrid.shard.candidates";
+
     private RerankScores() {}
 
     static void register(SolrQueryRequest req, CrossEncoderRerankQuery query) {
         req.getContext().put(KEY, query);
+    }
+
+    /**
+     * Replaces this request's rank query by {@code query} (one of the same request, e.g.
+     * {@link CrossEncoderRerankQuery#limitedTo}), for the doc transformers and the shard response.
+     */
+    public static void replace(SolrQueryRequest req, CrossEncoderRerankQuery query) {
+        register(req, query);
     }
 
     /** Whether this request parsed a {@code {!crossencoder}} rank query. */

@@ -8,12 +8,12 @@ import org.hybridrerank.solr.hybrid.FirstStage;
 import org.hybridrerank.solr.hybrid.FusedCandidate;
 import org.hybridrerank.solr.hybrid.HybridParams;
 import org.hybridrerank.solr.rerank.RerankParams;
-import org.hybridrerank.solr.rerank.WindowOrder;
+import org.hybridrerank.solr.rerank.WindowRanking;
 
 /**
  * The ranking one configuration gives one query, computed from cached rows by the plugin's own functions: the
  * first stage's fusion ({@link FirstStage}), the window's lists ({@link CandidateLists}), the window's final
- * scores ({@link RerankParams#finalScores}) and their order ({@link WindowOrder}). Below the window the
+ * scores ({@link RerankParams#finalScores}) and their order ({@link WindowRanking}). Below the window the
  * first-stage order stands, as in Solr.
  */
 final class OfflineRanking {
@@ -45,9 +45,10 @@ final class OfflineRanking {
             firstPass[i] = c.fusedScore();
             model[i] = score;
         }
-        float[] finals = rerank.finalScores(firstPass, model, CandidateLists.inputs(hybrid, window));
+        WindowRanking.Window ranked =
+                WindowRanking.rank(rerank, firstPass, model, CandidateLists.inputs(hybrid, window));
         List<String> out = new ArrayList<>(candidates.size());
-        for (int i : WindowOrder.of(finals)) out.add(window.get(i).key());
+        for (int i : ranked.order()) out.add(window.get(i).key());
         for (FusedCandidate c : candidates.subList(n, candidates.size())) out.add(c.key());
         return out;
     }

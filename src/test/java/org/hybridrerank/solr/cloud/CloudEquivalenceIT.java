@@ -292,4 +292,98 @@ public class CloudEquivalenceIT extends ExampleCloudTestCase {
             }
         }
     }
+
+    /** A plain request to /select: the main query (edismax over title_text) reranked by rq, no hybrid stage. */
+    static QueryResponse plain(String collection, String text, String rq, int start, int rows, String... more)
+            throws Exception {
+        SolrQuery q = new SolrQuery(text);
+        for (int i = 0; i < more.length; i += 2) q.add(more[i], more[i + 1]);
+        q.set("rq", rq);
+        q.setFields("id", "score");
+        q.setStart(start);
+        q.setRows(rows);
+        QueryRequest request = new QueryRequest(q);
+        request.setPath("/select");
+        return request.process(cluster.getSolrClient(collection));
+    }
+
+    /** Same numFound, ids in order, scores (1e-5) and rerank.status. */
+    static void assertSamePlainAnswer(String what, QueryResponse one, QueryResponse two) {
+        SolrDocumentList a = one.getResults();
+        SolrDocumentList b = two.getResults();
+        assertEquals(what + ": numFound", a.getNumFound(), b.getNumFound());
+        assertEquals(what + ": ids in order", ids(a), ids(b));
+        for (int i = 0; i < a.size(); i++) {
+            assertEquals(
+                    what + " at " + (i + 1) + " (" + a.get(i).get("id") + "): score",
+                    (Float) a.get(i).get("score"),
+                    (Float) b.get(i).get("score"),
+                    1e-5f);
+        }
+        assertEquals(
+                what + ": rerank.status",
+                one.getHeader().get("rerank.status"),
+                two.getHeader().get("rerank.status"));
+    }
+
+    /**
+     * Issue 19: plain {@code {!crossencoder}} (no hybrid=true) reranks one global window of K, K pairs in all, and
+     * pages across K exactly as one node does, with and without filters.
+     */
+    @Test
+    public void plainRerankGivesTheOneShardAnswerWithKPairsInAll() throws Exception {
+        String rq = "{!crossencoder reRankDocs=30 scoreCache=false fusion=replace}";
+        for (String claim : CLAIMS) {
+            long before = counterSum(cluster, TWO, "QUERYPARSER.crossencoder.pairsScored");
+            QueryResponse two = plain(TWO, claim, rq, 0, 10);
+            long scored = counterSum(cluster, TWO, "QUERYPARSER.crossencoder.pairsScored") - before;
+            assertEquals("pairs scored across both shards for '" + claim + "'", 30, scored);
+            assertEquals("ok", two.getHeader().get("rerank.status"));
+            assertSamePlainAnswer("plain '" + claim + "'", plain(ONE, claim, rq, 0, 10), two);
+        }
+        for (String local : List.of("fusion=rrf", "fusion=linear", "reRankOperator=add reRankScale=0-1")) {
+            String variant = "{!crossencoder reRankDocs=30 " + local + "}";
+            for (String claim : CLAIMS.subList(0, 5)) {
+                for (int start : new int[] {0, 25, 40}) {
+                    String what = "plain " + local + " '" + claim + "' start=" + start;
+                    assertSamePlainAnswer(
+                            what, plain(ONE, claim, variant, start, 10), plain(TWO, claim, variant, start, 10));
+                }
+                assertSamePlainAnswer(
+                        "plain " + local + " with fq",
+                        plain(ONE, claim, variant, 20, 15, "fq", "n_i:[10 TO 60]"),
+                        plain(TWO, claim, variant, 20, 15, "fq", "n_i:[10 TO 60]"));
+            }
+        }
+    }
+
+    /** Elevation (QueryElevationComponent, elevateIds): elevated docs lead on one node and on SolrCloud alike. */
+    @Test
+    public void elevatedDocsLeadPlainRerankOnEveryLayout() throws Exception {
+        String rq = "{!crossencoder reRankDocs=20}";
+        for (String claim : CLAIMS.subList(0, 5)) {
+            String first = EVERY_7TH.get(3);
+            String second = EVERY_7TH.get(11);
+            for (String force : List.of("false", "true")) {
+                String[] elevate = {"elevateIds", first + "," + second, "forceElevation", force};
+                for (int start : new int[] {0, 15}) {
+                    QueryResponse one = plain(ONE, claim, rq, start, 10, elevate);
+                    QueryResponse two = plain(TWO, claim, rq, start, 10, elevate);
+                    assertSamePlainAnswer("elevated '" + claim + "' start=" + start, one, two);
+                    if (start == 0) {
+                        assertEquals(
+                                List.of(first, second), ids(two.getResults()).subList(0, 2));
+                    }
+                }
+            }
+            // hybrid=true cannot keep them on top: refused on both
+            for (String collection : List.of(ONE, TWO)) {
+                var e = expectThrows(
+                        org.apache.solr.common.SolrException.class,
+                        () -> hybrid(collection, claim, "rrf", rq, 0, "elevateIds", first));
+                assertEquals(400, e.code());
+                assertTrue(e.getMessage(), e.getMessage().contains("elevation"));
+            }
+        }
+    }
 }

@@ -140,4 +140,74 @@ public class RandomizedCloudEquivalenceIT extends ExampleCloudTestCase {
         params.add(name);
         params.add(value);
     }
+
+    /**
+     * Issue 19: plain {@code {!crossencoder}} requests (no hybrid stage) to /select, with random text, K, window
+     * fusion or blend, filters, start and rows, give the one-node answer (ids, order, scores, rerank.status).
+     */
+    @Test
+    public void randomPlainRerankRequestsGiveTheOneNodeAnswer() throws Exception {
+        long seed = random().nextLong();
+        Random r = new Random(seed);
+        int shards = 2 + r.nextInt(2);
+        List<Dataset.Doc> corpus = new ArrayList<>();
+        for (Dataset.Doc d : pool) if (r.nextInt(100) < 8) corpus.add(d);
+        int[] numbers = new int[corpus.size()];
+        for (int i = 0; i < numbers.length; i++) numbers[i] = r.nextInt(100);
+        List<String> ids = corpus.stream().map(Dataset.Doc::id).toList();
+        createCollection(cluster, "plainone", 1, 1);
+        createCollection(cluster, "plainmany", shards, 1);
+        for (String collection : List.of("plainone", "plainmany")) {
+            Beir.index(
+                    cluster.getSolrClient(collection),
+                    corpus,
+                    n -> {},
+                    (d, doc) -> doc.addField("n_i", numbers[ids.indexOf(d.id())]));
+        }
+        int equal = 0;
+        int refused = 0;
+        int requests = 3 * REQUESTS_PER_ROUND;
+        for (int i = 0; i < requests; i++) {
+            String[] params = randomRequest(r, corpus);
+            List<String> plain = new ArrayList<>();
+            for (int j = 0; j < params.length; j += 2) {
+                if (params[j].startsWith("hybrid.")) continue;
+                plain.add(params[j]);
+                plain.add(
+                        params[j].equals("rq") && params[j + 1].contains("enabled=false")
+                                ? "{!crossencoder reRankDocs=" + (1 + r.nextInt(40)) + "}"
+                                : params[j + 1]);
+            }
+            String[] p = plain.toArray(new String[0]);
+            String what = "plain (seed " + Long.toHexString(seed) + "), " + shards + " shards, request " + i + ": "
+                    + String.join(" ", p);
+            QueryResponse one = select("plainone", p);
+            QueryResponse many;
+            try {
+                many = select("plainmany", p);
+            } catch (org.apache.solr.common.SolrException e) {
+                // the documented refusal: a first-pass tie at the window's edge, which one node cuts by docid
+                assertEquals(what + ": " + e.getMessage(), 400, e.code());
+                assertTrue(what + ": " + e.getMessage(), e.getMessage().contains("ties at the window's edge"));
+                refused++;
+                continue;
+            }
+            CloudEquivalenceIT.assertSamePlainAnswer(what, one, many);
+            equal++;
+        }
+        System.out.println("plain {!crossencoder} on SolrCloud: " + equal + " of " + requests
+                + " random requests equal to one node, " + refused + " refused (edge tie) (" + shards + " shards)");
+        assertTrue("most requests are answered", equal >= requests / 2);
+        CollectionAdminRequest.deleteCollection("plainone").process(cluster.getSolrClient());
+        CollectionAdminRequest.deleteCollection("plainmany").process(cluster.getSolrClient());
+    }
+
+    private static QueryResponse select(String collection, String[] params) throws Exception {
+        SolrQuery q = new SolrQuery();
+        q.setFields("id", "score");
+        for (int i = 0; i < params.length; i += 2) q.add(params[i], params[i + 1]);
+        QueryRequest request = new QueryRequest(q);
+        request.setPath("/select");
+        return request.process(cluster.getSolrClient(collection));
+    }
 }

@@ -11,6 +11,7 @@ import org.apache.solr.common.SolrDocument;
 import org.apache.solr.common.SolrInputDocument;
 import org.apache.solr.common.util.NamedList;
 import org.hybridrerank.solr.testutil.OverlapOracle;
+import org.hybridrerank.solr.testutil.RerankContract;
 import org.hybridrerank.solr.testutil.RerankCoreTestCase;
 import org.junit.AfterClass;
 import org.junit.BeforeClass;
@@ -102,12 +103,22 @@ public class CrossEncoderRerankTest extends RerankCoreTestCase {
                 5, Comparator.comparingDouble((String id) -> oracleScore(id)).reversed());
         assertEquals(expected, ids(rsp));
         assertEquals("ok", status(rsp));
+        // below the window: first-pass scores lowered under the window's lowest (docs/rerank-contract.md)
+        double lowest = expected.subList(0, 5).stream()
+                .mapToDouble(id -> (float) oracleScore(id))
+                .min()
+                .orElseThrow();
+        float best = (Float) DOCS.get(expected.get(5))[2];
         for (SolrDocument d : rsp.getResults()) {
             String id = (String) d.getFieldValue("id");
             float first = (Float) DOCS.get(id)[2];
             boolean reranked = expected.indexOf(id) < 5;
             float score = (Float) d.getFieldValue("score");
-            assertEquals(id, reranked ? oracleScore(id) : first, score, 1e-6);
+            if (reranked) {
+                assertEquals(id, oracleScore(id), score, 1e-6);
+            } else {
+                RerankContract.assertBelow(id, score, first, lowest, best);
+            }
             assertEquals(id + " originalScore()", first, (Float) d.getFieldValue("originalScore()"), 1e-6);
         }
         // sanity: the oracle really reorders this window (d3 jumps over d1 and d2)
@@ -210,14 +221,18 @@ public class CrossEncoderRerankTest extends RerankCoreTestCase {
     public void pagesAcrossTheRerankBoundary() throws Exception {
         List<String> full = ids(solr.query(firstPass("{!crossencoder reRankDocs=5 reRankText=$rrq}")));
         List<String> paged = new ArrayList<>();
+        List<SolrDocument> pagedDocs = new ArrayList<>();
         for (int start = 0; start < DOCS.size(); start += 3) {
             SolrQuery q = firstPass("{!crossencoder reRankDocs=5 reRankText=$rrq}");
             q.setStart(start);
             q.setRows(3);
-            paged.addAll(ids(solr.query(q)));
+            QueryResponse page = solr.query(q);
+            paged.addAll(ids(page));
+            pagedDocs.addAll(page.getResults());
         }
         assertEquals(full, paged);
         assertEquals(DOCS.size(), paged.size());
+        RerankContract.assertNonIncreasing("pages of 3 across K=5", pagedDocs);
     }
 
     @Test
