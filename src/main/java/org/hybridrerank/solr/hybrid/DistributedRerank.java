@@ -300,8 +300,17 @@ final class DistributedRerank {
             for (ShardDoc doc : below) doc.score = WindowRanking.belowScore(doc.score, shift);
             ordered.addAll(below);
         } else {
+            // a shard that reranked returned final scores, one whose rerank failed first-pass scores: only the
+            // first-pass scores compare, so every window doc gets its own back, as on one node
+            for (int i = 0; i < window.size(); i++) {
+                ShardDoc doc = unique.get(window.get(i));
+                if (doc != null) doc.score = firstPass[i];
+            }
             ordered.addAll(unique.values());
-            ordered.sort(Comparator.comparing((ShardDoc d) -> -d.score).thenComparing(d -> d.id.toString()));
+            ordered.sort(
+                    Comparator.comparingInt((ShardDoc d) -> elevated.getOrDefault(d.id.toString(), Integer.MAX_VALUE))
+                            .thenComparing(d -> -d.score)
+                            .thenComparing(d -> d.id.toString()));
         }
         int offset = rb.getSortSpec().getOffset();
         int end = Math.min(ordered.size(), offset + rb.getSortSpec().getCount());

@@ -47,8 +47,4 @@ final class EnvironmentPin {
         }
         return held;
     }
-
-    static boolean isHeld() {
-        return held;
-    }
 }

@@ -105,7 +105,8 @@ final class NativeHandle<R> {
      * whether it was freed: false when calls were still running at the bound (the resource is then left allocated,
      * and logged) or when this thread was interrupted while waiting.
      */
-    boolean close() {
+    synchronized boolean close() {
+        // synchronized: two closes must not both free the resource; a second waits for the first's answer
         if (closing) return released;
         closing = true;
         ReentrantReadWriteLock.WriteLock lock = running.writeLock();
@@ -138,11 +139,6 @@ final class NativeHandle<R> {
         } finally {
             lock.unlock();
         }
-    }
-
-    /** True once close has begun: no new call will start. */
-    boolean isClosing() {
-        return closing;
     }
 
     private ModelClosedException closed() {

@@ -35,6 +35,7 @@ public final class TextEmbedder implements AutoCloseable {
         this.directory = directory;
         this.settings = settings;
         this.model = new OnnxModel(directory.modelFile());
+        HuggingFaceTokenizer built = null;
         try {
             this.outputName = settings.outputName() != null
                     ? settings.outputName()
@@ -46,8 +47,7 @@ public final class TextEmbedder implements AutoCloseable {
             }
             this.tokenVectors = shape.length == 3;
             NativeLibraryLogging.quietCudaProbe();
-            HuggingFaceTokenizer built = HuggingFaceTokenizer.builder(
-                            Map.of("modelMaxLength", Integer.toString(settings.maxLength())))
+            built = HuggingFaceTokenizer.builder(Map.of("modelMaxLength", Integer.toString(settings.maxLength())))
                     .optTokenizerPath(directory.tokenizerFile())
                     .optAddSpecialTokens(true)
                     .optPadding(false)
@@ -59,6 +59,7 @@ public final class TextEmbedder implements AutoCloseable {
             this.dimension = probeFullLength(shape[shape.length - 1]);
         } catch (IOException | RuntimeException e) {
             model.close();
+            if (built != null) built.close(); // the probe failed: nothing else holds the tokenizer
             if (e instanceof ModelLoadException m) throw m;
             throw new ModelLoadException("cannot load embedder " + directory + ": " + e.getMessage(), e);
         }

@@ -168,7 +168,7 @@ public final class DatasetIndexer {
         Set<String> ids = new HashSet<>();
         String cursor = CursorMarkParams.CURSOR_MARK_START;
         while (true) {
-            SolrQuery q = new SolrQuery("*:*").setFields("id").setRows(ID_PAGE).setSort("id", SolrQuery.ORDER.asc);
+            SolrQuery q = new SolrQuery("*:*").setFields("id").setRows(page).setSort("id", SolrQuery.ORDER.asc);
             q.set(CursorMarkParams.CURSOR_MARK_PARAM, cursor);
             QueryResponse rsp = solr.query(q);
             for (SolrDocument d : rsp.getResults())

@@ -105,7 +105,10 @@ public final class Demo implements Callable<Integer> {
             description = "qrels split whose judged queries the compare page offers (default ${DEFAULT-VALUE})")
     String split;
 
-    @Option(names = "--reindex", description = "drop the index and index the dataset again")
+    @Option(
+            names = "--reindex",
+            description = "index the whole dataset again (every document re-sent and re-embedded;"
+                    + " documents no longer in the dataset stay)")
     boolean reindex;
 
     @Option(

@@ -71,6 +71,7 @@ public class PackagedJarIT extends SolrTestCaseJ4 {
         Path conf = Files.createDirectories(home.resolve("collection1").resolve("conf"));
         Path testConf = TEST_PATH().resolve("collection1").resolve("conf");
         Files.copy(testConf.resolve("schema.xml"), conf.resolve("schema.xml"));
+        Files.copy(testConf.resolve("elevate.xml"), conf.resolve("elevate.xml"));
         // the test configset minus the generated-graph model this test does not build
         String solrconfig = Files.readString(testConf.resolve(solrconfigFile))
                 .replaceAll("(?s)<lst name=\"fixed16\">.*?</lst>", "")
