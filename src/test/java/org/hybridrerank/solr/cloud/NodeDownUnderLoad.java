@@ -267,12 +267,18 @@ public abstract class NodeDownUnderLoad {
         Object run() throws Exception;
     }
 
-    /** "ok", "http NNN" for an HTTP error status, "io Name" for a connection-level failure (Name: the root cause). */
+    /**
+     * "ok", "http NNN" for an HTTP error status, "io Name" for a connection-level failure (Name: the root cause)
+     * or a reply cut mid-body.
+     */
     static String call(Request request) {
         try {
             request.run();
             return "ok";
         } catch (SolrException e) {
+            // SolrJ throws with status 200 only when it could not read the body of a successful reply: the
+            // connection was cut mid-response (the node stopping), a connection-level failure, not a server error
+            if (e.code() == 200) return "io unreadable 200 reply";
             return "http " + e.code();
         } catch (Exception e) {
             Throwable root = e;
