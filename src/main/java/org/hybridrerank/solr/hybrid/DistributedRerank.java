@@ -9,7 +9,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.Collectors;
 import org.apache.lucene.util.BytesRef;
 import org.apache.lucene.util.CharsRefBuilder;
 import org.apache.solr.common.SolrDocument;
@@ -27,9 +26,7 @@ import org.apache.solr.handler.component.ShardResponse;
 import org.apache.solr.schema.FieldType;
 import org.apache.solr.schema.SchemaField;
 import org.apache.solr.search.SolrIndexSearcher;
-import org.apache.solr.search.SolrReturnFields;
 import org.apache.solr.search.stats.StatsCache;
-import org.apache.solr.util.SolrResponseUtil;
 import org.hybridrerank.solr.rerank.CrossEncoderRerankQuery;
 import org.hybridrerank.solr.rerank.ModelScore;
 import org.hybridrerank.solr.rerank.RerankScores;
@@ -229,34 +226,7 @@ final class DistributedRerank {
 
     /** Step 4a: each shard's docs and its reranked docs' model scores. */
     void collectTopIds(ResponseBuilder rb, ShardRequest sreq) {
-        Set<String> scoreDependent = rb.rsp.getReturnFields().getScoreDependentReturnFields().keySet().stream()
-                .filter(field -> !field.equals(SolrReturnFields.SCORE))
-                .collect(Collectors.toSet());
-        String keyField = rb.req.getSchema().getUniqueKeyField().getName();
-        for (ShardResponse srsp : sreq.responses) {
-            NamedList<Object> response = DistributedHybrid.responseOf(srsp);
-            if (response == null) continue;
-            Object scores = response.get(RerankScores.SHARD_SECTION);
-            if (scores instanceof Map<?, ?> map) {
-                map.forEach((k, v) -> modelScores.put(k.toString(), ModelScore.fromEntry((List<?>) v)));
-            } else if (scores instanceof NamedList<?> list) {
-                list.forEach(e -> modelScores.put(e.getKey(), ModelScore.fromEntry((List<?>) e.getValue())));
-            }
-            SolrDocumentList docs =
-                    (SolrDocumentList) SolrResponseUtil.getSubsectionFromShardResponse(rb, srsp, "response", true);
-            if (docs == null) continue;
-            for (int i = 0; i < docs.size(); i++) {
-                SolrDocument doc = docs.get(i);
-                ShardDoc shardDoc = new ShardDoc();
-                shardDoc.id = doc.getFieldValue(keyField);
-                shardDoc.shard = srsp.getShard();
-                shardDoc.orderInShard = i;
-                Object score = doc.getFieldValue(SolrReturnFields.SCORE);
-                shardDoc.score = score instanceof Number n ? n.floatValue() : Float.parseFloat(String.valueOf(score));
-                if (!scoreDependent.isEmpty()) shardDoc.scoreDependentFields = doc.getSubsetOfFields(scoreDependent);
-                shardDocs.add(shardDoc);
-            }
-        }
+        ShardTopIds.collect(rb, sreq, modelScores, shardDocs);
     }
 
     /**
