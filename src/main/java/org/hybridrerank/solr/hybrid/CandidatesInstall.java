@@ -4,7 +4,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.solr.handler.component.ResponseBuilder;
-import org.hybridrerank.solr.fusion.FirstStageLists;
+import org.hybridrerank.solr.request.RequestContext;
 import org.hybridrerank.solr.rerank.ModelScore;
 
 /**
@@ -35,7 +35,7 @@ final class CandidatesInstall {
         }
         rb.setQuery(new FusedCandidatesQuery(docs, scores, describe(hybrid), rerankWindow));
         HybridResult.store(rb.req, byDoc, modelScores);
-        FirstStageLists.store(rb.req.getContext(), new CandidateLists(hybrid, Map.copyOf(byDoc)));
+        RequestContext.setFirstStageLists(rb.req, new CandidateLists(hybrid, Map.copyOf(byDoc)));
     }
 
     static String describe(HybridParams hybrid) {

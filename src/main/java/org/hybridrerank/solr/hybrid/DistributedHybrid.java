@@ -18,6 +18,7 @@ import org.apache.solr.handler.component.ShardDoc;
 import org.apache.solr.handler.component.ShardRequest;
 import org.apache.solr.handler.component.ShardResponse;
 import org.apache.solr.search.stats.StatsCache;
+import org.hybridrerank.solr.request.RequestContext;
 import org.hybridrerank.solr.rerank.CrossEncoderRerankQuery;
 import org.hybridrerank.solr.rerank.ModelScore;
 import org.hybridrerank.solr.rerank.WindowRanking;
@@ -37,10 +38,10 @@ import org.hybridrerank.solr.rerank.WindowRanking;
  *       below a first-stage score), and merges the shards' {@code rerank.status}.
  * </ol>
  *
- * One instance per distributed request, kept in the request context.
+ * One instance per distributed request, kept in the request context. Public only as the type of
+ * {@link RequestContext#distributedHybrid}; everything else in it is this package's.
  */
-final class DistributedHybrid {
-    private static final String KEY = DistributedHybrid.class.getName();
+public final class DistributedHybrid {
     /** Between Solr's PARSE_QUERY (term statistics) and EXECUTE_QUERY stages. */
     static final int STAGE_LISTS = ResponseBuilder.STAGE_EXECUTE_QUERY - 200;
 
@@ -59,7 +60,7 @@ final class DistributedHybrid {
 
     static DistributedHybrid start(ResponseBuilder rb, HybridParams hybrid) {
         DistributedHybrid state = new DistributedHybrid(hybrid);
-        rb.req.getContext().put(KEY, state);
+        RequestContext.setDistributedHybrid(rb.req, state);
         return state;
     }
 
@@ -73,7 +74,7 @@ final class DistributedHybrid {
     }
 
     static DistributedHybrid of(ResponseBuilder rb) {
-        return (DistributedHybrid) rb.req.getContext().get(KEY);
+        return RequestContext.distributedHybrid(rb.req);
     }
 
     /** Step 1: ask every shard for its two lists; the query vector is computed once, here. */

@@ -18,7 +18,6 @@ import org.apache.solr.common.params.CommonParams;
 import org.apache.solr.common.params.ModifiableSolrParams;
 import org.apache.solr.common.params.ShardParams;
 import org.apache.solr.common.util.NamedList;
-import org.apache.solr.handler.component.QueryElevationComponent;
 import org.apache.solr.handler.component.ResponseBuilder;
 import org.apache.solr.handler.component.ShardDoc;
 import org.apache.solr.handler.component.ShardRequest;
@@ -27,6 +26,7 @@ import org.apache.solr.schema.FieldType;
 import org.apache.solr.schema.SchemaField;
 import org.apache.solr.search.SolrIndexSearcher;
 import org.apache.solr.search.stats.StatsCache;
+import org.hybridrerank.solr.request.RequestContext;
 import org.hybridrerank.solr.rerank.CrossEncoderRerankQuery;
 import org.hybridrerank.solr.rerank.ModelScore;
 import org.hybridrerank.solr.rerank.RerankScores;
@@ -47,9 +47,11 @@ import org.hybridrerank.solr.rerank.WindowRanking;
  *   <li>the coordinator ranks the window as one node does ({@link WindowRanking}) and puts the page together:
  *       the window by final score, then the other docs by first-pass score, lowered under the window.
  * </ol>
+ *
+ * One instance per distributed request, kept in the request context. Public only as the type of
+ * {@link RequestContext#distributedRerank}; everything else in it is this package's.
  */
-final class DistributedRerank {
-    private static final String KEY = DistributedRerank.class.getName();
+public final class DistributedRerank {
     /** Shard request marker: return your first-pass top docs (key, score), nothing else. */
     static final String FIRST_PASS_PHASE = "rerank.shard.firstPass";
     /** The global window's unique keys, in first-pass order (a JSON array). */
@@ -74,7 +76,7 @@ final class DistributedRerank {
     }
 
     static DistributedRerank of(ResponseBuilder rb) {
-        return (DistributedRerank) rb.req.getContext().get(KEY);
+        return RequestContext.distributedRerank(rb.req);
     }
 
     private int k() {
@@ -93,7 +95,7 @@ final class DistributedRerank {
         if (rb.stage == DistributedHybrid.STAGE_LISTS) {
             DistributedRerank state = new DistributedRerank(rerank);
             state.readElevation(rb);
-            rb.req.getContext().put(KEY, state);
+            RequestContext.setDistributedRerank(rb.req, state);
             rb.addRequest(component, state.firstPassRequest(rb));
         }
         return ResponseBuilder.STAGE_DONE;
@@ -101,12 +103,11 @@ final class DistributedRerank {
 
     /** The docs QueryElevationComponent put on top for this request, in its order. */
     private void readElevation(ResponseBuilder rb) {
-        Object boosted = rb.req.getContext().get(QueryElevationComponent.BOOSTED);
-        if (!(boosted instanceof Set<?> ids)) return;
+        Set<BytesRef> ids = RequestContext.elevatedIds(rb.req);
+        if (ids == null) return;
         FieldType keyType = rb.req.getSchema().getUniqueKeyField().getType();
-        for (Object id : ids) {
-            String key = keyType.indexedToReadable((BytesRef) id, new CharsRefBuilder())
-                    .toString();
+        for (BytesRef id : ids) {
+            String key = keyType.indexedToReadable(id, new CharsRefBuilder()).toString();
             elevated.putIfAbsent(key, elevated.size());
         }
     }

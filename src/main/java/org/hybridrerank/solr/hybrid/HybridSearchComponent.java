@@ -14,7 +14,6 @@ import org.apache.solr.common.util.NamedList;
 import org.apache.solr.common.util.SimpleOrderedMap;
 import org.apache.solr.core.CloseHook;
 import org.apache.solr.core.SolrCore;
-import org.apache.solr.handler.component.QueryElevationComponent;
 import org.apache.solr.handler.component.ResponseBuilder;
 import org.apache.solr.handler.component.SearchComponent;
 import org.apache.solr.handler.component.ShardRequest;
@@ -27,6 +26,7 @@ import org.hybridrerank.solr.config.ParamReader;
 import org.hybridrerank.solr.model.InferenceException;
 import org.hybridrerank.solr.model.ModelRegistry;
 import org.hybridrerank.solr.model.TextEmbedder;
+import org.hybridrerank.solr.request.RequestContext;
 import org.hybridrerank.solr.rerank.RerankScores;
 
 /**
@@ -40,7 +40,6 @@ import org.hybridrerank.solr.rerank.RerankScores;
 public class HybridSearchComponent extends SearchComponent implements SolrCoreAware {
     public static final String NAME = "hybrid";
     static final String CONTEXT = "solrconfig.xml <searchComponent name=\"hybrid\">";
-    private static final String PARAMS_KEY = HybridSearchComponent.class.getName() + ".params";
     private static final Set<String> OWN_KEYS =
             Set.of("embedder", "embedderThreads", ModelLocator.EMBEDDER_MAX_LENGTH, "maxTopN");
 
@@ -112,7 +111,7 @@ public class HybridSearchComponent extends SearchComponent implements SolrCoreAw
             throw reader.error(
                     "no query vector: give '" + HybridParams.VECTOR + "' or configure an 'embedder' on the component");
         }
-        rb.req.getContext().put(PARAMS_KEY, hybrid);
+        RequestContext.setHybridParams(rb.req, hybrid);
     }
 
     /**
@@ -120,7 +119,7 @@ public class HybridSearchComponent extends SearchComponent implements SolrCoreAw
      * Solr puts them on top. Refused rather than answered differently.
      */
     private static void rejectElevation(ResponseBuilder rb) {
-        if (rb.req.getContext().get(QueryElevationComponent.BOOSTED) != null) {
+        if (RequestContext.elevatedIds(rb.req) != null) {
             throw new SolrException(
                     SolrException.ErrorCode.BAD_REQUEST,
                     "hybrid: hybrid=true cannot be combined with query elevation (elevate.xml, elevateIds): elevated"
@@ -131,7 +130,7 @@ public class HybridSearchComponent extends SearchComponent implements SolrCoreAw
 
     @Override
     public void process(ResponseBuilder rb) throws IOException {
-        HybridParams hybrid = (HybridParams) rb.req.getContext().get(PARAMS_KEY);
+        HybridParams hybrid = RequestContext.hybridParams(rb.req);
         if (hybrid != null && ShardPhase.of(rb.req.getParams()) == ShardPhase.ONE_NODE) rejectElevation(rb);
         if (hybrid == null) {
             DistributedRerank.shardSide(rb); // plain {!crossencoder}: this shard's part of the global window
@@ -209,7 +208,7 @@ public class HybridSearchComponent extends SearchComponent implements SolrCoreAw
     @SuppressWarnings("deprecation")
     @Override
     public int distributedProcess(ResponseBuilder rb) {
-        HybridParams hybrid = (HybridParams) rb.req.getContext().get(PARAMS_KEY);
+        HybridParams hybrid = RequestContext.hybridParams(rb.req);
         if (hybrid == null) return DistributedRerank.distributedProcess(this, rb);
         rejectElevation(rb);
         if (rb.stage < DistributedHybrid.STAGE_LISTS) return DistributedHybrid.STAGE_LISTS;

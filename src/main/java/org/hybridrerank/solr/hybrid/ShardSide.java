@@ -16,6 +16,7 @@ import org.apache.solr.handler.component.ShardRequest;
 import org.apache.solr.schema.SchemaField;
 import org.apache.solr.search.SolrIndexSearcher;
 import org.apache.solr.search.stats.StatsCache;
+import org.hybridrerank.solr.request.RequestContext;
 import org.hybridrerank.solr.rerank.ModelScore;
 import org.hybridrerank.solr.rerank.RerankScores;
 import org.hybridrerank.solr.rerank.UniqueKeys;
@@ -34,7 +35,7 @@ final class ShardSide {
         int purpose = rb.req.getParams().getInt(ShardParams.SHARDS_PURPOSE, ShardRequest.PURPOSE_PRIVATE);
         StatsCache statsCache = rb.req.getSearcher().getStatsCache();
         if ((purpose & ShardRequest.PURPOSE_SET_TERM_STATS) != 0) statsCache.receiveGlobalStats(rb.req);
-        rb.req.getContext().put(SolrIndexSearcher.STATS_SOURCE, statsCache.get(rb.req));
+        RequestContext.setStatsSource(rb.req, statsCache.get(rb.req));
         RankedList[] lists = runner.run(rb, hybrid);
         rb.rsp.add(ShardMessages.LISTS_SECTION, ShardMessages.listsSection(lists[0], lists[1]));
     }

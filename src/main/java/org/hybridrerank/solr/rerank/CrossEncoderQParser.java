@@ -12,6 +12,7 @@ import org.apache.solr.request.SolrQueryRequest;
 import org.apache.solr.request.SolrRequestInfo;
 import org.apache.solr.search.QParser;
 import org.hybridrerank.solr.config.ParamReader;
+import org.hybridrerank.solr.request.RequestContext;
 
 /** Validates the local params of one {@code {!crossencoder ...}} and builds its rank query. */
 final class CrossEncoderQParser extends QParser {
@@ -43,7 +44,7 @@ final class CrossEncoderQParser extends QParser {
         // A queryResultCache hit never reaches the rescorer, and only successful reranks stay in that cache:
         // start from "ok" (a run replaces it with what really happened), "skipped" when nothing can be reranked.
         boolean reranks = rerank.enabled() && params.getInt(CommonParams.ROWS, 10) != 0;
-        (reranks ? RerankStatus.OK : RerankStatus.SKIPPED).report(null);
+        RequestContext.reportRerankStatus(reranks ? RerankStatus.OK : RerankStatus.SKIPPED, null);
         CrossEncoderRerankQuery query =
                 new CrossEncoderRerankQuery(plugin, rerank, isDebugging(), params.getBool(ShardParams.IS_SHARD, false));
         RerankScores.register(req, query);

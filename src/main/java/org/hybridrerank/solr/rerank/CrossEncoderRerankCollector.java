@@ -14,6 +14,7 @@ import org.apache.lucene.search.TopDocsCollector;
 import org.apache.lucene.search.TotalHits;
 import org.apache.solr.search.ReRankCollector;
 import org.apache.solr.search.SolrIndexSearcher;
+import org.hybridrerank.solr.request.RequestContext;
 
 /**
  * Solr's {@link ReRankCollector} (window, first-pass order beyond K, {@code originalScore()}, fail-open)
@@ -95,7 +96,7 @@ final class CrossEncoderRerankCollector extends TopDocsCollector<ScoreDoc> {
         TopDocs ranked = reRank.topDocs(0, length);
         if (!state.attempted()) {
             // no first-pass hits reached the rescorer: a run, with nothing to rerank (kept out of the result cache)
-            RerankStatus.SKIPPED.report(null);
+            RequestContext.reportRerankStatus(RerankStatus.SKIPPED, null);
             if (reranks) state.started();
         }
         if (state.status() == RerankStatus.OK) {

@@ -4,21 +4,19 @@ import com.carrotsearch.hppc.IntIntHashMap;
 import java.io.IOException;
 import java.util.Arrays;
 import java.util.Map;
-import java.util.Set;
 import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.MatchAllDocsQuery;
 import org.apache.lucene.search.Query;
 import org.apache.lucene.search.ScoreDoc;
 import org.apache.lucene.search.TopDocsCollector;
-import org.apache.lucene.util.BytesRef;
 import org.apache.solr.handler.component.MergeStrategy;
-import org.apache.solr.handler.component.QueryElevationComponent;
 import org.apache.solr.request.SolrRequestInfo;
 import org.apache.solr.search.AbstractReRankQuery;
 import org.apache.solr.search.QueryCommand;
 import org.apache.solr.search.QueryResultKey;
 import org.apache.solr.search.ReRankCollector;
 import org.apache.solr.search.SolrIndexSearcher;
+import org.hybridrerank.solr.request.RequestContext;
 
 /**
  * The {@code rq={!crossencoder}} rank query: wraps the main query and reranks its top {@code reRankDocs}.
@@ -84,14 +82,10 @@ public final class CrossEncoderRerankQuery extends AbstractReRankQuery {
     }
 
     @Override
-    @SuppressWarnings("unchecked")
     public TopDocsCollector<? extends ScoreDoc> getTopDocsCollector(int len, QueryCommand cmd, IndexSearcher searcher)
             throws IOException {
         SolrRequestInfo info = SolrRequestInfo.getRequestInfo();
-        if (boostedPriority == null && info != null) {
-            Map<Object, Object> context = info.getReq().getContext();
-            boostedPriority = (Set<BytesRef>) context.get(QueryElevationComponent.BOOSTED);
-        }
+        if (boostedPriority == null && info != null) boostedPriority = RequestContext.elevatedIds(info.getReq());
         if (info != null) {
             QueryResultKey key = QueryResultCacheEntries.keyOf(cmd);
             SolrIndexSearcher solrSearcher = (SolrIndexSearcher) searcher;
@@ -103,8 +97,8 @@ public final class CrossEncoderRerankQuery extends AbstractReRankQuery {
             });
         }
         if (boostedPriority != null && info != null) {
-            IntIntHashMap elevated = QueryElevationComponent.getBoostDocs(
-                    (SolrIndexSearcher) searcher, boostedPriority, info.getReq().getContext());
+            IntIntHashMap elevated =
+                    RequestContext.elevatedDocs(info.getReq(), (SolrIndexSearcher) searcher, boostedPriority);
             state.elevated(elevated::containsKey);
         }
         ReRankCollector reRank = new ReRankCollector(

@@ -23,6 +23,7 @@ import org.hybridrerank.solr.model.DeadlineExceededException;
 import org.hybridrerank.solr.model.PassageSpan;
 import org.hybridrerank.solr.model.ScoredPassages;
 import org.hybridrerank.solr.model.ScoringStats;
+import org.hybridrerank.solr.request.RequestContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -63,7 +64,7 @@ final class CrossEncoderRescorer extends Rescorer {
         state.started();
         int n = Math.min(topN, firstPass.scoreDocs.length);
         if (n == 0) {
-            RerankStatus.SKIPPED.report(null);
+            RequestContext.reportRerankStatus(RerankStatus.SKIPPED, null);
             return firstPass;
         }
         ScoreDoc[] hits = new ScoreDoc[n];
@@ -102,7 +103,7 @@ final class CrossEncoderRescorer extends Rescorer {
             }
             state.succeeded(perDoc, raw.loadNanos(), raw.stats(), raw.cacheHits());
             metrics.succeeded(raw.loadNanos(), raw.stats(), raw.cacheHits(), raw.cacheMisses());
-            RerankStatus.OK.report(null);
+            RequestContext.reportRerankStatus(RerankStatus.OK, null);
             addDebugTimings();
             return new TopDocs(firstPass.totalHits, reranked);
         } catch (DeadlineExceededException e) {
@@ -136,8 +137,7 @@ final class CrossEncoderRescorer extends Rescorer {
     /** The first stage's lists over the window, when the request's first stage stored them. */
     private static List<RankedScores> firstStageLists(int[] docIds) {
         SolrRequestInfo info = SolrRequestInfo.getRequestInfo();
-        FirstStageLists lists =
-                info == null ? null : FirstStageLists.of(info.getReq().getContext());
+        FirstStageLists lists = info == null ? null : RequestContext.firstStageLists(info.getReq());
         return lists == null ? List.of() : lists.over(docIds);
     }
 
@@ -181,7 +181,7 @@ final class CrossEncoderRescorer extends Rescorer {
 
     private void fail(RerankStatus status, String detail) {
         state.failed(status);
-        status.report(detail);
+        RequestContext.reportRerankStatus(status, detail);
         addDebugTimings();
     }
 

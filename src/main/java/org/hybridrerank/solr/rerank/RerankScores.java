@@ -13,6 +13,7 @@ import org.apache.solr.request.SolrRequestInfo;
 import org.apache.solr.search.DocIterator;
 import org.apache.solr.search.DocList;
 import org.apache.solr.search.SolrIndexSearcher;
+import org.hybridrerank.solr.request.RequestContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,8 +25,6 @@ import org.slf4j.LoggerFactory;
 public final class RerankScores {
     private static final Logger log =
             LoggerFactory.getLogger(MethodHandles.lookup().lookupClass());
-    private static final String KEY = RerankScores.class.getName();
-    private static final String READ_BACK = KEY + ".readBack";
     /**
      * Shard response section: model scores of this shard's reranked docs, by unique key, each as
      * {@code [score, start, end]} ({@code [score]} where no single passage was read).
@@ -43,7 +42,7 @@ public final class RerankScores {
     private RerankScores() {}
 
     static void register(SolrQueryRequest req, CrossEncoderRerankQuery query) {
-        req.getContext().put(KEY, query);
+        RequestContext.setRankQuery(req, query);
     }
 
     /**
@@ -56,7 +55,7 @@ public final class RerankScores {
 
     /** Whether this request parsed a {@code {!crossencoder}} rank query. */
     public static boolean present(SolrQueryRequest req) {
-        return req.getContext().get(KEY) != null;
+        return RequestContext.rankQuery(req) != null;
     }
 
     /** The model score of a doc of this request's searcher, or null if it was not reranked. */
@@ -66,23 +65,19 @@ public final class RerankScores {
 
     /** The settings of this request's {@code {!crossencoder}} (fields and separator of the model text), or null. */
     public static RerankParams paramsOf(SolrQueryRequest req) {
-        CrossEncoderRerankQuery query =
-                (CrossEncoderRerankQuery) req.getContext().get(KEY);
+        CrossEncoderRerankQuery query = RequestContext.rankQuery(req);
         return query == null ? null : query.params();
     }
 
     /** Model score by docid of every doc this request reranked (those of the page, on a cache hit). */
     static Map<Integer, ModelScore> modelScores(SolrQueryRequest req) {
-        CrossEncoderRerankQuery query =
-                (CrossEncoderRerankQuery) req.getContext().get(KEY);
+        CrossEncoderRerankQuery query = RequestContext.rankQuery(req);
         if (query == null) return Map.of();
         if (query.state().attempted()) return query.state().modelScores();
-        @SuppressWarnings("unchecked")
-        Map<Integer, ModelScore> readBack =
-                (Map<Integer, ModelScore>) req.getContext().get(READ_BACK);
+        Map<Integer, ModelScore> readBack = RequestContext.readBackModelScores(req);
         if (readBack == null) {
             readBack = readBack(req, query);
-            req.getContext().put(READ_BACK, readBack);
+            RequestContext.setReadBackModelScores(req, readBack);
         }
         return readBack;
     }

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import org.apache.solr.common.util.NamedList;
+import org.hybridrerank.solr.request.RequestContext;
 
 /**
  * On a SolrCloud coordinator: each shard's {@code rerank.status}, merged into the one the client sees. The
@@ -15,10 +16,10 @@ public final class ShardRerankStatuses {
 
     /** Adds one shard's response header; a shard that did not report (no rank query there) adds nothing. */
     public void add(String shard, NamedList<?> responseHeader) {
-        Object label = responseHeader == null ? null : responseHeader.get(RerankStatus.HEADER);
+        Object label = responseHeader == null ? null : responseHeader.get(RequestContext.STATUS_HEADER);
         if (label == null) return;
         RerankStatus status;
-        Object detail = responseHeader.get(RerankStatus.DETAIL_HEADER);
+        Object detail = responseHeader.get(RequestContext.DETAIL_HEADER);
         try {
             status = RerankStatus.valueOf(label.toString().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
@@ -42,6 +43,7 @@ public final class ShardRerankStatuses {
 
     /** Replaces the coordinator's own status (set when it parsed rq) with the merged one. */
     public void report() {
-        if (merged != null) merged.report(details.isEmpty() ? null : String.join("; ", details));
+        if (merged == null) return;
+        RequestContext.reportRerankStatus(merged, details.isEmpty() ? null : String.join("; ", details));
     }
 }

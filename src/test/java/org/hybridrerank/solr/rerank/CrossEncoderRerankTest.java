@@ -10,6 +10,7 @@ import org.apache.solr.client.solrj.response.QueryResponse;
 import org.apache.solr.common.SolrDocument;
 import org.apache.solr.common.SolrInputDocument;
 import org.apache.solr.common.util.NamedList;
+import org.hybridrerank.solr.request.RequestContext;
 import org.hybridrerank.solr.testutil.OverlapOracle;
 import org.hybridrerank.solr.testutil.RerankContract;
 import org.hybridrerank.solr.testutil.RerankCoreTestCase;
@@ -79,7 +80,7 @@ public class CrossEncoderRerankTest extends RerankCoreTestCase {
     }
 
     static String status(QueryResponse rsp) {
-        return (String) rsp.getHeader().get(RerankStatus.HEADER);
+        return (String) rsp.getHeader().get(RequestContext.STATUS_HEADER);
     }
 
     static double oracleScore(String id) {

@@ -9,6 +9,7 @@ import org.apache.solr.common.SolrDocument;
 import org.apache.solr.common.SolrException;
 import org.apache.solr.common.SolrInputDocument;
 import org.apache.solr.common.util.NamedList;
+import org.hybridrerank.solr.request.RequestContext;
 import org.hybridrerank.solr.testutil.CoreMetrics;
 import org.hybridrerank.solr.testutil.OverlapOracle;
 import org.hybridrerank.solr.testutil.RerankCoreTestCase;
@@ -76,7 +77,7 @@ public class PassageSpanTest extends RerankCoreTestCase {
     }
 
     private static NamedList<?> hybrid(QueryResponse rsp) {
-        assertEquals("ok", rsp.getHeader().get(RerankStatus.HEADER));
+        assertEquals("ok", rsp.getHeader().get(RequestContext.STATUS_HEADER));
         SolrDocument doc = rsp.getResults().get(0);
         return (NamedList<?>) doc.getFieldValue("[hybrid]");
     }

@@ -10,6 +10,7 @@ import org.apache.solr.common.util.SimpleOrderedMap;
 import org.apache.solr.request.LocalSolrQueryRequest;
 import org.apache.solr.request.SolrRequestInfo;
 import org.apache.solr.response.SolrQueryResponse;
+import org.hybridrerank.solr.request.RequestContext;
 import org.junit.After;
 import org.junit.Before;
 import org.junit.Test;
@@ -25,7 +26,7 @@ public class ShardRerankStatusesTest {
         rsp.addResponseHeader(new SimpleOrderedMap<>()); // as SearchHandler gives every response
         SolrRequestInfo.setRequestInfo(
                 new SolrRequestInfo(new LocalSolrQueryRequest(null, new ModifiableSolrParams()), rsp));
-        RerankStatus.OK.report(null); // what the coordinator's own parse reported
+        RequestContext.reportRerankStatus(RerankStatus.OK, null); // what the coordinator's own parse reported
     }
 
     @After
@@ -35,8 +36,8 @@ public class ShardRerankStatusesTest {
 
     private static NamedList<Object> header(String status, String detail) {
         NamedList<Object> header = new SimpleOrderedMap<>();
-        if (status != null) header.add(RerankStatus.HEADER, status);
-        if (detail != null) header.add(RerankStatus.DETAIL_HEADER, detail);
+        if (status != null) header.add(RequestContext.STATUS_HEADER, status);
+        if (detail != null) header.add(RequestContext.DETAIL_HEADER, detail);
         return header;
     }
 
@@ -45,7 +46,7 @@ public class ShardRerankStatusesTest {
         statuses.add("s1", header(shard1, null));
         statuses.add("s2", header(shard2, null));
         statuses.report();
-        return (String) rsp.getResponseHeader().get(RerankStatus.HEADER);
+        return (String) rsp.getResponseHeader().get(RequestContext.STATUS_HEADER);
     }
 
     @Test
@@ -63,10 +64,10 @@ public class ShardRerankStatusesTest {
         statuses.add("http://node1/shard1", header("ok", null));
         statuses.add("http://node2/shard2", header("error", "InferenceException: batch 3 of 3"));
         statuses.report();
-        assertEquals("error", rsp.getResponseHeader().get(RerankStatus.HEADER));
+        assertEquals("error", rsp.getResponseHeader().get(RequestContext.STATUS_HEADER));
         assertEquals(
                 "http://node2/shard2: InferenceException: batch 3 of 3",
-                rsp.getResponseHeader().get(RerankStatus.DETAIL_HEADER));
+                rsp.getResponseHeader().get(RequestContext.DETAIL_HEADER));
     }
 
     @Test
@@ -76,15 +77,15 @@ public class ShardRerankStatusesTest {
         statuses.add("s2", header(null, null));
         statuses.add("s3", header("maybe", null));
         statuses.report();
-        assertEquals("error", rsp.getResponseHeader().get(RerankStatus.HEADER));
-        String detail = (String) rsp.getResponseHeader().get(RerankStatus.DETAIL_HEADER);
+        assertEquals("error", rsp.getResponseHeader().get(RequestContext.STATUS_HEADER));
+        String detail = (String) rsp.getResponseHeader().get(RequestContext.DETAIL_HEADER);
         assertTrue(detail, detail.startsWith("s3: unknown rerank.status 'maybe'"));
     }
 
     @Test
     public void noShardReportingLeavesTheCoordinatorsStatus() {
         new ShardRerankStatuses().report();
-        assertEquals("ok", rsp.getResponseHeader().get(RerankStatus.HEADER));
-        assertNull(rsp.getResponseHeader().get(RerankStatus.DETAIL_HEADER));
+        assertEquals("ok", rsp.getResponseHeader().get(RequestContext.STATUS_HEADER));
+        assertNull(rsp.getResponseHeader().get(RequestContext.DETAIL_HEADER));
     }
 }
