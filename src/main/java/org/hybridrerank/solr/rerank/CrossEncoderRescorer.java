@@ -101,8 +101,9 @@ final class CrossEncoderRescorer extends Rescorer {
                 reranked[r] = new ScoreDoc(docIds[i], finalScores[i], hits[i].shardIndex);
                 perDoc.put(docIds[i], new RerankRequestState.DocScores(transformed[i], finalScores[i]));
             }
-            state.succeeded(perDoc, raw.loadNanos(), raw.stats(), raw.cacheHits());
+            state.succeeded(perDoc, raw.loadNanos(), raw.stats(), raw.cacheHits(), window.trust());
             metrics.succeeded(raw.loadNanos(), raw.stats(), raw.cacheHits(), raw.cacheMisses());
+            if (!window.trust().trusted()) metrics.untrusted.inc();
             RequestContext.reportRerankStatus(RerankStatus.OK, null);
             addDebugTimings();
             return new TopDocs(firstPass.totalHits, reranked);
@@ -220,6 +221,12 @@ final class CrossEncoderRescorer extends Rescorer {
                         + blender.operator().toLower() + ", reRankWeight=" + blender.weight()
                         + (blender.modelScale() != null ? ", reRankScale=" + blender.modelScale() : "")
                         + (blender.mainScale() != null ? ", reRankMainScale=" + blender.mainScale() : "");
+        ModelTrust.Verdict trust = state.trust();
+        if (!trust.trusted()) {
+            how += "; the model's ranking was left out of this query: its best score exceeds its "
+                    + ModelTrust.AT_RANK + "th best by " + (float) trust.gap() + ", under trustGap="
+                    + params.trust().minGap() + ", so the window keeps the first stage's order";
+        }
         return Explanation.match(
                 scores.fin(),
                 how,

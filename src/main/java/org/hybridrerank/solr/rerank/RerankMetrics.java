@@ -10,7 +10,7 @@ import org.hybridrerank.solr.model.ScoringStats;
 /**
  * The rerank stage in Solr's metrics API (per core, under {@code QUERYPARSER.<parser name>.*}): timers for
  * loading text, tokenizing and inference; counters of reranks, pairs scored, score cache hits and misses,
- * timeouts and errors.
+ * timeouts, errors, and reranks whose model ranking {@code trustGap} left out.
  */
 final class RerankMetrics {
     final Timer loadText;
@@ -22,6 +22,8 @@ final class RerankMetrics {
     final Counter cacheMisses;
     final Counter timeouts;
     final Counter errors;
+    /** Reranks whose model ranking was left out by {@code trustGap} (status ok, first-stage order kept). */
+    final Counter untrusted;
 
     private RerankMetrics(Metrics metrics) {
         loadText = metrics.timer("loadText");
@@ -33,6 +35,7 @@ final class RerankMetrics {
         cacheMisses = metrics.counter("scoreCacheMisses");
         timeouts = metrics.counter("timeouts");
         errors = metrics.counter("errors");
+        untrusted = metrics.counter("untrusted");
     }
 
     static RerankMetrics register(SolrMetricsContext context, String category, String scope) {

@@ -31,6 +31,7 @@ public record RerankParams(
         String reRankText,
         ScoreBlender blender,
         WindowFusion fusion,
+        ModelTrust trust,
         ScoringOptions scoring,
         boolean scoreCache) {
 
@@ -55,6 +56,7 @@ public record RerankParams(
     public static final String RRF_K = "rrfK";
     public static final String NORMALIZATION = "normalization";
     public static final String MODEL_WEIGHT = "modelWeight";
+    public static final String TRUST_GAP = "trustGap";
 
     /** {@code replace} hands the window to the blend (reRankOperator); the others fuse (see WindowFusion). */
     public enum FusionMethod {
@@ -84,7 +86,8 @@ public record RerankParams(
             FUSION,
             RRF_K,
             NORMALIZATION,
-            MODEL_WEIGHT);
+            MODEL_WEIGHT,
+            TRUST_GAP);
 
     public static final int DEFAULT_RERANK_DOCS = 100;
     public static final int DEFAULT_MAX_RERANK_DOCS = 1000;
@@ -147,6 +150,11 @@ public record RerankParams(
                                 normalization),
                         modelWeight);
 
+        double trustGap = reader.finiteDouble(TRUST_GAP, 0.0);
+        if (trustGap < 0)
+            throw reader.error("parameter '" + TRUST_GAP + "' must be a finite number >= 0 (0: always trust the"
+                    + " model), got " + trustGap);
+
         LongDocs longDocs = reader.oneOf(LONG_DOCS, LongDocs.TRUNCATE, LongDocs.class);
         WindowPooling pooling = reader.oneOf(WINDOW_POOLING, WindowPooling.MAX, WindowPooling.class);
         boolean scoreCache = reader.bool(SCORE_CACHE, true);
@@ -164,19 +172,29 @@ public record RerankParams(
                 text,
                 new ScoreBlender(operator, weight, mainScale, modelScale),
                 fusion,
+                trustGap == 0 ? ModelTrust.ALWAYS : new ModelTrust(trustGap),
                 new ScoringOptions(longDocs, pooling),
                 scoreCache);
     }
 
     /**
      * Final scores of the window's docs (in first-pass order): fused with the first stage's lists, or blended
-     * with the first-pass scores. The one function a single node and a SolrCloud coordinator both apply.
+     * with the first-pass scores. The one function a single node and a SolrCloud coordinator both apply (through
+     * {@link WindowRanking#rank}).
      *
      * @param firstStage the first stage's lists over the window (empty when no first stage stored any)
+     * @param modelTrusted false when {@link ModelTrust} left the model out of this query: the fusion gives its list
+     *     weight 0, and a blend keeps the first-pass scores
      */
-    public float[] finalScores(
-            float[] firstPass, float[] model, List<org.hybridrerank.solr.fusion.RankedScores> firstStage) {
-        return fusion == null ? blender.blend(firstPass, model) : fusion.finalScores(firstPass, model, firstStage);
+    float[] finalScores(
+            float[] firstPass,
+            float[] model,
+            List<org.hybridrerank.solr.fusion.RankedScores> firstStage,
+            boolean modelTrusted) {
+        if (fusion != null) {
+            return fusion.finalScores(firstPass, model, firstStage, modelTrusted ? fusion.modelWeight() : 0);
+        }
+        return modelTrusted ? blender.blend(firstPass, model) : firstPass.clone();
     }
 
     /** Fields are checked against the schema per request; configuration may leave them to the request. */

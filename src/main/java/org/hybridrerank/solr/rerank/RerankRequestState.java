@@ -24,6 +24,7 @@ final class RerankRequestState {
     private long loadNanos;
     private ScoringStats stats;
     private int cacheHits;
+    private ModelTrust.Verdict trust = ModelTrust.Verdict.UNJUDGED;
     private volatile double belowShift;
     private volatile java.util.function.IntPredicate elevated = doc -> false;
 
@@ -35,8 +36,14 @@ final class RerankRequestState {
         attempted = true;
     }
 
-    synchronized void succeeded(Map<Integer, DocScores> scores, long loadNanos, ScoringStats stats, int cacheHits) {
+    synchronized void succeeded(
+            Map<Integer, DocScores> scores,
+            long loadNanos,
+            ScoringStats stats,
+            int cacheHits,
+            ModelTrust.Verdict trust) {
         this.scores = new HashMap<>(scores);
+        this.trust = trust;
         this.loadNanos = loadNanos;
         this.stats = stats;
         this.cacheHits = cacheHits;
@@ -65,6 +72,11 @@ final class RerankRequestState {
 
     void belowShift(double shift) {
         this.belowShift = shift;
+    }
+
+    /** Whether the model's ranking took part in the last successful run ({@code trustGap}). */
+    synchronized ModelTrust.Verdict trust() {
+        return trust;
     }
 
     RerankStatus status() {
@@ -109,6 +121,10 @@ final class RerankRequestState {
             out.add("batches", stats.batches());
             out.add("realTokens", stats.realTokens());
             out.add("paddedTokens", stats.paddedTokens());
+        }
+        if (!Double.isNaN(trust.gap())) {
+            out.add("modelGap", trust.gap());
+            out.add("modelTrusted", trust.trusted());
         }
         return out;
     }

@@ -12,15 +12,30 @@ public enum ScoreTransform {
         public float apply(float raw) {
             return raw;
         }
+
+        @Override
+        public double raw(float transformed) {
+            return transformed;
+        }
     },
     SIGMOID {
         @Override
         public float apply(float raw) {
             return (float) (1.0 / (1.0 + Math.exp(-raw)));
         }
+
+        @Override
+        public double raw(float transformed) {
+            // a float sigmoid saturates at 0 and 1 (beyond about 17 logits): clamp so the logit stays finite
+            double p = Math.min(Math.max(transformed, 1e-7), 1 - 1e-7);
+            return Math.log(p / (1 - p));
+        }
     };
 
     public abstract float apply(float raw);
+
+    /** The raw model score a transformed one came from (as far as float precision keeps it). */
+    public abstract double raw(float transformed);
 
     public String label() {
         return name().toLowerCase(Locale.ROOT);

@@ -16,11 +16,13 @@ public record WindowFusion(Fusion fusion, double modelWeight) {
      *
      * @param firstStage the first stage's lists over the window, or empty: then the first-pass ranking is the
      *     one first-stage list
+     * @param weight the model list's weight for this window: {@link #modelWeight}, or 0 where the model is not
+     *     trusted ({@link ModelTrust})
      */
-    float[] finalScores(float[] firstPass, float[] model, List<RankedScores> firstStage) {
+    float[] finalScores(float[] firstPass, float[] model, List<RankedScores> firstStage, double weight) {
         List<RankedScores> lists = new ArrayList<>(firstStage);
         if (lists.isEmpty()) lists.add(RankedScores.byScore("first-pass", 1.0, firstPass));
-        lists.add(RankedScores.byScore("model", modelWeight, model));
+        lists.add(RankedScores.byScore("model", weight, model));
         double[] fused = fusion.fuse(model.length, lists);
         float[] out = new float[fused.length];
         for (int i = 0; i < out.length; i++) out[i] = (float) fused[i];

@@ -10,8 +10,9 @@ import org.hybridrerank.solr.fusion.RankedScores;
  *
  * <ol>
  *   <li>The window (the first-pass top K) is ordered by final score descending ({@link RerankParams#finalScores}:
- *       the blend of {@code reRankOperator} or the window fusion), equal scores in first-pass order (a stable sort,
- *       so a tie never depends on docids).
+ *       the blend of {@code reRankOperator} or the window fusion; without the model's ranking where
+ *       {@link ModelTrust} does not trust it for this query), equal scores in first-pass order (a stable sort, so
+ *       a tie never depends on docids).
  *   <li>The docs below the window follow in first-pass order.
  *   <li>Scores never rise with rank: when the best first-pass score below the window, B, is not below the lowest
  *       final score of the window, W, every doc below the window is lowered by the same amount, {@code B - W'}
@@ -29,8 +30,9 @@ public final class WindowRanking {
      *
      * @param finals final score of each window doc, in first-pass order
      * @param order positions into {@code finals}, best first
+     * @param trust whether the model's ranking took part ({@code trustGap})
      */
-    public record Window(float[] finals, int[] order) {
+    public record Window(float[] finals, int[] order, ModelTrust.Verdict trust) {
         /** The lowest final score, W of the rule (NaN for an empty window). */
         public float lowest() {
             float lo = Float.NaN;
@@ -47,8 +49,9 @@ public final class WindowRanking {
      * @param firstStage the first stage's lists over the window (empty when no first stage stored any)
      */
     public static Window rank(RerankParams params, float[] firstPass, float[] model, List<RankedScores> firstStage) {
-        float[] finals = params.finalScores(firstPass, model, firstStage);
-        return new Window(finals, order(finals));
+        ModelTrust.Verdict trust = params.trust().judge(model, params.score());
+        float[] finals = params.finalScores(firstPass, model, firstStage, trust.trusted());
+        return new Window(finals, order(finals), trust);
     }
 
     /** Positions into {@code finalScores} (the window in first-pass order), best first, ties in first-pass order. */

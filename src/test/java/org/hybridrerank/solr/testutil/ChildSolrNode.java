@@ -101,6 +101,7 @@ public final class ChildSolrNode {
                 "-Djava.security.egd=file:/dev/./urandom",
                 "-Dhybrid.embedder.dir=" + embedder,
                 "-Dhybrid.crossencoder.dir=" + oracle,
+                "-D" + OverlapOracle.TRUST_GAP_PROPERTY + "=" + OverlapOracle.trustGapFor(oracle),
                 "-Dsolr.allowPaths=" + embedder + "," + oracle,
                 "-Dhybrid.native.closeWaitMillis=" + Long.getLong("hybrid.native.closeWaitMillis", 10_000),
                 "-Dsolr.log.dir=" + dir.toAbsolutePath(),

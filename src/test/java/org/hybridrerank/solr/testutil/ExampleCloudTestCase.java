@@ -58,6 +58,7 @@ public abstract class ExampleCloudTestCase extends SolrCloudTestCase {
             }
         }
         System.setProperty("hybrid.crossencoder.dir", crossEncoder.toString());
+        OverlapOracle.setTrustGapProperty(crossEncoder);
         System.setProperty("hybrid.embedder.dir", SharedData.embedderDir().toString());
         System.setProperty("solr.allowPaths", crossEncoder + "," + SharedData.embedderDir());
         System.setProperty("metricsEnabled", "true"); // MiniSolrCloudCluster turns Solr's metrics off by default

@@ -37,6 +37,7 @@ public final class ExampleSolr {
             }
         }
         System.setProperty("hybrid.crossencoder.dir", crossEncoder.toString());
+        OverlapOracle.setTrustGapProperty(crossEncoder);
         System.setProperty("hybrid.embedder.dir", SharedData.embedderDir().toString());
     }
 

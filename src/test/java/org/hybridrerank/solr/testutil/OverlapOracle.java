@@ -57,6 +57,30 @@ public final class OverlapOracle implements AutoCloseable {
         tokenizer.close();
     }
 
+    /**
+     * The configset's {@code trustGap} property ({@code hybrid.crossencoder.trustGap}, 2.25 logits as shipped) for
+     * {@code crossEncoder}: 0 for this oracle, whose scores are overlap fractions in [0, 1] rather than logits, so
+     * that tests of other features see its ranking; tests of the trust rule set {@code trustGap} per request.
+     * Null (the shipped value) for a real cross-encoder.
+     */
+    public static String trustGapFor(Path crossEncoder) {
+        return crossEncoder
+                        .toAbsolutePath()
+                        .normalize()
+                        .equals(dir().toAbsolutePath().normalize())
+                ? "0"
+                : null;
+    }
+
+    /** Sets or clears {@code hybrid.crossencoder.trustGap} for {@code crossEncoder} ({@link #trustGapFor}). */
+    public static void setTrustGapProperty(Path crossEncoder) {
+        String gap = trustGapFor(crossEncoder);
+        if (gap == null) System.clearProperty(TRUST_GAP_PROPERTY);
+        else System.setProperty(TRUST_GAP_PROPERTY, gap);
+    }
+
+    public static final String TRUST_GAP_PROPERTY = "hybrid.crossencoder.trustGap";
+
     /** The oracle's model folder: the in-repo fixture, laid out by the build. */
     public static Path dir() {
         return SharedData.oracleDir();

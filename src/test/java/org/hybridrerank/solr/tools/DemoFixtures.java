@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.jar.JarOutputStream;
 import java.util.jar.Manifest;
+import org.hybridrerank.solr.testutil.OverlapOracle;
 import org.hybridrerank.solr.testutil.SharedData;
 import picocli.CommandLine;
 
@@ -25,11 +26,16 @@ final class DemoFixtures {
 
     /** The system properties {@link Demo#start()} sets for Solr; restored after each test. */
     static final List<String> DEMO_PROPERTIES = List.of(
-            "hybrid.crossencoder.dir", "hybrid.crossencoder.maxLength", "hybrid.embedder.dir", "solr.allowPaths");
+            "hybrid.crossencoder.dir",
+            "hybrid.crossencoder.maxLength",
+            "hybrid.embedder.dir",
+            "solr.allowPaths",
+            OverlapOracle.TRUST_GAP_PROPERTY);
 
     static Map<String, String> saveProperties() {
         Map<String, String> saved = new HashMap<>();
         for (String p : DEMO_PROPERTIES) saved.put(p, System.getProperty(p));
+        OverlapOracle.setTrustGapProperty(SharedData.oracleDir());
         return saved;
     }
 
