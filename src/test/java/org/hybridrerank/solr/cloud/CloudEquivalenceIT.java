@@ -268,6 +268,9 @@ public class CloudEquivalenceIT extends ExampleCloudTestCase {
         }
         variants.put(
                 "window rrf", new String[] {"rrf", "{!crossencoder reRankDocs=30 fusion=rrf rrfK=20 modelWeight=2}"});
+        variants.put(
+                "window rrf, trusted on some claims only",
+                new String[] {"rrf", "{!crossencoder reRankDocs=30 fusion=rrf trustGap=0.5}"});
         variants.put("window linear zscore", new String[] {
             "rrf", "{!crossencoder reRankDocs=30 fusion=linear normalization=zscore modelWeight=0.5}"
         });

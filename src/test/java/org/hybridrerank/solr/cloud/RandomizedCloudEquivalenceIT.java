@@ -104,11 +104,15 @@ public class RandomizedCloudEquivalenceIT extends ExampleCloudTestCase {
                         " reRankOperator=" + List.of("add", "multiply").get(r.nextInt(2)) + " reRankScale=0-1"
                                 + (r.nextBoolean() ? " reRankMainScale=0-1" : "");
                 };
+        // the oracle's scores are fractions in [0, 1]: these minimum gaps trust it on some queries and not on others
+        String trust = r.nextInt(3) == 0
+                ? ""
+                : " trustGap=" + List.of("0.2", "0.4", "0.6", "0.8").get(r.nextInt(4));
         add(
                 p,
                 "rq",
                 mode.endsWith("+ce")
-                        ? "{!crossencoder reRankDocs=" + (1 + r.nextInt(40)) + window + "}"
+                        ? "{!crossencoder reRankDocs=" + (1 + r.nextInt(40)) + window + trust + "}"
                         : "{!crossencoder enabled=false}");
         add(p, "hybrid.lexical.topN", Integer.toString(5 + r.nextInt(60)));
         add(p, "hybrid.vector.topN", Integer.toString(5 + r.nextInt(60)));
