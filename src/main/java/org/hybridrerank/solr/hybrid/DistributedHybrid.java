@@ -224,6 +224,7 @@ public final class DistributedHybrid {
                 : 0;
         List<FusedCandidate> window = candidates.subList(0, k);
         WindowRanking.Window ranked = globalWindow(rb, window);
+        if (ranked != null) RequestContext.reportModelTrust(ranked.trust());
         Map<String, Integer> windowPosition = new HashMap<>();
         if (ranked != null) {
             for (int r = 0; r < ranked.order().length; r++) {

@@ -252,6 +252,7 @@ public final class DistributedRerank {
         List<ShardDoc> ordered = new ArrayList<>();
         if (complete && !window.isEmpty()) {
             WindowRanking.Window ranked = WindowRanking.rank(rerank.params(), firstPass, model, List.of());
+            RequestContext.reportModelTrust(ranked.trust());
             for (int i : ranked.order()) {
                 ShardDoc doc = unique.remove(window.get(i));
                 if (doc == null) continue;

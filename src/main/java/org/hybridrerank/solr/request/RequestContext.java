@@ -19,6 +19,7 @@ import org.hybridrerank.solr.hybrid.HybridParams;
 import org.hybridrerank.solr.hybrid.HybridResult;
 import org.hybridrerank.solr.rerank.CrossEncoderRerankQuery;
 import org.hybridrerank.solr.rerank.ModelScore;
+import org.hybridrerank.solr.rerank.ModelTrust;
 import org.hybridrerank.solr.rerank.RerankStatus;
 
 /**
@@ -41,6 +42,9 @@ public final class RequestContext {
     public static final String STATUS_HEADER = "rerank.status";
     /** Why the rerank did not run as asked (timeout, error, which shards), next to {@link #STATUS_HEADER}. */
     public static final String DETAIL_HEADER = "rerank.detail";
+
+    /** false when {@code trustGap} left the model's ranking out of this query (see ModelTrust). */
+    public static final String MODEL_TRUSTED_HEADER = "rerank.modelTrusted";
 
     // keys of our own class name: no other component's key can be equal to them
     private static final String PREFIX = RequestContext.class.getName() + ".";
@@ -147,6 +151,21 @@ public final class RequestContext {
         header.removeAll(DETAIL_HEADER);
         header.add(STATUS_HEADER, status.label());
         if (detail != null) header.add(DETAIL_HEADER, detail);
+    }
+
+    /**
+     * Sets (replaces) {@value #MODEL_TRUSTED_HEADER} in the current response header: whether the model's ranking
+     * took part ({@code trustGap}). Written only when the rule judged the window (trustGap above 0), by whoever
+     * ranks the window: the node, or the SolrCloud coordinator.
+     */
+    public static void reportModelTrust(ModelTrust.Verdict verdict) {
+        if (Double.isNaN(verdict.gap())) return;
+        SolrRequestInfo info = SolrRequestInfo.getRequestInfo();
+        SolrQueryResponse rsp = info == null ? null : info.getRsp();
+        NamedList<Object> header = rsp == null ? null : rsp.getResponseHeader();
+        if (header == null) return;
+        header.removeAll(MODEL_TRUSTED_HEADER);
+        header.add(MODEL_TRUSTED_HEADER, verdict.trusted());
     }
 
     // ---- Solr's own keys, read or written by this plugin ----

@@ -105,6 +105,7 @@ final class CrossEncoderRescorer extends Rescorer {
             metrics.succeeded(raw.loadNanos(), raw.stats(), raw.cacheHits(), raw.cacheMisses());
             if (!window.trust().trusted()) metrics.untrusted.inc();
             RequestContext.reportRerankStatus(RerankStatus.OK, null);
+            RequestContext.reportModelTrust(window.trust());
             addDebugTimings();
             return new TopDocs(firstPass.totalHits, reranked);
         } catch (DeadlineExceededException e) {

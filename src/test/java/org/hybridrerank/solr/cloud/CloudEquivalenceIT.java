@@ -105,6 +105,10 @@ public class CloudEquivalenceIT extends ExampleCloudTestCase {
                 what + ": rerank.status",
                 one.getHeader().get("rerank.status"),
                 two.getHeader().get("rerank.status"));
+        assertEquals(
+                what + ": rerank.modelTrusted",
+                one.getHeader().get("rerank.modelTrusted"),
+                two.getHeader().get("rerank.modelTrusted"));
     }
 
     private static List<Object> ids(SolrDocumentList docs) {
@@ -281,6 +285,7 @@ public class CloudEquivalenceIT extends ExampleCloudTestCase {
             "rrf",
             "{!crossencoder reRankDocs=30 reRankOperator=add reRankScale=0-1 reRankMainScale=0-1 reRankWeight=0.5}"
         });
+        java.util.Set<Object> trustVerdicts = new java.util.HashSet<>();
         for (Map.Entry<String, String[]> variant : variants.entrySet()) {
             String[] v = variant.getValue();
             String[] more = java.util.Arrays.copyOfRange(v, 2, v.length);
@@ -291,9 +296,13 @@ public class CloudEquivalenceIT extends ExampleCloudTestCase {
                     QueryResponse two = hybrid(TWO, claim, v[0], v[1], start, more);
                     assertFalse(what + ": no hits", one.getResults().isEmpty());
                     assertSameAnswer(what, one, two);
+                    if (v[1].contains("trustGap"))
+                        trustVerdicts.add(two.getHeader().get("rerank.modelTrusted"));
                 }
             }
         }
+        // the trustGap variant must have seen both verdicts, or it tested only one branch
+        assertEquals(java.util.Set.of(true, false), trustVerdicts);
     }
 
     /** A plain request to /select: the main query (edismax over title_text) reranked by rq, no hybrid stage. */
@@ -343,6 +352,10 @@ public class CloudEquivalenceIT extends ExampleCloudTestCase {
                 what + ": rerank.status",
                 one.getHeader().get("rerank.status"),
                 two.getHeader().get("rerank.status"));
+        assertEquals(
+                what + ": rerank.modelTrusted",
+                one.getHeader().get("rerank.modelTrusted"),
+                two.getHeader().get("rerank.modelTrusted"));
     }
 
     /**

@@ -72,6 +72,8 @@ public class ModelTrustTest extends RerankCoreTestCase {
         assertNotEquals("the model moves the window", FIRST_PASS, CrossEncoderRerankTest.ids(trusted));
         NamedList<?> debug = rerankDebug(trusted);
         assertEquals(Boolean.TRUE, debug.get("modelTrusted"));
+        assertEquals(Boolean.TRUE, trusted.getHeader().get("rerank.modelTrusted"));
+        assertNull("trustGap=0 judges nothing", always.getHeader().get("rerank.modelTrusted"));
         assertEquals(gap, ((Number) debug.get("modelGap")).doubleValue(), 1e-6);
     }
 
@@ -88,6 +90,7 @@ public class ModelTrustTest extends RerankCoreTestCase {
         }
         NamedList<?> debug = rerankDebug(rsp);
         assertEquals(Boolean.FALSE, debug.get("modelTrusted"));
+        assertEquals(Boolean.FALSE, rsp.getHeader().get("rerank.modelTrusted"));
         String explain = String.valueOf(rsp.getExplainMap().get("d1"));
         assertTrue(explain, explain.contains("left out of this query") && explain.contains("trustGap="));
     }
