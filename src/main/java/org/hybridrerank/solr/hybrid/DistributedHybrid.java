@@ -3,9 +3,11 @@ package org.hybridrerank.solr.hybrid;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.solr.common.SolrDocumentList;
 import org.apache.solr.common.params.CommonParams;
 import org.apache.solr.common.params.ModifiableSolrParams;
@@ -19,8 +21,10 @@ import org.apache.solr.handler.component.ShardRequest;
 import org.apache.solr.handler.component.ShardResponse;
 import org.apache.solr.search.stats.StatsCache;
 import org.hybridrerank.solr.request.RequestContext;
+import org.hybridrerank.solr.rerank.Coverage;
 import org.hybridrerank.solr.rerank.CrossEncoderRerankQuery;
 import org.hybridrerank.solr.rerank.ModelScore;
+import org.hybridrerank.solr.rerank.RerankStatus;
 import org.hybridrerank.solr.rerank.WindowRanking;
 
 /**
@@ -35,7 +39,9 @@ import org.hybridrerank.solr.rerank.WindowRanking;
  *   <li>each shard's main query is the candidates it holds; it reranks only those among the global top K;
  *   <li>the coordinator orders the merged page as one node does: reranked docs by final score, then the
  *       others in first-stage order (a plain score merge would interleave them, since a model score may be
- *       below a first-stage score), and merges the shards' {@code rerank.status}.
+ *       below a first-stage score), and merges the shards' {@code rerank.status}. Under {@code reRankTimeAllowed}
+ *       each shard scores the global window's chunks in global order until its budget is spent; the coordinator
+ *       ranks the longest prefix of the global window that every shard scored ({@link Coverage}) as the window.
  * </ol>
  *
  * One instance per distributed request, kept in the request context. Public only as the type of
@@ -209,6 +215,24 @@ public final class DistributedHybrid {
     }
 
     /**
+     * Under {@code reRankTimeAllowed}: how much of the global window every shard scored, the prefix that is
+     * ranked as the window. Null without a budget, for an empty window, or when a shard failed or ran into a hard
+     * limit ({@code timeout}, {@code timeAllowed}): those are all or nothing, as on one node.
+     */
+    private Coverage budgetCoverage(ResponseBuilder rb, List<FusedCandidate> window) {
+        if (!(rb.getRankQuery() instanceof CrossEncoderRerankQuery crossEncoder)
+                || !crossEncoder.params().enabled()
+                || crossEncoder.params().reRankTimeAllowedMillis() <= 0
+                || window.isEmpty()) {
+            return null;
+        }
+        RerankStatus merged = RequestContext.reportedRerankStatus();
+        if (merged == RerankStatus.ERROR || merged == RerankStatus.TIMEOUT) return null;
+        return Coverage.of(
+                window.size(), i -> modelScores.containsKey(window.get(i).key()));
+    }
+
+    /**
      * Step 4b: the page as one node orders it ({@link WindowRanking}): the window by final score, then the others
      * in first-stage order, lowered under the window where needed. Each shard's docs arrive in that order already
      * (its reranked docs are exactly its part of the global top K), so the union of the shards' top start+rows
@@ -223,19 +247,35 @@ public final class DistributedHybrid {
                 ? Math.min(ce.params().reRankDocs(), candidates.size())
                 : 0;
         List<FusedCandidate> window = candidates.subList(0, k);
-        WindowRanking.Window ranked = globalWindow(rb, window);
+        // the docs ranked as the window: all K, or under reRankTimeAllowed the prefix every shard scored
+        List<FusedCandidate> ranking = window;
+        WindowRanking.Window ranked;
+        Coverage coverage = budgetCoverage(rb, window);
+        if (coverage != null) {
+            coverage.reportAsCoordinator(
+                    ((CrossEncoderRerankQuery) rb.getRankQuery()).params().reRankTimeAllowedMillis());
+            ranking = window.subList(0, coverage.covered());
+            // a shard may have scored docs past the global prefix: like one node's, they are not reranked
+            Set<String> covered = new HashSet<>();
+            for (FusedCandidate c : ranking) covered.add(c.key());
+            modelScores.keySet().retainAll(covered);
+            ranked = ranking.isEmpty() ? WindowRanking.Window.EMPTY : globalWindow(rb, ranking);
+        } else {
+            ranked = globalWindow(rb, window);
+        }
         if (ranked != null) RequestContext.reportModelTrust(ranked.trust());
         Map<String, Integer> windowPosition = new HashMap<>();
         if (ranked != null) {
             for (int r = 0; r < ranked.order().length; r++) {
                 int i = ranked.order()[r];
-                windowPosition.put(window.get(i).key(), r);
-                ShardDoc doc = unique.get(window.get(i).key());
+                windowPosition.put(ranking.get(i).key(), r);
+                ShardDoc doc = unique.get(ranking.get(i).key());
                 if (doc != null) doc.score = ranked.finals()[i];
             }
-            double shift = k < candidates.size()
+            int n = ranking.size();
+            double shift = n < candidates.size()
                     ? WindowRanking.belowShift(
-                            ranked.lowest(), candidates.get(k).fusedScore())
+                            ranked.lowest(), candidates.get(n).fusedScore())
                     : 0;
             for (ShardDoc doc : unique.values()) {
                 Integer rank = rankByKey.get(doc.id.toString());

@@ -3,6 +3,7 @@ package org.hybridrerank.solr.hybrid;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -27,9 +28,11 @@ import org.apache.solr.schema.SchemaField;
 import org.apache.solr.search.SolrIndexSearcher;
 import org.apache.solr.search.stats.StatsCache;
 import org.hybridrerank.solr.request.RequestContext;
+import org.hybridrerank.solr.rerank.Coverage;
 import org.hybridrerank.solr.rerank.CrossEncoderRerankQuery;
 import org.hybridrerank.solr.rerank.ModelScore;
 import org.hybridrerank.solr.rerank.RerankScores;
+import org.hybridrerank.solr.rerank.RerankStatus;
 import org.hybridrerank.solr.rerank.UniqueKeys;
 import org.hybridrerank.solr.rerank.WindowRanking;
 
@@ -45,7 +48,9 @@ import org.hybridrerank.solr.rerank.WindowRanking;
  *   <li>the query-phase shard requests carry the window's keys: each shard reranks only its docs among them and
  *       reports their model scores, and returns at least K docs;
  *   <li>the coordinator ranks the window as one node does ({@link WindowRanking}) and puts the page together:
- *       the window by final score, then the other docs by first-pass score, lowered under the window.
+ *       the window by final score, then the other docs by first-pass score, lowered under the window. Under
+ *       {@code reRankTimeAllowed} each shard scores the global window's chunks in global order until its budget is
+ *       spent, and the window ranked is the longest prefix of it that every shard scored ({@link Coverage}).
  * </ol>
  *
  * One instance per distributed request, kept in the request context. Public only as the type of
@@ -217,9 +222,14 @@ public final class DistributedRerank {
         }
         SolrIndexSearcher searcher = rb.req.getSearcher();
         SchemaField keyField = UniqueKeys.field(searcher);
-        int own = 0;
-        for (Object key : keys) if (UniqueKeys.docOf(searcher, keyField, key.toString()) >= 0) own++;
-        CrossEncoderRerankQuery limited = rerank.limitedTo(own);
+        Map<Integer, Integer> places = new HashMap<>();
+        for (int place = 0; place < keys.size(); place++) {
+            int doc = UniqueKeys.docOf(searcher, keyField, keys.get(place).toString());
+            if (doc >= 0) places.put(doc, place);
+        }
+        // under reRankTimeAllowed this shard scores the global window's chunks, each its own docs of them
+        RequestContext.setGlobalWindowPlaces(rb.req, places);
+        CrossEncoderRerankQuery limited = rerank.limitedTo(places.size());
         rb.setRankQuery(limited);
         RerankScores.replace(rb.req, limited);
         rb.rsp.add(RerankScores.SHARD_SECTION, RerankScores.byKeySection(rb.req));
@@ -228,6 +238,18 @@ public final class DistributedRerank {
     /** Step 4a: each shard's docs and its reranked docs' model scores. */
     void collectTopIds(ResponseBuilder rb, ShardRequest sreq) {
         ShardTopIds.collect(rb, sreq, modelScores, shardDocs);
+    }
+
+    /**
+     * Under {@code reRankTimeAllowed}: how much of the global window every shard scored, the prefix that is
+     * ranked as the window. Null without a budget, for an empty window, or when a shard failed or ran into a hard
+     * limit ({@code timeout}, {@code timeAllowed}): those are all or nothing, as on one node.
+     */
+    private Coverage budgetCoverage(List<String> window) {
+        if (rerank.params().reRankTimeAllowedMillis() <= 0 || window.isEmpty()) return null;
+        RerankStatus merged = RequestContext.reportedRerankStatus();
+        if (merged == RerankStatus.ERROR || merged == RerankStatus.TIMEOUT) return null;
+        return Coverage.of(window.size(), i -> modelScores.containsKey(window.get(i)));
     }
 
     /**
@@ -249,9 +271,23 @@ public final class DistributedRerank {
             if (score == null) complete = false;
             else model[i] = score.score();
         }
+        // the docs ranked as the window: all K, or under reRankTimeAllowed the prefix every shard scored
+        int n = window.size();
+        Coverage coverage = budgetCoverage(window);
+        if (coverage != null) {
+            coverage.reportAsCoordinator(rerank.params().reRankTimeAllowedMillis());
+            n = coverage.covered();
+            complete = n > 0;
+            // past the prefix a shard may have scored and ranked docs: like one node's, they keep first-pass scores
+            for (String key : window.subList(n, window.size())) {
+                ShardDoc doc = unique.get(key);
+                if (doc != null) doc.score = firstPassScores.get(key);
+            }
+        }
         List<ShardDoc> ordered = new ArrayList<>();
-        if (complete && !window.isEmpty()) {
-            WindowRanking.Window ranked = WindowRanking.rank(rerank.params(), firstPass, model, List.of());
+        if (complete && n > 0) {
+            WindowRanking.Window ranked = WindowRanking.rank(
+                    rerank.params(), Arrays.copyOf(firstPass, n), Arrays.copyOf(model, n), List.of());
             RequestContext.reportModelTrust(ranked.trust());
             for (int i : ranked.order()) {
                 ShardDoc doc = unique.remove(window.get(i));
@@ -261,8 +297,8 @@ public final class DistributedRerank {
             }
             // elevated docs of the window on top, in their order (a stable sort, as Solr's rerank collector does)
             ordered.sort(Comparator.comparingInt(d -> elevated.getOrDefault(d.id.toString(), Integer.MAX_VALUE)));
-            double shift = topKeys.size() > window.size()
-                    ? WindowRanking.belowShift(ranked.lowest(), firstPassScores.get(topKeys.get(window.size())))
+            double shift = topKeys.size() > n
+                    ? WindowRanking.belowShift(ranked.lowest(), firstPassScores.get(topKeys.get(n)))
                     : 0;
             List<ShardDoc> below = new ArrayList<>(unique.values());
             below.sort(

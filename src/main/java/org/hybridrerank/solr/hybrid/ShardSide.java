@@ -54,17 +54,23 @@ final class ShardSide {
         SchemaField keyField = UniqueKeys.field(searcher);
         List<FusedCandidate> own = new ArrayList<>();
         Map<Integer, ModelScore> modelScores = new HashMap<>();
+        Map<Integer, Integer> windowPlaces = new HashMap<>();
         int inWindow = 0;
         for (int rank = 0; rank < global.ranked().size(); rank++) {
             FusedCandidate candidate = global.ranked().get(rank);
             int doc = UniqueKeys.docOf(searcher, keyField, candidate.key());
             if (doc < 0) continue;
             own.add(candidate.withDoc(doc));
-            if (rank < global.rerankWindow()) inWindow++;
+            if (rank < global.rerankWindow()) {
+                inWindow++;
+                windowPlaces.put(doc, rank);
+            }
             ModelScore modelScore = modelScoresByKey.get(candidate.key());
             if (modelScore != null) modelScores.put(doc, modelScore);
         }
         CandidatesInstall.install(rb, hybrid, own, global.rerankWindow() < 0 ? -1 : inWindow, modelScores);
+        // under reRankTimeAllowed this shard scores the global window's chunks, each its own docs of them
+        if (global.rerankWindow() >= 0) RequestContext.setGlobalWindowPlaces(rb.req, windowPlaces);
         int purpose = params.getInt(ShardParams.SHARDS_PURPOSE, ShardRequest.PURPOSE_GET_TOP_IDS);
         if ((purpose & ShardRequest.PURPOSE_GET_TOP_IDS) != 0 && RerankScores.present(rb.req)) {
             rb.rsp.add(RerankScores.SHARD_SECTION, RerankScores.byKeySection(rb.req));

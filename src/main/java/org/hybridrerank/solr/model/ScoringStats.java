@@ -15,4 +15,16 @@ public record ScoringStats(
 
     /** Nothing scored (every score came from a cache). */
     public static final ScoringStats NONE = new ScoringStats(0, 0, 0, 0, 0, 0, 0);
+
+    /** What two calls cost together (a rerank scored in chunks). */
+    public ScoringStats plus(ScoringStats other) {
+        return new ScoringStats(
+                tokenizeNanos + other.tokenizeNanos,
+                inferenceNanos + other.inferenceNanos,
+                passages + other.passages,
+                sequences + other.sequences,
+                batches + other.batches,
+                realTokens + other.realTokens,
+                paddedTokens + other.paddedTokens);
+    }
 }

@@ -17,6 +17,7 @@ import org.hybridrerank.solr.hybrid.DistributedHybrid;
 import org.hybridrerank.solr.hybrid.DistributedRerank;
 import org.hybridrerank.solr.hybrid.HybridParams;
 import org.hybridrerank.solr.hybrid.HybridResult;
+import org.hybridrerank.solr.rerank.Coverage;
 import org.hybridrerank.solr.rerank.CrossEncoderRerankQuery;
 import org.hybridrerank.solr.rerank.ModelScore;
 import org.hybridrerank.solr.rerank.ModelTrust;
@@ -24,7 +25,8 @@ import org.hybridrerank.solr.rerank.RerankStatus;
 
 /**
  * Everything this plugin keeps in a request's context ({@link SolrQueryRequest#getContext()}), and the one writer
- * of the {@code rerank.status} / {@code rerank.detail} response header, in the shape of Solr LTR's
+ * of the {@code rerank.status} / {@code rerank.detail} / {@code rerank.coverage} / {@code rerank.modelTrusted}
+ * response headers, in the shape of Solr LTR's
  * {@code SolrQueryRequestContextUtils}.
  *
  * <p>Stages that never call each other share a request's state through its context: the hybrid first stage and
@@ -43,6 +45,9 @@ public final class RequestContext {
     /** Why the rerank did not run as asked (timeout, error, which shards), next to {@link #STATUS_HEADER}. */
     public static final String DETAIL_HEADER = "rerank.detail";
 
+    /** {@code N/K} next to {@code rerank.status=partial}: the model scored the first N of the K window docs. */
+    public static final String COVERAGE_HEADER = "rerank.coverage";
+
     /** false when {@code trustGap} left the model's ranking out of this query (see ModelTrust). */
     public static final String MODEL_TRUSTED_HEADER = "rerank.modelTrusted";
 
@@ -56,6 +61,7 @@ public final class RequestContext {
     private static final String FIRST_STAGE_LISTS = PREFIX + "firstStageLists";
     private static final String RANK_QUERY = PREFIX + "rankQuery";
     private static final String READ_BACK_MODEL_SCORES = PREFIX + "readBackModelScores";
+    private static final String GLOBAL_WINDOW_PLACES = PREFIX + "globalWindowPlaces";
 
     private RequestContext() {}
 
@@ -137,20 +143,60 @@ public final class RequestContext {
     }
 
     /**
+     * On a SolrCloud shard: the place in the coordinator's global window (0-based, in global first-pass order) of
+     * each docid of this shard's part of it, so that the shard scores under {@code reRankTimeAllowed} the same
+     * global chunks as one node would ({@link org.hybridrerank.solr.rerank.Coverage}); null on one node.
+     */
+    @SuppressWarnings("unchecked") // only setGlobalWindowPlaces writes this key
+    public static Map<Integer, Integer> globalWindowPlaces(SolrQueryRequest req) {
+        return (Map<Integer, Integer>) req.getContext().get(GLOBAL_WINDOW_PLACES);
+    }
+
+    public static void setGlobalWindowPlaces(SolrQueryRequest req, Map<Integer, Integer> placeByDoc) {
+        req.getContext().put(GLOBAL_WINDOW_PLACES, placeByDoc);
+    }
+
+    /**
      * Sets (replaces) the rerank status, and its detail when not null, in the current request's response header;
-     * nothing when there is no current request or it has no header. The previous status and detail are removed
-     * first, so a later stage that knows better (the rescorer after the parser, a coordinator's merge of its
-     * shards) leaves one status and no stale detail.
+     * nothing when there is no current request or it has no header. The previous status, detail and coverage are
+     * removed first, so a later stage that knows better (the rescorer after the parser, a coordinator's merge of
+     * its shards) leaves one status and no stale detail.
      */
     public static void reportRerankStatus(RerankStatus status, String detail) {
-        SolrRequestInfo info = SolrRequestInfo.getRequestInfo();
-        SolrQueryResponse rsp = info == null ? null : info.getRsp();
-        NamedList<Object> header = rsp == null ? null : rsp.getResponseHeader();
+        NamedList<Object> header = header();
         if (header == null) return;
         header.removeAll(STATUS_HEADER);
         header.removeAll(DETAIL_HEADER);
+        header.removeAll(COVERAGE_HEADER);
         header.add(STATUS_HEADER, status.label());
         if (detail != null) header.add(DETAIL_HEADER, detail);
+    }
+
+    /**
+     * Sets (replaces) {@code rerank.status=partial} with {@value #COVERAGE_HEADER} {@code N/K} and the detail, as
+     * {@link #reportRerankStatus} does: the one writer of the coverage header.
+     */
+    public static void reportPartialCoverage(Coverage coverage, String detail) {
+        reportRerankStatus(RerankStatus.PARTIAL, detail);
+        NamedList<Object> header = header();
+        if (header != null) header.add(COVERAGE_HEADER, coverage.label());
+    }
+
+    /** The rerank status the current response holds so far (a coordinator's merge of its shards'), or null. */
+    public static RerankStatus reportedRerankStatus() {
+        NamedList<Object> header = header();
+        Object label = header == null ? null : header.get(STATUS_HEADER);
+        if (label == null) return null;
+        for (RerankStatus status : RerankStatus.values()) {
+            if (status.label().equals(label.toString())) return status;
+        }
+        return RerankStatus.ERROR; // nothing this plugin writes: not an answer to vouch for
+    }
+
+    private static NamedList<Object> header() {
+        SolrRequestInfo info = SolrRequestInfo.getRequestInfo();
+        SolrQueryResponse rsp = info == null ? null : info.getRsp();
+        return rsp == null ? null : rsp.getResponseHeader();
     }
 
     /**
@@ -160,9 +206,7 @@ public final class RequestContext {
      */
     public static void reportModelTrust(ModelTrust.Verdict verdict) {
         if (Double.isNaN(verdict.gap())) return;
-        SolrRequestInfo info = SolrRequestInfo.getRequestInfo();
-        SolrQueryResponse rsp = info == null ? null : info.getRsp();
-        NamedList<Object> header = rsp == null ? null : rsp.getResponseHeader();
+        NamedList<Object> header = header();
         if (header == null) return;
         header.removeAll(MODEL_TRUSTED_HEADER);
         header.add(MODEL_TRUSTED_HEADER, verdict.trusted());

@@ -19,7 +19,8 @@ import org.hybridrerank.solr.request.RequestContext;
 /**
  * Solr's {@link ReRankCollector} (window, first-pass order beyond K, {@code originalScore()}, fail-open)
  * plus what it lacks: the {@code threshold}, under which only reranked docs whose model score reaches it are
- * returned and counted in numFound, and the {@code skipped} status when there was nothing to rerank.
+ * returned and counted in numFound, the {@code skipped} status when there was nothing to rerank, and, for a
+ * partial rerank ({@code reRankTimeAllowed}), the window shrunk to its scored prefix.
  */
 final class CrossEncoderRerankCollector extends TopDocsCollector<ScoreDoc> {
     private final ReRankCollector reRank;
@@ -99,17 +100,19 @@ final class CrossEncoderRerankCollector extends TopDocsCollector<ScoreDoc> {
             RequestContext.reportRerankStatus(RerankStatus.SKIPPED, null);
             if (reranks) state.started();
         }
-        if (state.status() == RerankStatus.OK) {
-            // below the window: equal first-pass scores by unique key, as in the window (KeyTieBreak)
+        if (state.reranked()) {
             int k = Math.min(window, ranked.scoreDocs.length);
+            // partial: the window is the scored prefix; the rest of the top K is below it, in first-pass order
+            if (state.status() == RerankStatus.PARTIAL) k = scoredFirst(ranked.scoreDocs, k);
+            // below the window: equal first-pass scores by unique key, as in the window (KeyTieBreak)
             try {
                 KeyTieBreak.apply(searcher, ranked.scoreDocs, k, ranked.scoreDocs.length, state.elevated());
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
-            if (lowerBelowWindow) lowerBelowWindow(ranked.scoreDocs);
+            if (lowerBelowWindow) lowerBelowWindow(ranked.scoreDocs, k);
         }
-        if (threshold != null && state.status() == RerankStatus.OK) {
+        if (threshold != null && state.reranked()) {
             List<ScoreDoc> kept = new ArrayList<>();
             for (ScoreDoc doc : ranked.scoreDocs) {
                 RerankRequestState.DocScores scores = state.scoresOf(doc.doc);
@@ -122,9 +125,30 @@ final class CrossEncoderRerankCollector extends TopDocsCollector<ScoreDoc> {
         return result;
     }
 
-    /** The window is the first K docs (reranked); those after it are lowered under its lowest final score. */
-    private void lowerBelowWindow(ScoreDoc[] docs) {
-        int k = Math.min(window, docs.length);
+    /**
+     * Of a partial rerank's top {@code k}: elevated docs, then the scored prefix (as ranked), then the unscored docs
+     * (in first-pass order), each group keeping its order: Solr's rerank collector re-sorts the top K by score when
+     * docs are elevated, which would mix first-pass scores into the window. Returns the window's size.
+     */
+    private int scoredFirst(ScoreDoc[] docs, int k) {
+        List<ScoreDoc> ordered = new ArrayList<>(k);
+        for (int group = 0; group < 3; group++) {
+            for (int i = 0; i < k; i++) {
+                boolean elevated = state.elevated().test(docs[i].doc);
+                boolean scored = state.scoresOf(docs[i].doc) != null;
+                if ((elevated ? 0 : scored ? 1 : 2) == group) ordered.add(docs[i]);
+            }
+        }
+        int window = 0;
+        for (int i = 0; i < k; i++) {
+            docs[i] = ordered.get(i);
+            if (state.elevated().test(docs[i].doc) || state.scoresOf(docs[i].doc) != null) window++;
+        }
+        return window;
+    }
+
+    /** The window is the first k docs (reranked); those after it are lowered under its lowest final score. */
+    private void lowerBelowWindow(ScoreDoc[] docs, int k) {
         if (k == 0 || k == docs.length) return;
         float lowest = Float.POSITIVE_INFINITY;
         for (int i = 0; i < k; i++) lowest = Math.min(lowest, docs[i].score);

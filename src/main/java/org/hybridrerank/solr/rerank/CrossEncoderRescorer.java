@@ -2,6 +2,7 @@ package org.hybridrerank.solr.rerank;
 
 import java.io.IOException;
 import java.lang.invoke.MethodHandles;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,8 +30,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Scores the first-pass top K with the cross-encoder in one batched call and returns them sorted by the
- * blended score, ties kept in first-pass order. On timeout or failure it records why and throws
- * {@link IncompleteRerankingException}, on which Solr's ReRankCollector restores the first-pass order.
+ * blended score, ties kept in first-pass order. Under {@code reRankTimeAllowed} it scores chunk by chunk in
+ * first-pass order until the budget is spent and ranks the scored prefix as the window, the rest following in
+ * first-pass order ({@link Coverage}). On a hard timeout ({@code timeout}, {@code timeAllowed}), a budget that
+ * allowed no chunk, or a failure it records why and throws {@link IncompleteRerankingException}, on which Solr's
+ * ReRankCollector restores the first-pass order.
  */
 final class CrossEncoderRescorer extends Rescorer {
     private static final Logger log =
@@ -83,28 +87,58 @@ final class CrossEncoderRescorer extends Rescorer {
             Deadline deadline = Deadline.of(
                     params.timeoutMillis(), () -> QueryLimits.getCurrentLimits().shouldExit());
             ModelScore[] rawScores = new ModelScore[n];
-            RawScores raw = rawScores((SolrIndexSearcher) searcher, docIds, rawScores, deadline);
+            RerankBudget budget = params.reRankTimeAllowedMillis() > 0
+                    ? new RerankBudget(params.reRankTimeAllowedMillis(), RerankClock.forRerank())
+                    : null;
+            Map<Integer, Integer> globalPlaces = globalWindowPlaces();
+            RawScores raw = budget == null
+                    ? rawScores((SolrIndexSearcher) searcher, docIds, rawScores, deadline)
+                    : rawScoresWithin(
+                            (SolrIndexSearcher) searcher,
+                            docIds,
+                            chunks(docIds, globalPlaces),
+                            rawScores,
+                            deadline,
+                            budget);
+            Coverage coverage = coverage(rawScores, globalPlaces != null);
+            if (coverage.covered() == 0 && globalPlaces == null) {
+                // one node, and the budget allowed no chunk: first-pass order, as when a hard limit runs out
+                throw new DeadlineExceededException(Coverage.nothingScored(budget.millis()));
+            }
 
-            float[] modelScores = new float[n];
-            ModelScore[] transformed = new ModelScore[n];
-            for (int i = 0; i < n; i++) {
+            int m = coverage.covered();
+            float[] modelScores = new float[m];
+            ModelScore[] transformed = new ModelScore[m];
+            for (int i = 0; i < m; i++) {
                 transformed[i] = rawScores[i].transformedBy(params.score());
                 modelScores[i] = transformed[i].score();
             }
-            WindowRanking.Window window = WindowRanking.rank(params, firstScores, modelScores, firstStageLists(docIds));
+            // the covered prefix is ranked exactly as a window of m docs would be; the rest keep first-pass order
+            WindowRanking.Window window = m == 0
+                    ? WindowRanking.Window.EMPTY
+                    : WindowRanking.rank(
+                            params,
+                            Arrays.copyOf(firstScores, m),
+                            modelScores,
+                            firstStageLists(Arrays.copyOf(docIds, m)));
             float[] finalScores = window.finals();
             int[] order = window.order();
             ScoreDoc[] reranked = new ScoreDoc[n];
-            Map<Integer, RerankRequestState.DocScores> perDoc = new HashMap<>(n * 2);
-            for (int r = 0; r < n; r++) {
+            Map<Integer, RerankRequestState.DocScores> perDoc = new HashMap<>(m * 2);
+            for (int r = 0; r < m; r++) {
                 int i = order[r];
                 reranked[r] = new ScoreDoc(docIds[i], finalScores[i], hits[i].shardIndex);
                 perDoc.put(docIds[i], new RerankRequestState.DocScores(transformed[i], finalScores[i]));
             }
-            state.succeeded(perDoc, raw.loadNanos(), raw.stats(), raw.cacheHits(), window.trust());
-            metrics.succeeded(raw.loadNanos(), raw.stats(), raw.cacheHits(), raw.cacheMisses());
+            for (int i = m; i < n; i++) reranked[i] = new ScoreDoc(docIds[i], firstScores[i], hits[i].shardIndex);
+            state.succeeded(perDoc, raw.loadNanos(), raw.stats(), raw.cacheHits(), window.trust(), coverage);
+            metrics.succeeded(raw.loadNanos(), raw.stats(), raw.cacheHits(), raw.cacheMisses(), coverage.complete());
             if (!window.trust().trusted()) metrics.untrusted.inc();
-            RequestContext.reportRerankStatus(RerankStatus.OK, null);
+            if (coverage.complete()) {
+                RequestContext.reportRerankStatus(RerankStatus.OK, null);
+            } else {
+                RequestContext.reportPartialCoverage(coverage, coverage.detail(budget.millis()));
+            }
             RequestContext.reportModelTrust(window.trust());
             addDebugTimings();
             return new TopDocs(firstPass.totalHits, reranked);
@@ -136,6 +170,36 @@ final class CrossEncoderRescorer extends Rescorer {
         return out;
     }
 
+    /**
+     * The scored prefix of the window. One node: down to a chunk's edge ({@link Coverage#of}). A SolrCloud shard:
+     * every leading doc scored, since its chunks are global ones and its coordinator decides the global coverage.
+     */
+    private static Coverage coverage(ModelScore[] rawScores, boolean shard) {
+        if (!shard) return Coverage.of(rawScores.length, i -> rawScores[i] != null);
+        int prefix = 0;
+        while (prefix < rawScores.length && rawScores[prefix] != null) prefix++;
+        return new Coverage(prefix, rawScores.length);
+    }
+
+    /** On a SolrCloud shard, each docid's place in the coordinator's global window; null on one node. */
+    private static Map<Integer, Integer> globalWindowPlaces() {
+        SolrRequestInfo info = SolrRequestInfo.getRequestInfo();
+        return info == null ? null : RequestContext.globalWindowPlaces(info.getReq());
+    }
+
+    /**
+     * The chunk of each window doc (in first-pass order): by its place in the window on one node, by its place in
+     * the global window on a SolrCloud shard, so that every layout scores the same chunks.
+     */
+    private static int[] chunks(int[] docIds, Map<Integer, Integer> globalPlaces) {
+        int[] chunks = new int[docIds.length];
+        for (int i = 0; i < docIds.length; i++) {
+            Integer place = globalPlaces == null ? Integer.valueOf(i) : globalPlaces.get(docIds[i]);
+            chunks[i] = place == null ? Integer.MAX_VALUE : Coverage.chunkOf(place);
+        }
+        return chunks;
+    }
+
     /** The first stage's lists over the window, when the request's first stage stored them. */
     private static List<RankedScores> firstStageLists(int[] docIds) {
         SolrRequestInfo info = SolrRequestInfo.getRequestInfo();
@@ -153,32 +217,89 @@ final class CrossEncoderRescorer extends Rescorer {
     private RawScores rawScores(SolrIndexSearcher searcher, int[] docIds, ModelScore[] rawScores, Deadline deadline)
             throws IOException {
         ScoreCache cache = ScoreCache.of(searcher, scoreCacheName, params);
-        int[] missing = new int[docIds.length];
+        int hits = fromCache(cache, docIds, rawScores);
+        int[] missing = new int[docIds.length - hits];
         int misses = 0;
+        for (int i = 0; i < docIds.length; i++) if (rawScores[i] == null) missing[misses++] = i;
+        if (misses == 0) return new RawScores(0, ScoringStats.NONE, hits, 0);
+        RawScores scored = score(searcher, docIds, missing, rawScores, cache, deadline);
+        return new RawScores(scored.loadNanos(), scored.stats(), hits, cache == null ? 0 : misses);
+    }
+
+    /**
+     * Under {@code reRankTimeAllowed}: fills {@code rawScores} chunk by chunk in first-pass order (cached scores
+     * first, free), checking the budget before each chunk that needs the model and stopping at the first one it
+     * finds spent. Entries of the chunks not reached stay null unless cached.
+     *
+     * @param chunks each doc's chunk ({@link #chunks}), non-decreasing
+     */
+    private RawScores rawScoresWithin(
+            SolrIndexSearcher searcher,
+            int[] docIds,
+            int[] chunks,
+            ModelScore[] rawScores,
+            Deadline deadline,
+            RerankBudget budget)
+            throws IOException {
+        ScoreCache cache = ScoreCache.of(searcher, scoreCacheName, params);
+        int hits = fromCache(cache, docIds, rawScores);
+        long loadNanos = 0;
+        ScoringStats stats = ScoringStats.NONE;
+        int misses = 0;
+        for (int from = 0, to; from < docIds.length; from = to) {
+            to = from + 1;
+            while (to < docIds.length && chunks[to] == chunks[from]) to++;
+            int[] missing = new int[to - from];
+            int count = 0;
+            for (int i = from; i < to; i++) if (rawScores[i] == null) missing[count++] = i;
+            if (count == 0) continue; // a chunk read from the score cache costs nothing
+            if (budget.spent()) break;
+            RawScores chunk = score(searcher, docIds, Arrays.copyOf(missing, count), rawScores, cache, deadline);
+            budget.chunkScored();
+            loadNanos += chunk.loadNanos();
+            stats = stats.plus(chunk.stats());
+            misses += count;
+        }
+        return new RawScores(loadNanos, stats, hits, cache == null ? 0 : misses);
+    }
+
+    /** Copies cached raw scores into {@code rawScores}; how many there were. */
+    private static int fromCache(ScoreCache cache, int[] docIds, ModelScore[] rawScores) {
+        if (cache == null) return 0;
+        int hits = 0;
         for (int i = 0; i < docIds.length; i++) {
-            ModelScore cached = cache == null ? null : cache.get(docIds[i]);
+            ModelScore cached = cache.get(docIds[i]);
             if (cached != null) {
                 rawScores[i] = cached;
-            } else {
-                missing[misses++] = i;
+                hits++;
             }
         }
-        if (misses == 0) return new RawScores(0, ScoringStats.NONE, docIds.length, 0);
+        return hits;
+    }
 
+    /** Loads the text of the docs at {@code missing} (indexes into docIds) and scores them in one model call. */
+    private RawScores score(
+            SolrIndexSearcher searcher,
+            int[] docIds,
+            int[] missing,
+            ModelScore[] rawScores,
+            ScoreCache cache,
+            Deadline deadline)
+            throws IOException {
         deadline.check("loading document text");
-        int[] missingDocs = new int[misses];
-        for (int m = 0; m < misses; m++) missingDocs[m] = docIds[missing[m]];
+        int[] missingDocs = new int[missing.length];
+        for (int m = 0; m < missing.length; m++) missingDocs[m] = docIds[missing[m]];
         long start = System.nanoTime();
         String[] texts = new DocumentText(params.fields(), params.fieldSeparator()).load(searcher, missingDocs);
         long loadNanos = System.nanoTime() - start;
 
         ScoredPassages scored = model.score(params.reRankText(), List.of(texts), params.scoring(), deadline);
-        for (int m = 0; m < misses; m++) {
+        for (int m = 0; m < missing.length; m++) {
             PassageSpan passage = scored.spans() == null ? null : scored.spans()[m];
             rawScores[missing[m]] = new ModelScore(scored.scores()[m], passage);
             if (cache != null) cache.put(missingDocs[m], rawScores[missing[m]]);
         }
-        return new RawScores(loadNanos, scored.stats(), docIds.length - misses, cache == null ? 0 : misses);
+        return new RawScores(loadNanos, scored.stats(), 0, 0);
     }
 
     private void fail(RerankStatus status, String detail) {
@@ -199,12 +320,17 @@ final class CrossEncoderRescorer extends Rescorer {
     public Explanation explain(IndexSearcher searcher, Explanation firstPass, int docId) {
         RerankRequestState.DocScores scores = state.scoresOf(docId);
         if (scores == null) {
+            Coverage coverage = state.coverage();
             String why = state.status() == RerankStatus.OK
                     ? "not reranked: below the top reRankDocs=" + params.reRankDocs() + " of the first pass"
-                    : "not reranked: rerank.status="
-                            + (state.status() == null
-                                    ? "skipped"
-                                    : state.status().label());
+                    : state.status() == RerankStatus.PARTIAL
+                            ? "not reranked: reRankTimeAllowed=" + params.reRankTimeAllowedMillis()
+                                    + " ms let the model score the first " + coverage.covered() + " of the top "
+                                    + coverage.window() + " docs of the first pass (rerank.status=partial)"
+                            : "not reranked: rerank.status="
+                                    + (state.status() == null
+                                            ? "skipped"
+                                            : state.status().label());
             double shift = state.belowShift();
             if (shift == 0) return Explanation.match(firstPass.getValue(), why + "; first-pass score kept", firstPass);
             return Explanation.match(

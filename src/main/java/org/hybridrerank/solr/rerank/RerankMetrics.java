@@ -9,14 +9,18 @@ import org.hybridrerank.solr.model.ScoringStats;
 
 /**
  * The rerank stage in Solr's metrics API (per core, under {@code QUERYPARSER.<parser name>.*}): timers for
- * loading text, tokenizing and inference; counters of reranks, pairs scored, score cache hits and misses,
- * timeouts, errors, and reranks whose model ranking {@code trustGap} left out.
+ * loading text, tokenizing and inference; counters of reranks, partial reranks ({@code reRankTimeAllowed}), pairs
+ * scored, score cache hits and misses, timeouts, errors, and reranks whose model ranking {@code trustGap} left out.
  */
 final class RerankMetrics {
     final Timer loadText;
     final Timer tokenize;
     final Timer inference;
+    /** Reranks that ranked the whole window. */
     final Counter reranks;
+    /** Reranks that ranked only the prefix {@code reRankTimeAllowed} let the model score (status partial). */
+    final Counter partials;
+
     final Counter pairsScored;
     final Counter cacheHits;
     final Counter cacheMisses;
@@ -30,6 +34,7 @@ final class RerankMetrics {
         tokenize = metrics.timer("tokenize");
         inference = metrics.timer("inference");
         reranks = metrics.counter("reranks");
+        partials = metrics.counter("partials");
         pairsScored = metrics.counter("pairsScored");
         cacheHits = metrics.counter("scoreCacheHits");
         cacheMisses = metrics.counter("scoreCacheMisses");
@@ -47,8 +52,13 @@ final class RerankMetrics {
         return new RerankMetrics(new Metrics(null));
     }
 
-    void succeeded(long loadNanos, ScoringStats stats, int cacheHitCount, int cacheMissCount) {
-        reranks.inc();
+    /**
+     * A rerank that ranked its window.
+     *
+     * @param complete whether it ranked the whole window ({@code reranks}), or its scored prefix ({@code partials})
+     */
+    void succeeded(long loadNanos, ScoringStats stats, int cacheHitCount, int cacheMissCount, boolean complete) {
+        (complete ? reranks : partials).inc();
         loadText.update(loadNanos, TimeUnit.NANOSECONDS);
         if (stats.passages() > 0) {
             tokenize.update(stats.tokenizeNanos(), TimeUnit.NANOSECONDS);

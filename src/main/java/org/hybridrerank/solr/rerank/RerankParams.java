@@ -28,6 +28,7 @@ public record RerankParams(
         Float threshold,
         ScoreTransform score,
         long timeoutMillis,
+        long reRankTimeAllowedMillis,
         String reRankText,
         ScoreBlender blender,
         WindowFusion fusion,
@@ -44,6 +45,7 @@ public record RerankParams(
     public static final String THRESHOLD = "threshold";
     public static final String SCORE = "score";
     public static final String TIMEOUT = "timeout";
+    public static final String RERANK_TIME_ALLOWED = "reRankTimeAllowed";
     public static final String RERANK_TEXT = "reRankText";
     public static final String RERANK_OPERATOR = "reRankOperator";
     public static final String RERANK_WEIGHT = "reRankWeight";
@@ -75,6 +77,7 @@ public record RerankParams(
             THRESHOLD,
             SCORE,
             TIMEOUT,
+            RERANK_TIME_ALLOWED,
             RERANK_TEXT,
             RERANK_OPERATOR,
             RERANK_WEIGHT,
@@ -121,6 +124,7 @@ public record RerankParams(
         Double threshold = reader.finiteDouble(THRESHOLD, null);
         ScoreTransform score = reader.oneOf(SCORE, ScoreTransform.LOGIT, ScoreTransform.class);
         long timeout = reader.longIn(TIMEOUT, 0, 0, MAX_TIMEOUT_MILLIS);
+        long reRankTimeAllowed = reader.longIn(RERANK_TIME_ALLOWED, 0, 0, MAX_TIMEOUT_MILLIS);
 
         String text = reader.string(RERANK_TEXT, queryText);
         if (queryText != null || reader.params().get(RERANK_TEXT) != null) {
@@ -169,6 +173,7 @@ public record RerankParams(
                 threshold == null ? null : threshold.floatValue(),
                 score,
                 timeout,
+                reRankTimeAllowed,
                 text,
                 new ScoreBlender(operator, weight, mainScale, modelScale),
                 fusion,

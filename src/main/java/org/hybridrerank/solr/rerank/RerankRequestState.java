@@ -25,6 +25,7 @@ final class RerankRequestState {
     private ScoringStats stats;
     private int cacheHits;
     private ModelTrust.Verdict trust = ModelTrust.Verdict.UNJUDGED;
+    private Coverage coverage;
     private volatile double belowShift;
     private volatile java.util.function.IntPredicate elevated = doc -> false;
 
@@ -36,18 +37,38 @@ final class RerankRequestState {
         attempted = true;
     }
 
+    /**
+     * The window was ranked: all of it ({@code ok}), or the prefix that {@code reRankTimeAllowed} let the model
+     * score ({@code partial}, never served again from the query result cache).
+     *
+     * @param scores the ranked docs' scores (the covered prefix)
+     */
     synchronized void succeeded(
             Map<Integer, DocScores> scores,
             long loadNanos,
             ScoringStats stats,
             int cacheHits,
-            ModelTrust.Verdict trust) {
+            ModelTrust.Verdict trust,
+            Coverage coverage) {
         this.scores = new HashMap<>(scores);
         this.trust = trust;
         this.loadNanos = loadNanos;
         this.stats = stats;
         this.cacheHits = cacheHits;
-        this.status = RerankStatus.OK;
+        this.coverage = coverage;
+        this.status = coverage.complete() ? RerankStatus.OK : RerankStatus.PARTIAL;
+        if (!coverage.complete()) this.cacheable = false;
+    }
+
+    /** Whether the window was ranked: {@code ok}, or {@code partial} (its scored prefix). */
+    boolean reranked() {
+        RerankStatus s = status;
+        return s == RerankStatus.OK || s == RerankStatus.PARTIAL;
+    }
+
+    /** What the model scored of the window in the last successful run; null before one. */
+    synchronized Coverage coverage() {
+        return coverage;
     }
 
     /** A failed rerank must never be served again from the query result cache. */
@@ -115,6 +136,7 @@ final class RerankRequestState {
             out.add("tokenizeMs", stats.tokenizeNanos() / 1e6);
             out.add("inferenceMs", stats.inferenceNanos() / 1e6);
             out.add("docs", scores.size());
+            if (coverage != null && !coverage.complete()) out.add("coverage", coverage.label());
             out.add("scoreCacheHits", cacheHits);
             out.add("pairsScored", stats.passages());
             out.add("sequences", stats.sequences());

@@ -9,7 +9,12 @@ import java.util.Locale;
 public enum RerankStatus {
     /** The top docs were scored by the model and reordered (or came reordered from the result cache). */
     OK,
-    /** The time budget ran out: first-stage order returned. */
+    /**
+     * {@code reRankTimeAllowed} was spent after some chunks: the scored prefix of the window (the first N of the
+     * first-pass top K) was ranked as a window of N, the rest follows in first-pass order ({@link Coverage}).
+     */
+    PARTIAL,
+    /** A time budget ran out before any chunk was scored, or a hard limit at any point: first-stage order. */
     TIMEOUT,
     /** Inference or text loading failed: first-stage order returned. */
     ERROR,

@@ -8,7 +8,9 @@ import org.hybridrerank.solr.request.RequestContext;
 
 /**
  * On a SolrCloud coordinator: each shard's {@code rerank.status}, merged into the one the client sees. The
- * worst wins (error, then timeout, then ok, then skipped), and the detail names the shards it came from.
+ * worst wins (error, then timeout, then partial, then ok, then skipped), and the detail names the shards it came
+ * from. Under {@code reRankTimeAllowed} the coordinator's flows then decide the final status from the global
+ * coverage ({@link Coverage}): a shard's {@code partial} says only which of its own docs it scored.
  */
 public final class ShardRerankStatuses {
     private RerankStatus merged;
@@ -36,8 +38,9 @@ public final class ShardRerankStatuses {
         return switch (status) {
             case SKIPPED -> 0;
             case OK -> 1;
-            case TIMEOUT -> 2;
-            case ERROR -> 3;
+            case PARTIAL -> 2;
+            case TIMEOUT -> 3;
+            case ERROR -> 4;
         };
     }
 

@@ -21,6 +21,10 @@ import org.hybridrerank.solr.fusion.RankedScores;
  *       global values (the K-th and (K+1)-th of the global first pass), so every node of a SolrCloud search
  *       reaches the same amount.
  * </ol>
+ *
+ * Under {@code reRankTimeAllowed} the model may score only a prefix of the window, the first N docs in first-pass
+ * order ({@link Coverage}): the window is then those N docs, ranked here exactly as a window of N (reRankDocs=N)
+ * would be, fusions, scalings and the trust rule included, and every doc after them is below the window.
  */
 public final class WindowRanking {
     private WindowRanking() {}
@@ -33,6 +37,9 @@ public final class WindowRanking {
      * @param trust whether the model's ranking took part ({@code trustGap})
      */
     public record Window(float[] finals, int[] order, ModelTrust.Verdict trust) {
+        /** No window: a budget that let the model score nothing; everything keeps first-pass order. */
+        public static final Window EMPTY = new Window(new float[0], new int[0], ModelTrust.Verdict.UNJUDGED);
+
         /** The lowest final score, W of the rule (NaN for an empty window). */
         public float lowest() {
             float lo = Float.NaN;
