@@ -10,6 +10,7 @@ import org.apache.solr.client.solrj.request.QueryRequest;
 import org.apache.solr.client.solrj.response.QueryResponse;
 import org.apache.solr.common.SolrDocumentList;
 import org.apache.solr.common.util.NamedList;
+import org.hybridrerank.solr.rerank.RerankClock;
 import org.hybridrerank.solr.testutil.Beir;
 import org.hybridrerank.solr.testutil.ExampleCloudTestCase;
 import org.hybridrerank.solr.testutil.SharedData;
@@ -109,6 +110,10 @@ public class CloudEquivalenceIT extends ExampleCloudTestCase {
                 what + ": rerank.modelTrusted",
                 one.getHeader().get("rerank.modelTrusted"),
                 two.getHeader().get("rerank.modelTrusted"));
+        assertEquals(
+                what + ": rerank.coverage",
+                one.getHeader().get("rerank.coverage"),
+                two.getHeader().get("rerank.coverage"));
     }
 
     private static List<Object> ids(SolrDocumentList docs) {
@@ -356,6 +361,10 @@ public class CloudEquivalenceIT extends ExampleCloudTestCase {
                 what + ": rerank.modelTrusted",
                 one.getHeader().get("rerank.modelTrusted"),
                 two.getHeader().get("rerank.modelTrusted"));
+        assertEquals(
+                what + ": rerank.coverage",
+                one.getHeader().get("rerank.coverage"),
+                two.getHeader().get("rerank.coverage"));
     }
 
     /**
@@ -398,6 +407,72 @@ public class CloudEquivalenceIT extends ExampleCloudTestCase {
                 }
                 samePlainOrEdgeTie("plain " + local + " with fq", claim, variant, 20, 15, "fq", "n_i:[10 TO 60]");
             }
+        }
+    }
+
+    /**
+     * {@code reRankTimeAllowed} on the virtual clock, set for every node of the cluster (they run in this JVM): each
+     * chunk of 8 docs a node's model scores costs 100 virtual ms, so a budget of 200 ms lets one node score the
+     * first 16 of K=30 and each shard its own docs among the global window's first 16. Both layouts answer
+     * {@code partial} with coverage 16/30 and the same page: the covered 16 ranked as a window of 16 (every window
+     * method), the rest in first-stage order under them, {@code ce_score} only on the covered docs, 16 pairs in all;
+     * hybrid and plain flows alike. A budget spent before the first chunk is a timeout with the first stage's order
+     * on both.
+     */
+    @Test
+    public void partialCoverageGivesTheOneShardAnswer() throws Exception {
+        System.setProperty(RerankClock.VIRTUAL_PROPERTY, "0,100");
+        try {
+            for (String local : List.of("", " fusion=replace", " fusion=linear normalization=zscore")) {
+                String rq = "{!crossencoder reRankDocs=30 scoreCache=false longDocs=best reRankTimeAllowed=200" + local
+                        + "}";
+                for (String claim : CLAIMS.subList(0, 5)) {
+                    long before = counterSum(cluster, TWO, "QUERYPARSER.crossencoder.pairsScored");
+                    QueryResponse two = hybrid(TWO, claim, "rrf", rq, 0);
+                    long scored = counterSum(cluster, TWO, "QUERYPARSER.crossencoder.pairsScored") - before;
+                    String what = "partial" + local + " '" + claim + "'";
+                    assertEquals(what + ": pairs scored across both shards", 16, scored);
+                    assertEquals(what, "partial", two.getHeader().get("rerank.status"));
+                    assertEquals(what, "16/30", two.getHeader().get("rerank.coverage"));
+                    assertSameAnswer(what, hybrid(ONE, claim, "rrf", rq, 0), two);
+                    // a page across the coverage's edge: the last scored docs, then the first unscored ones
+                    assertSameAnswer(
+                            what + " start=10", hybrid(ONE, claim, "rrf", rq, 10), hybrid(TWO, claim, "rrf", rq, 10));
+                    int reranked = 0;
+                    for (var doc : two.getResults()) {
+                        if (((NamedList<?>) doc.get("[hybrid]")).get("ce_score") != null) reranked++;
+                    }
+                    assertEquals(what + ": ce_score on the covered docs only", 16, reranked);
+                }
+            }
+            String plainRq = "{!crossencoder reRankDocs=30 scoreCache=false fusion=replace reRankTimeAllowed=200}";
+            for (String claim : CLAIMS.subList(0, 5)) {
+                for (int start : new int[] {0, 10}) {
+                    QueryResponse one = plain(ONE, claim, plainRq, start, 10);
+                    assertEquals(
+                            "plain '" + claim + "'", "partial", one.getHeader().get("rerank.status"));
+                    samePlainOrEdgeTie("plain partial '" + claim + "' start=" + start, claim, plainRq, start, 10);
+                }
+            }
+            System.setProperty(RerankClock.VIRTUAL_PROPERTY, "300,100");
+            String rq = "{!crossencoder reRankDocs=30 scoreCache=false longDocs=best reRankTimeAllowed=200}";
+            for (String claim : CLAIMS.subList(0, 3)) {
+                QueryResponse two = hybrid(TWO, claim, "rrf", rq, 0);
+                assertEquals(
+                        "no chunk '" + claim + "'", "timeout", two.getHeader().get("rerank.status"));
+                assertSameAnswer("no chunk '" + claim + "'", hybrid(ONE, claim, "rrf", rq, 0), two);
+                SolrDocumentList firstStage = hybrid(TWO, claim, "rrf", "{!crossencoder enabled=false}", 0)
+                        .getResults();
+                assertEquals("no chunk: first-stage order '" + claim + "'", ids(firstStage), ids(two.getResults()));
+                for (int i = 0; i < firstStage.size(); i++) {
+                    assertEquals(
+                            (Float) firstStage.get(i).get("score"),
+                            (Float) two.getResults().get(i).get("score"),
+                            0f);
+                }
+            }
+        } finally {
+            System.clearProperty(RerankClock.VIRTUAL_PROPERTY);
         }
     }
 

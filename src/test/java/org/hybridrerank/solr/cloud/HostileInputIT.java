@@ -117,6 +117,8 @@ public class HostileInputIT extends ExampleCloudTestCase {
         bad("unknown score transform", "score", "rq", rq("score=probability"));
         bad("negative timeout", "timeout", "rq", rq("timeout=-5"));
         bad("timeout above a day", "timeout", "rq", rq("timeout=99999999999"));
+        bad("negative reRankTimeAllowed", "reRankTimeAllowed", "rq", rq("reRankTimeAllowed=-5"));
+        bad("reRankTimeAllowed above a day", "reRankTimeAllowed", "rq", rq("reRankTimeAllowed=99999999999"));
         bad("unknown reRankOperator", "reRankOperator", "rq", rq("reRankOperator=divide"));
         bad("NaN reRankWeight", "reRankWeight", "rq", rq("reRankWeight=NaN"));
         bad("non-numeric reRankWeight", "reRankWeight", "rq", rq("reRankWeight=heavy"));
@@ -227,6 +229,13 @@ public class HostileInputIT extends ExampleCloudTestCase {
                 rsp -> List.of("ok", "timeout").contains(rsp.getHeader().get("rerank.status")),
                 "rq",
                 rq("timeout=1"));
+        ok(
+                "tiny reRankTimeAllowed",
+                "answered; reranked, partly reranked, or first-stage order with status timeout",
+                rsp -> List.of("ok", "partial", "timeout")
+                        .contains(rsp.getHeader().get("rerank.status")),
+                "rq",
+                rq("reRankTimeAllowed=1"));
         ok("reRankDocs from a param reference", "reranked", status("ok"), "rq", rq("reRankDocs=$k"), "k", "5");
         ok(
                 "explicit vector in lexical mode",
@@ -272,7 +281,7 @@ public class HostileInputIT extends ExampleCloudTestCase {
 
     @Test
     public void everyHostileRequestGetsA400NamingTheParameterOrACorrectAnswer() throws Exception {
-        assertEquals("the cases the README counts", 87, CASES.size());
+        assertEquals("the cases the README counts", 90, CASES.size());
         List<String> failures = new ArrayList<>();
         for (String collection : COLLECTIONS) {
             for (Case c : CASES) {

@@ -8,28 +8,37 @@ import org.apache.solr.client.solrj.SolrQuery;
 import org.apache.solr.client.solrj.request.CollectionAdminRequest;
 import org.apache.solr.client.solrj.request.QueryRequest;
 import org.apache.solr.client.solrj.response.QueryResponse;
+import org.hybridrerank.solr.rerank.Coverage;
+import org.hybridrerank.solr.rerank.RerankClock;
 import org.hybridrerank.solr.testutil.Beir;
 import org.hybridrerank.solr.testutil.ExampleCloudTestCase;
 import org.hybridrerank.solr.testutil.OverlapOracle;
 import org.hybridrerank.solr.testutil.SharedData;
 import org.hybridrerank.solr.tools.Dataset;
+import org.junit.AfterClass;
 import org.junit.BeforeClass;
 import org.junit.Test;
 
 /**
  * One node and SolrCloud agree on random requests: each round draws a corpus (a random slice of SciFact with a
  * random number per doc), a shard count, and requests with random text, mode, filters, K, list lengths, RRF
- * k and weights, start and rows; the 1-shard and the N-shard collection must answer with the same ids, order,
- * scores, [hybrid] fields and rerank.status. Every message carries the round's seed; the test framework's
- * seed (-Dtests.seed) replays the whole run.
+ * k and weights, reRankTimeAllowed (on the virtual clock), start and rows; the 1-shard and the N-shard collection
+ * must answer with the same ids, order, scores, [hybrid] fields, rerank.status and rerank.coverage. Every message
+ * carries the round's seed; the test framework's seed (-Dtests.seed) replays the whole run.
  */
 public class RandomizedCloudEquivalenceIT extends ExampleCloudTestCase {
     private static final int ROUNDS = 3;
     private static final int REQUESTS_PER_ROUND = 12;
     private static List<Dataset.Doc> pool;
 
+    /** The virtual clock of reRankTimeAllowed for every node (they run in this JVM): 100 ms per chunk of 8. */
+    private static final long CHUNK_MILLIS = 100;
+
+    private static int recovered;
+
     @BeforeClass
     public static void setUpCluster() throws Exception {
+        System.setProperty(RerankClock.VIRTUAL_PROPERTY, "0," + CHUNK_MILLIS);
         startExampleCluster(2, OverlapOracle.dir());
         pool = new ArrayList<>(Beir.corpus(SharedData.scifact(), 1500).values());
     }
@@ -61,13 +70,56 @@ public class RandomizedCloudEquivalenceIT extends ExampleCloudTestCase {
                 String[] params = randomRequest(r, corpus);
                 String what = tag + ", " + shards + " shards, " + corpus.size() + " docs, request " + i + ": "
                         + String.join(" ", params);
-                QueryResponse a = hybrid(one, params);
                 QueryResponse b = hybrid(many, params);
+                QueryResponse a = oneAtSameCoverage(what, hybrid(one, params), b, params, p -> hybrid(one, p));
                 CloudEquivalenceIT.assertSameAnswer(what, a, b);
             }
             CollectionAdminRequest.deleteCollection(one).process(cluster.getSolrClient());
             CollectionAdminRequest.deleteCollection(many).process(cluster.getSolrClient());
         }
+    }
+
+    @AfterClass
+    public static void realClock() {
+        System.clearProperty(RerankClock.VIRTUAL_PROPERTY);
+        System.out.println("reRankTimeAllowed: " + recovered + " requests where the shards covered more than one node"
+                + " in the same budget, compared at the same coverage");
+    }
+
+    /** How many window docs a response's rerank ranked: K for ok, N of partial's N/K, 0 for a timeout. */
+    private static int covered(QueryResponse rsp) {
+        Object status = rsp.getHeader().get("rerank.status");
+        if ("timeout".equals(status)) return 0;
+        Object coverage = rsp.getHeader().get("rerank.coverage");
+        return coverage == null
+                ? Integer.MAX_VALUE
+                : Integer.parseInt(coverage.toString().split("/")[0]);
+    }
+
+    /**
+     * The one-node answer at the coverage the sharded collection reached. On the virtual clock a shard pays only for
+     * the chunks that hold docs of its own, so where a shard holds none of an early chunk the shards may cover a
+     * chunk more than one node in the same budget (never less). Equivalence is for the same coverage: one node is
+     * then asked again with the budget that covers as much.
+     */
+    private static QueryResponse oneAtSameCoverage(
+            String what, QueryResponse one, QueryResponse many, String[] params, Ask ask) throws Exception {
+        int a = covered(one);
+        int b = covered(many);
+        if (a == b) return one;
+        assertTrue(what + ": the shards covered less than one node: " + a + " then " + b, b > a);
+        long budget = b == Integer.MAX_VALUE ? 86_400_000L : CHUNK_MILLIS * (b / Coverage.CHUNK_DOCS);
+        String[] again = params.clone();
+        for (int i = 0; i < again.length; i += 2) {
+            if (again[i].equals("rq"))
+                again[i + 1] = again[i + 1].replaceAll("reRankTimeAllowed=\\d+", "reRankTimeAllowed=" + budget);
+        }
+        recovered++;
+        return ask.request(again);
+    }
+
+    interface Ask {
+        QueryResponse request(String[] params) throws Exception;
     }
 
     private static QueryResponse hybrid(String collection, String[] params) throws Exception {
@@ -108,11 +160,14 @@ public class RandomizedCloudEquivalenceIT extends ExampleCloudTestCase {
         String trust = r.nextInt(3) == 0
                 ? ""
                 : " trustGap=" + List.of("0.2", "0.4", "0.6", "0.8").get(r.nextInt(4));
+        // on the virtual clock: one, two or three chunks of 8
+        String budget =
+                r.nextInt(3) == 0 ? "" : " reRankTimeAllowed=" + (CHUNK_MILLIS / 2 + CHUNK_MILLIS * r.nextInt(3));
         add(
                 p,
                 "rq",
                 mode.endsWith("+ce")
-                        ? "{!crossencoder reRankDocs=" + (1 + r.nextInt(40)) + window + trust + "}"
+                        ? "{!crossencoder reRankDocs=" + (1 + r.nextInt(40)) + window + trust + budget + "}"
                         : "{!crossencoder enabled=false}");
         add(p, "hybrid.lexical.topN", Integer.toString(5 + r.nextInt(60)));
         add(p, "hybrid.vector.topN", Integer.toString(5 + r.nextInt(60)));
@@ -185,7 +240,6 @@ public class RandomizedCloudEquivalenceIT extends ExampleCloudTestCase {
             String[] p = plain.toArray(new String[0]);
             String what = "plain (seed " + Long.toHexString(seed) + "), " + shards + " shards, request " + i + ": "
                     + String.join(" ", p);
-            QueryResponse one = select("plainone", p);
             QueryResponse many;
             try {
                 many = select("plainmany", p);
@@ -196,6 +250,7 @@ public class RandomizedCloudEquivalenceIT extends ExampleCloudTestCase {
                 refused++;
                 continue;
             }
+            QueryResponse one = oneAtSameCoverage(what, select("plainone", p), many, p, q -> select("plainone", q));
             CloudEquivalenceIT.assertSamePlainAnswer(what, one, many);
             equal++;
         }

@@ -22,6 +22,7 @@ import org.hybridrerank.solr.fusion.FirstStageLists;
 import org.hybridrerank.solr.fusion.RankedScores;
 import org.hybridrerank.solr.hybrid.HybridParams;
 import org.hybridrerank.solr.hybrid.HybridResult;
+import org.hybridrerank.solr.rerank.Coverage;
 import org.hybridrerank.solr.rerank.CrossEncoderRerankQuery;
 import org.hybridrerank.solr.rerank.ModelScore;
 import org.hybridrerank.solr.rerank.RerankStatus;
@@ -55,6 +56,7 @@ public class RequestContextTest extends RerankCoreTestCase {
             assertNull(RequestContext.rankQuery(req));
             assertNull(RequestContext.readBackModelScores(req));
             assertNull(RequestContext.elevatedIds(req));
+            assertNull(RequestContext.globalWindowPlaces(req));
         }
     }
 
@@ -76,6 +78,8 @@ public class RequestContextTest extends RerankCoreTestCase {
             RequestContext.markHybridFieldsWanted(req);
             RequestContext.setFirstStageLists(req, lists);
             RequestContext.setReadBackModelScores(req, readBack);
+            Map<Integer, Integer> places = Map.of(4, 0, 9, 1);
+            RequestContext.setGlobalWindowPlaces(req, places);
             // the parser registers its rank query itself
             CrossEncoderRerankQuery query = (CrossEncoderRerankQuery)
                     QParser.getParser("{!crossencoder}", req).parse();
@@ -86,8 +90,9 @@ public class RequestContextTest extends RerankCoreTestCase {
             assertSame(lists, RequestContext.firstStageLists(req));
             assertSame(readBack, RequestContext.readBackModelScores(req));
             assertSame(query, RequestContext.rankQuery(req));
+            assertSame(places, RequestContext.globalWindowPlaces(req));
             // one key each: none overwrote another
-            assertEquals(before + 6, req.getContext().size());
+            assertEquals(before + 7, req.getContext().size());
 
             CrossEncoderRerankQuery limited = query.limitedTo(1);
             RequestContext.setRankQuery(req, limited);
@@ -143,6 +148,16 @@ public class RequestContextTest extends RerankCoreTestCase {
         RequestContext.reportRerankStatus(RerankStatus.SKIPPED, null);
         assertEquals(List.of("status", "QTime", "rerank.status"), names(header));
         assertEquals("skipped", header.get(RequestContext.STATUS_HEADER));
+        assertEquals(RerankStatus.SKIPPED, RequestContext.reportedRerankStatus());
+
+        // partial comes with its coverage, which the next report takes away again
+        RequestContext.reportPartialCoverage(new Coverage(16, 20), "reRankTimeAllowed=200 ms was spent");
+        assertEquals(List.of("status", "QTime", "rerank.status", "rerank.detail", "rerank.coverage"), names(header));
+        assertEquals("partial", header.get(RequestContext.STATUS_HEADER));
+        assertEquals("16/20", header.get(RequestContext.COVERAGE_HEADER));
+        assertEquals(RerankStatus.PARTIAL, RequestContext.reportedRerankStatus());
+        RequestContext.reportRerankStatus(RerankStatus.OK, null);
+        assertEquals(List.of("status", "QTime", "rerank.status"), names(header));
     }
 
     @Test

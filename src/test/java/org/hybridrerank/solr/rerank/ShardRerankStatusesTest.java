@@ -56,6 +56,9 @@ public class ShardRerankStatusesTest {
         assertEquals("timeout", merged("ok", "timeout"));
         assertEquals("error", merged("timeout", "error"));
         assertEquals("error", merged("error", "ok"));
+        assertEquals("partial", merged("ok", "partial"));
+        assertEquals("timeout", merged("partial", "timeout"));
+        assertEquals("error", merged("partial", "error"));
     }
 
     @Test
