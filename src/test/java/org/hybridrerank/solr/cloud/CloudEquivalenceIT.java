@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.apache.solr.client.solrj.SolrQuery;
+import org.apache.solr.client.solrj.request.CollectionAdminRequest;
 import org.apache.solr.client.solrj.request.QueryRequest;
 import org.apache.solr.client.solrj.response.QueryResponse;
 import org.apache.solr.common.SolrDocumentList;
@@ -473,6 +474,84 @@ public class CloudEquivalenceIT extends ExampleCloudTestCase {
             }
         } finally {
             System.clearProperty(RerankClock.VIRTUAL_PROPERTY);
+        }
+    }
+
+    /**
+     * A shard that scores past the global coverage: 24 docs routed (compositeId) so that shard A holds all of the
+     * window's first chunk and shard B none of it. On the virtual clock (100 ms per chunk, budget 200) one node and
+     * shard A stop after two chunks, but B pays for one chunk less and also scores its docs of the third. The
+     * coordinator keeps the longest prefix every shard scored, down to a chunk's edge: 16/24 as on one node, and
+     * B's scored docs past it are not reranked (first-stage scores, no ce_score). The first-stage order is made
+     * with the term's frequency (hybrid, lexical mode) or a numeric field (plain).
+     */
+    @Test
+    public void aShardThatScoredPastTheCoverageIsCutBackToIt() throws Exception {
+        String one = "routedone";
+        String two = "routedtwo";
+        createCollection(cluster, one, 1, 1);
+        createCollection(cluster, two, 2, 1);
+        var collection = cluster.getZkStateReader().getClusterState().getCollection(two);
+        String a = null;
+        String b = null;
+        for (int p = 0; b == null; p++) {
+            String prefix = "r" + p + "!";
+            String slice = collection
+                    .getRouter()
+                    .getTargetSlice(prefix + "x", null, null, null, collection)
+                    .getName();
+            if (a == null) a = prefix;
+            else if (!slice.equals(collection
+                    .getRouter()
+                    .getTargetSlice(a + "x", null, null, null, collection)
+                    .getName())) b = prefix;
+        }
+        // places 1-12 and 18, 20, 22, 24 on shard A; 13-17, 19, 21, 23 on shard B
+        List<org.apache.solr.common.SolrInputDocument> docs = new ArrayList<>();
+        for (int j = 0; j < 24; j++) {
+            boolean onA = j < 12 || (j >= 16 && j % 2 == 1);
+            var doc = new org.apache.solr.common.SolrInputDocument();
+            doc.addField("id", (onA ? a : b) + String.format(java.util.Locale.ROOT, "d%02d", j));
+            doc.addField("title", "Note " + j);
+            doc.addField("text", "alpha ".repeat(24 - j) + "omega ".repeat(j));
+            doc.addField("n_i", 100 - j);
+            docs.add(doc);
+        }
+        for (String c : List.of(one, two)) {
+            cluster.getSolrClient(c).add(docs);
+            cluster.getSolrClient(c).commit();
+        }
+        System.setProperty(RerankClock.VIRTUAL_PROPERTY, "0,100");
+        try {
+            String rq = "{!crossencoder reRankDocs=24 scoreCache=false longDocs=best reRankTimeAllowed=200}";
+            long before = counterSum(cluster, two, "QUERYPARSER.crossencoder.pairsScored");
+            QueryResponse sharded = hybrid(two, "alpha", "lexical", rq, 0);
+            assertEquals(
+                    "A scored places 1-12, B 13-16 and its 4 of 17-24",
+                    20,
+                    counterSum(cluster, two, "QUERYPARSER.crossencoder.pairsScored") - before);
+            assertEquals("partial", sharded.getHeader().get("rerank.status"));
+            assertEquals("16/24", sharded.getHeader().get("rerank.coverage"));
+            assertSameAnswer("hybrid, a shard past the coverage", hybrid(one, "alpha", "lexical", rq, 0), sharded);
+            assertSameAnswer(
+                    "hybrid, a shard past the coverage, start=10",
+                    hybrid(one, "alpha", "lexical", rq, 10),
+                    hybrid(two, "alpha", "lexical", rq, 10));
+            String plainRq = "{!crossencoder reRankDocs=24 scoreCache=false fusion=replace reRankTimeAllowed=200"
+                    + " reRankText=alpha}";
+            QueryResponse plainSharded = plain(two, "n_i", plainRq, 0, 24, "defType", "func");
+            assertEquals(
+                    String.valueOf(plainSharded.getHeader()),
+                    "16/24",
+                    plainSharded.getHeader().get("rerank.coverage"));
+            assertSamePlainAnswer(
+                    "plain, a shard past the coverage",
+                    plain(one, "n_i", plainRq, 0, 24, "defType", "func"),
+                    plainSharded);
+        } finally {
+            System.clearProperty(RerankClock.VIRTUAL_PROPERTY);
+            CollectionAdminRequest.deleteCollection(one).process(cluster.getSolrClient());
+            CollectionAdminRequest.deleteCollection(two).process(cluster.getSolrClient());
         }
     }
 
