@@ -91,15 +91,14 @@ final class CrossEncoderRescorer extends Rescorer {
                     ? new RerankBudget(params.reRankTimeAllowedMillis(), RerankClock.forRerank())
                     : null;
             Map<Integer, Integer> globalPlaces = globalWindowPlaces();
-            RawScores raw = budget == null
-                    ? rawScores((SolrIndexSearcher) searcher, docIds, rawScores, deadline)
-                    : rawScoresWithin(
-                            (SolrIndexSearcher) searcher,
-                            docIds,
-                            chunks(docIds, globalPlaces),
-                            rawScores,
-                            deadline,
-                            budget);
+            // without a budget the whole window is one chunk: one model call, as length bucketing likes it best
+            RawScores raw = rawScores(
+                    (SolrIndexSearcher) searcher,
+                    docIds,
+                    budget == null ? new int[n] : chunks(docIds, globalPlaces),
+                    rawScores,
+                    deadline,
+                    budget);
             Coverage coverage = coverage(rawScores, globalPlaces != null);
             if (coverage.covered() == 0 && globalPlaces == null) {
                 // one node, and the budget allowed no chunk: first-pass order, as when a hard limit runs out
@@ -216,24 +215,19 @@ final class CrossEncoderRescorer extends Rescorer {
      */
     private RawScores rawScores(SolrIndexSearcher searcher, int[] docIds, ModelScore[] rawScores, Deadline deadline)
             throws IOException {
-        ScoreCache cache = ScoreCache.of(searcher, scoreCacheName, params);
-        int hits = fromCache(cache, docIds, rawScores);
-        int[] missing = new int[docIds.length - hits];
-        int misses = 0;
-        for (int i = 0; i < docIds.length; i++) if (rawScores[i] == null) missing[misses++] = i;
-        if (misses == 0) return new RawScores(0, ScoringStats.NONE, hits, 0);
-        RawScores scored = score(searcher, docIds, missing, rawScores, cache, deadline);
-        return new RawScores(scored.loadNanos(), scored.stats(), hits, cache == null ? 0 : misses);
+        return rawScores(searcher, docIds, new int[docIds.length], rawScores, deadline, null);
     }
 
     /**
-     * Under {@code reRankTimeAllowed}: fills {@code rawScores} chunk by chunk in first-pass order (cached scores
-     * first, free), checking the budget before each chunk that needs the model and stopping at the first one it
-     * finds spent. Entries of the chunks not reached stay null unless cached.
+     * Fills {@code rawScores} (aligned with {@code docIds}) with raw scores and the passages read: cached ones
+     * first, free; the rest one model call per chunk, in first-pass order. Under {@code reRankTimeAllowed} the
+     * budget is checked before each chunk that needs the model, and scoring stops at the first one that finds it
+     * spent: the entries of the chunks not reached stay null unless cached.
      *
-     * @param chunks each doc's chunk ({@link #chunks}), non-decreasing
+     * @param chunks each doc's chunk ({@link #chunks}), non-decreasing; all 0 for one call over the whole window
+     * @param budget {@code reRankTimeAllowed}, or null for none
      */
-    private RawScores rawScoresWithin(
+    private RawScores rawScores(
             SolrIndexSearcher searcher,
             int[] docIds,
             int[] chunks,
@@ -253,9 +247,9 @@ final class CrossEncoderRescorer extends Rescorer {
             int count = 0;
             for (int i = from; i < to; i++) if (rawScores[i] == null) missing[count++] = i;
             if (count == 0) continue; // a chunk read from the score cache costs nothing
-            if (budget.spent()) break;
+            if (budget != null && budget.spent()) break;
             RawScores chunk = score(searcher, docIds, Arrays.copyOf(missing, count), rawScores, cache, deadline);
-            budget.chunkScored();
+            if (budget != null) budget.chunkScored();
             loadNanos += chunk.loadNanos();
             stats = stats.plus(chunk.stats());
             misses += count;
