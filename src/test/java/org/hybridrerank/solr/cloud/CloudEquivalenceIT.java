@@ -103,18 +103,17 @@ public class CloudEquivalenceIT extends ExampleCloudTestCase {
                 }
             }
         }
-        assertEquals(
-                what + ": rerank.status",
-                one.getHeader().get("rerank.status"),
-                two.getHeader().get("rerank.status"));
-        assertEquals(
-                what + ": rerank.modelTrusted",
-                one.getHeader().get("rerank.modelTrusted"),
-                two.getHeader().get("rerank.modelTrusted"));
-        assertEquals(
-                what + ": rerank.coverage",
-                one.getHeader().get("rerank.coverage"),
-                two.getHeader().get("rerank.coverage"));
+        assertSameRerankHeaders(what, one, two);
+    }
+
+    /** The same rerank.status, rerank.modelTrusted and rerank.coverage. */
+    private static void assertSameRerankHeaders(String what, QueryResponse one, QueryResponse two) {
+        for (String header : List.of("rerank.status", "rerank.modelTrusted", "rerank.coverage")) {
+            assertEquals(
+                    what + ": " + header,
+                    one.getHeader().get(header),
+                    two.getHeader().get(header));
+        }
     }
 
     private static List<Object> ids(SolrDocumentList docs) {
@@ -354,18 +353,7 @@ public class CloudEquivalenceIT extends ExampleCloudTestCase {
                     (Float) b.get(i).get("score"),
                     1e-5f);
         }
-        assertEquals(
-                what + ": rerank.status",
-                one.getHeader().get("rerank.status"),
-                two.getHeader().get("rerank.status"));
-        assertEquals(
-                what + ": rerank.modelTrusted",
-                one.getHeader().get("rerank.modelTrusted"),
-                two.getHeader().get("rerank.modelTrusted"));
-        assertEquals(
-                what + ": rerank.coverage",
-                one.getHeader().get("rerank.coverage"),
-                two.getHeader().get("rerank.coverage"));
+        assertSameRerankHeaders(what, one, two);
     }
 
     /**

@@ -141,26 +141,8 @@ public class PartialRerankTest extends RerankCoreTestCase {
      * first-pass score lowered under the window (docs/rerank-contract.md).
      */
     private static void assertRanking(QueryResponse rsp, int covered, Map<String, Double> expectedFinal) {
-        List<String> window = new ArrayList<>(FIRST_PASS.subList(0, covered));
-        window.sort(Comparator.comparingDouble((String id) -> -expectedFinal.get(id)));
-        List<String> expected = new ArrayList<>(window);
-        expected.addAll(FIRST_PASS.subList(covered, FIRST_PASS.size()));
-        assertEquals(expected, ids(rsp));
-        double lowest = expectedFinal.values().stream()
-                .mapToDouble(v -> (float) (double) v)
-                .min()
-                .orElseThrow();
-        double best = firstPass(FIRST_PASS.get(covered));
-        for (SolrDocument d : rsp.getResults()) {
-            String id = (String) d.getFieldValue("id");
-            float got = (Float) d.getFieldValue("score");
-            if (expectedFinal.containsKey(id)) {
-                assertEquals(id, (float) (double) expectedFinal.get(id), got, 1e-6f);
-            } else {
-                RerankContract.assertBelow(id, got, firstPass(id), lowest, best);
-            }
-        }
-        RerankContract.assertNonIncreasing("scored prefix then the rest", rsp.getResults());
+        RerankContract.assertWindowThenRest(
+                rsp.getResults(), FIRST_PASS, PartialRerankTest::firstPass, covered, expectedFinal);
     }
 
     private static void assertPartial(QueryResponse rsp, int covered) {

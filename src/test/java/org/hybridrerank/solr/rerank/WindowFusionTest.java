@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Map;
 import org.apache.solr.client.solrj.SolrQuery;
 import org.apache.solr.client.solrj.response.QueryResponse;
-import org.apache.solr.common.SolrDocument;
 import org.hybridrerank.solr.testutil.OverlapOracle;
 import org.hybridrerank.solr.testutil.RerankContract;
 import org.hybridrerank.solr.testutil.RerankCoreTestCase;
@@ -47,27 +46,9 @@ public class WindowFusionTest extends RerankCoreTestCase {
 
     /** The window's docs by expected final score (stable: first-pass order on ties), then the rest. */
     private static void assertRanking(QueryResponse rsp, int k, Map<String, Double> expectedFinal) {
-        List<String> window = new ArrayList<>(FIRST_PASS.subList(0, k));
-        window.sort(Comparator.comparingDouble((String id) -> -expectedFinal.get(id)));
-        List<String> expected = new ArrayList<>(window);
-        expected.addAll(FIRST_PASS.subList(k, FIRST_PASS.size()));
         assertEquals("ok", CrossEncoderRerankTest.status(rsp));
-        assertEquals(expected, CrossEncoderRerankTest.ids(rsp));
-        double lowest = expectedFinal.values().stream()
-                .mapToDouble(v -> (float) (double) v)
-                .min()
-                .orElseThrow();
-        double best = firstPass(FIRST_PASS.get(k));
-        for (SolrDocument d : rsp.getResults()) {
-            String id = (String) d.getFieldValue("id");
-            float got = (Float) d.getFieldValue("score");
-            if (expectedFinal.containsKey(id)) {
-                assertEquals(id, (float) (double) expectedFinal.get(id), got, 1e-6f);
-            } else {
-                RerankContract.assertBelow(id, got, firstPass(id), lowest, best);
-            }
-        }
-        RerankContract.assertNonIncreasing("fused window then the rest", rsp.getResults());
+        RerankContract.assertWindowThenRest(
+                rsp.getResults(), FIRST_PASS, WindowFusionTest::firstPass, k, expectedFinal);
     }
 
     /** 1-based ranks of the window's docs by {@code score} descending, ties in first-pass order. */

@@ -3,7 +3,11 @@ package org.hybridrerank.solr.testutil;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
+import java.util.function.ToDoubleFunction;
 import org.apache.solr.common.SolrDocument;
 
 /**
@@ -41,5 +45,43 @@ public final class RerankContract {
     public static void assertBelow(String what, float got, double firstPass, double windowLowest, double bestBelow) {
         assertEquals(what, below(firstPass, windowLowest, bestBelow), got, 1e-5);
         assertTrue(what + ": " + got + " not under the window's lowest " + windowLowest, got < windowLowest);
+    }
+
+    /**
+     * A page of every doc as the rule orders it: the window (the first {@code k} docs of {@code firstPass}) by its
+     * expected final score, ties in first-pass order, with exactly those scores; then the other docs in first-pass
+     * order, their first-pass scores lowered under the window's lowest.
+     *
+     * @param firstPass every doc's id in first-pass order
+     * @param firstPassScore a doc's first-pass score
+     * @param expectedFinal the expected final score of each window doc
+     */
+    public static void assertWindowThenRest(
+            List<SolrDocument> page,
+            List<String> firstPass,
+            ToDoubleFunction<String> firstPassScore,
+            int k,
+            Map<String, Double> expectedFinal) {
+        List<String> window = new ArrayList<>(firstPass.subList(0, k));
+        window.sort(Comparator.comparingDouble((String id) -> -expectedFinal.get(id)));
+        List<String> expected = new ArrayList<>(window);
+        expected.addAll(firstPass.subList(k, firstPass.size()));
+        assertEquals(
+                expected, page.stream().map(d -> (String) d.getFieldValue("id")).toList());
+        double lowest = expectedFinal.values().stream()
+                .mapToDouble(v -> (float) (double) v)
+                .min()
+                .orElseThrow();
+        double best = firstPassScore.applyAsDouble(firstPass.get(k));
+        for (SolrDocument d : page) {
+            String id = (String) d.getFieldValue("id");
+            float got = (Float) d.getFieldValue("score");
+            if (expectedFinal.containsKey(id)) {
+                assertEquals(id, (float) (double) expectedFinal.get(id), got, 1e-6f);
+            } else {
+                assertBelow(id, got, firstPassScore.applyAsDouble(id), lowest, best);
+            }
+        }
+        assertNonIncreasing("the window then the rest", page);
     }
 }
