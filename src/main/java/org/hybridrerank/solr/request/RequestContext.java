@@ -145,7 +145,7 @@ public final class RequestContext {
     /**
      * On a SolrCloud shard: the place in the coordinator's global window (0-based, in global first-pass order) of
      * each docid of this shard's part of it, so that the shard scores under {@code reRankTimeAllowed} the same
-     * global chunks as one node would ({@link org.hybridrerank.solr.rerank.Coverage}); null on one node.
+     * global chunks as one node would ({@link Coverage}); null on one node.
      */
     @SuppressWarnings("unchecked") // only setGlobalWindowPlaces writes this key
     public static Map<Integer, Integer> globalWindowPlaces(SolrQueryRequest req) {
