@@ -35,6 +35,7 @@ public class RandomizedCloudEquivalenceIT extends ExampleCloudTestCase {
     private static final long CHUNK_MILLIS = 100;
 
     private static int recovered;
+    private static int partials;
 
     @BeforeClass
     public static void setUpCluster() throws Exception {
@@ -82,8 +83,8 @@ public class RandomizedCloudEquivalenceIT extends ExampleCloudTestCase {
     @AfterClass
     public static void realClock() {
         System.clearProperty(RerankClock.VIRTUAL_PROPERTY);
-        System.out.println("reRankTimeAllowed: " + recovered + " requests where the shards covered more than one node"
-                + " in the same budget, compared at the same coverage");
+        System.out.println("reRankTimeAllowed: " + partials + " partial answers; " + recovered + " requests where the"
+                + " shards covered more than one node in the same budget, compared at the same coverage");
     }
 
     /** How many window docs a response's rerank ranked: K for ok, N of partial's N/K, 0 for a timeout. */
@@ -104,6 +105,7 @@ public class RandomizedCloudEquivalenceIT extends ExampleCloudTestCase {
      */
     private static QueryResponse oneAtSameCoverage(
             String what, QueryResponse one, QueryResponse many, String[] params, Ask ask) throws Exception {
+        if ("partial".equals(many.getHeader().get("rerank.status"))) partials++;
         int a = covered(one);
         int b = covered(many);
         if (a == b) return one;
@@ -160,9 +162,7 @@ public class RandomizedCloudEquivalenceIT extends ExampleCloudTestCase {
         String trust = r.nextInt(3) == 0
                 ? ""
                 : " trustGap=" + List.of("0.2", "0.4", "0.6", "0.8").get(r.nextInt(4));
-        // on the virtual clock: one, two or three chunks of 8
-        String budget =
-                r.nextInt(3) == 0 ? "" : " reRankTimeAllowed=" + (CHUNK_MILLIS / 2 + CHUNK_MILLIS * r.nextInt(3));
+        String budget = budget(r);
         add(
                 p,
                 "rq",
@@ -193,6 +193,11 @@ public class RandomizedCloudEquivalenceIT extends ExampleCloudTestCase {
             default -> add(p, "fq", "{!frange l=" + a + " u=" + b + " cache=false cost=150}n_i");
         }
         return p.toArray(new String[0]);
+    }
+
+    /** No budget, or one of one, two or three chunks of 8 on the virtual clock. */
+    private static String budget(Random r) {
+        return r.nextInt(3) == 0 ? "" : " reRankTimeAllowed=" + (CHUNK_MILLIS / 2 + CHUNK_MILLIS * r.nextInt(3));
     }
 
     private static void add(List<String> params, String name, String value) {
@@ -234,7 +239,7 @@ public class RandomizedCloudEquivalenceIT extends ExampleCloudTestCase {
                 plain.add(params[j]);
                 plain.add(
                         params[j].equals("rq") && params[j + 1].contains("enabled=false")
-                                ? "{!crossencoder reRankDocs=" + (1 + r.nextInt(40)) + "}"
+                                ? "{!crossencoder reRankDocs=" + (1 + r.nextInt(40)) + budget(r) + "}"
                                 : params[j + 1]);
             }
             String[] p = plain.toArray(new String[0]);
