@@ -204,8 +204,8 @@ public class EvaluateCollectionsTest {
         CliTest.Result compared =
                 eval("--compare", out.toString(), "--out", tmp.newFolder().toString());
         assertEquals(compared.err(), 0, compared.code());
-        assertTrue(compared.out(), compared.out().contains("both/claims  rrf+ce "));
-        assertTrue(compared.out(), compared.out().contains("both/copies  rrf+ce "));
+        assertTrue(compared.out(), compared.out().contains("both/claims rrf+ce "));
+        assertTrue(compared.out(), compared.out().contains("both/copies rrf+ce "));
     }
 
     @Test
