@@ -13,7 +13,10 @@ import java.util.Objects;
  * open, is switched off or times out, since the fused order then comes back; so besides the metric bands the
  * gate requires every reranked query to report {@code rerank.status=ok} and the reranked top 10 to differ from
  * the same query's first-stage top 10 on most queries. A band is two-sided: a jump up nobody explains is as
- * suspicious as a drop (a changed dataset, a leak of judgments, a mode silently measuring something else).
+ * suspicious as a drop (a changed dataset, a leak of judgments, a mode silently measuring something else). A gain
+ * gate bounds one mode's metric minus another's from below ({@code rrf+ce} over {@code rrf}: what the rerank adds).
+ * In a run over several collections a gate names its collection ({@code cisi/rrf+ce:…}) or, without a name, holds
+ * on every collection; each collection some gate applies to gets its own rerank checks.
  */
 final class RelevanceGate {
     /** Share of queries above which an unchanged top 10 means the second stage did not rank. */
@@ -178,9 +181,9 @@ final class RelevanceGate {
     }
 
     /**
-     * Every check of one collection, passed or not: the bands and gains naming it or no collection, and the
-     * rerank checks for each reranked mode measured. {@code collection} (null in a single-collection run, where
-     * every gate applies) leads each check's text.
+     * Every check of one collection, passed or not: the bands and gains naming it or no collection, and, when any
+     * of them applies to it, the rerank checks for each reranked mode measured. {@code collection} (null in a
+     * single-collection run, where every gate applies) leads each check's text.
      */
     List<Verdict> check(String collection, Map<EvalMode, ModeResults> results) {
         String prefix = collection == null ? "" : collection + "/";
@@ -211,8 +214,12 @@ final class RelevanceGate {
                             value),
                     value >= gain.min()));
         }
+        // the rerank checks guard the numbers gated: a collection no gate applies to is not checked
+        boolean gated = collection == null
+                || bands.stream().anyMatch(b -> applies(b.collection(), collection))
+                || gains.stream().anyMatch(g -> applies(g.collection(), collection));
         for (ModeResults r : results.values()) {
-            if (!r.mode().reranks()) continue;
+            if (!gated || !r.mode().reranks()) continue;
             verdicts.add(statusesOk(prefix, r));
             verdicts.add(rankingChanged(prefix, r, results.get(r.mode().firstStage())));
         }

@@ -27,12 +27,16 @@ import picocli.CommandLine.Spec;
  * judged query goes to Solr once (every candidate with its list ranks and cross-encoder score); the grid is
  * then searched offline with the plugin's own ranking functions, nDCG@10 per configuration. The best is
  * printed as /hybrid handler defaults, with its score where it was chosen and, never used for choosing, its
- * score on held-back queries (a held-out split, or the held-back fold of a cross-validation).
+ * score on held-back queries (a held-out split, or the held-back fold of a cross-validation). It also weighs the
+ * best configuration that uses the cross-encoder against the best without it (the first stage alone, or
+ * modelWeight=0) on the most honest scores at hand ({@link RerankAdvice}), and says to switch the rerank off when it
+ * does not help by more than the noise.
  */
 @Command(
         name = "tune",
         mixinStandardHelpOptions = true,
-        description = "Learn hybrid weights, rerank window and fusion from judgments.")
+        description =
+                "Learn hybrid weights, rerank window and fusion from judgments; say whether the cross-encoder helps.")
 public final class Tune implements Callable<Integer> {
     @Mixin
     SolrOptions solrOptions = new SolrOptions();

@@ -225,6 +225,11 @@ public class RelevanceGateTest {
                         .toList());
         // scifact's floor fails on scifact (rrf measures 0.5) and is not checked on cisi
         assertEquals(List.of("scifact/rrf ndcg@10 >= 0.9000: 0.5000"), failed(gate, "scifact", results));
+        // a collection no gate applies to is not checked at all, not even its rerank
+        RelevanceGate scifactOnly =
+                new RelevanceGate(List.of(RelevanceGate.Band.floor("scifact/rrf:ndcg@10:0.4")), List.of());
+        assertEquals(List.of(), scifactOnly.check("cisi", results));
+        assertEquals(3, scifactOnly.check("scifact", results).size());
         gate.requireCollections(List.of("cisi", "scifact"));
         IllegalArgumentException e = assertThrows(
                 IllegalArgumentException.class, () -> gate.requireCollections(List.of("scifact", "nfcorpus")));
