@@ -93,7 +93,65 @@ final class EvalReport {
             modes.put(r.mode().label(), m);
         }
         root.put("modes", modes);
+        root.put("gains", gains());
         return root;
+    }
+
+    /** The metrics {@link #gains()} gives, in the order tables list them. */
+    static final List<String> GAIN_METRICS = List.of("ndcg@10", "mrr@10", "recall@100");
+
+    /**
+     * What each reranked mode adds to its own first stage on the same queries, keyed {@code MODE-FIRSTSTAGE}
+     * ({@code rrf+ce-rrf}, {@code lexical+ce-lexical}): {@link #GAIN_METRICS} of the one minus the other, rounded;
+     * only where both modes ran.
+     */
+    Map<String, Map<String, Double>> gains() {
+        Map<String, Map<String, Double>> out = new LinkedHashMap<>();
+        for (ModeResults r : results.values()) {
+            ModeResults first = r.mode().reranks() ? results.get(r.mode().firstStage()) : null;
+            if (first == null) continue;
+            Map<String, Double> g = new LinkedHashMap<>();
+            for (String metric : GAIN_METRICS) g.put(metric, round(r.metric(metric) - first.metric(metric)));
+            out.put(gainLabel(r.mode()), g);
+        }
+        return out;
+    }
+
+    static String gainLabel(EvalMode reranked) {
+        return reranked.label() + "-" + reranked.firstStage().label();
+    }
+
+    /** One line per gain of {@link #gains()}, e.g. "gain rrf+ce-rrf: nDCG@10 +0.0349 …"; "" when none. */
+    String gainLines() {
+        StringBuilder sb = new StringBuilder();
+        gains().forEach((name, g) -> sb.append(String.format(
+                Locale.ROOT,
+                "gain %s: nDCG@10 %+.4f, MRR@10 %+.4f, Recall@100 %+.4f%n",
+                name,
+                g.get("ndcg@10"),
+                g.get("mrr@10"),
+                g.get("recall@100"))));
+        return sb.toString();
+    }
+
+    String collection() {
+        return collection;
+    }
+
+    String split() {
+        return split;
+    }
+
+    int queries() {
+        return queries;
+    }
+
+    Dataset dataset() {
+        return dataset;
+    }
+
+    Map<EvalMode, ModeResults> results() {
+        return results;
     }
 
     /** One line per mode that left judged queries without any result, naming them; "" when none did. */
@@ -182,22 +240,34 @@ final class EvalReport {
                 .append("</h1><p>Collection ")
                 .append(escape(collection))
                 .append(", ")
-                .append(escape(dataset.name()))
-                .append(" (")
-                .append(dataset.format())
-                .append("), split ")
-                .append(escape(split))
-                .append(", ")
-                .append(queries)
-                .append(" queries")
-                .append(rerankNote())
+                .append(describeRun())
                 .append(".</p>");
         if (!overrides.isEmpty())
             html.append("<p>--set ")
                     .append(escape(overrides.describe().toString()))
                     .append("</p>");
-        html.append("<h2>Metrics</h2>").append(metricsTable());
-        html.append("<h2>Per query length</h2><table><tr><th>mode</th>");
+        html.append(body(2));
+        html.append("</body></html>");
+        Files.writeString(file, html);
+    }
+
+    /** "DATASET (FORMAT), split S, N queries[, cross-encoder K=k]", escaped. */
+    String describeRun() {
+        return escape(dataset.name()) + " (" + dataset.format() + "), split " + escape(split) + ", " + queries
+                + " queries" + rerankNote();
+    }
+
+    /**
+     * The report's tables and charts, headed at {@code level} ({@code <h2>} on a page of its own, {@code <h3>}
+     * inside a collection's section of a multi-collection report).
+     */
+    String body(int level) throws IOException {
+        StringBuilder html = new StringBuilder();
+        html.append(heading(level, "Metrics")).append(metricsTable());
+        if (!gains().isEmpty())
+            html.append(heading(level, "Gain of the rerank over its first stage"))
+                    .append(gainsTable());
+        html.append(heading(level, "Per query length")).append("<table><tr><th>mode</th>");
         ModeResults.SEGMENTS
                 .keySet()
                 .forEach(s -> html.append("<th>").append(escape(s)).append(" nDCG@10</th>"));
@@ -221,9 +291,25 @@ final class EvalReport {
         html.append("<figure><figcaption>Request latency per mode (ms, over HTTP)</figcaption>")
                 .append(svg(latencyBoxes()))
                 .append("</figure>");
-        html.append(perQueryTable());
-        html.append("</body></html>");
-        Files.writeString(file, html);
+        html.append(perQueryTable(level));
+        return html.toString();
+    }
+
+    /** {@link #gains()} as an HTML table: one row per reranked mode whose first stage ran. */
+    String gainsTable() {
+        StringBuilder t = new StringBuilder("<table><tr><th>reranked − first stage</th>");
+        for (String m : GAIN_METRICS) t.append("<th>").append(escape(m)).append("</th>");
+        t.append("</tr>");
+        gains().forEach((name, g) -> {
+            t.append("<tr><td>").append(escape(name.replace("-", " − "))).append("</td>");
+            for (String m : GAIN_METRICS) t.append(String.format(Locale.ROOT, "<td>%+.4f</td>", g.get(m)));
+            t.append("</tr>");
+        });
+        return t.append("</table>").toString();
+    }
+
+    static String heading(int level, String text) {
+        return "<h" + level + ">" + escape(text) + "</h" + level + ">";
     }
 
     /** Links each judged query of report.html's per-query table to the compare page at {@code url}. */
@@ -261,10 +347,10 @@ final class EvalReport {
     }
 
     /** nDCG@10 of every judged query per mode, each query linked to the compare page; "" without a page. */
-    String perQueryTable() {
+    String perQueryTable(int level) {
         if (compareUrl == null || results.isEmpty()) return "";
-        StringBuilder t = new StringBuilder(
-                        "<h2>Per query</h2><p>Each query opens the compare page with its stages side by side.</p>")
+        StringBuilder t = new StringBuilder(heading(level, "Per query"))
+                .append("<p>Each query opens the compare page with its stages side by side.</p>")
                 .append("<table><tr><th>query</th>");
         results.values()
                 .forEach(r -> t.append("<th>").append(escape(r.mode().label())).append(" nDCG@10</th>"));
@@ -337,7 +423,7 @@ final class EvalReport {
                 "p99", round(ModeResults.percentile(sorted, 99)));
     }
 
-    private static double round(double v) {
+    static double round(double v) {
         return Double.isNaN(v) ? v : Math.round(v * 10000.0) / 10000.0;
     }
 

@@ -148,4 +148,104 @@ public class RelevanceGateTest {
         assertThrows(IllegalArgumentException.class, () -> RelevanceGate.Band.floor("bm25:ndcg@10:0.5"));
         assertThrows(IllegalArgumentException.class, () -> RelevanceGate.Band.floor("rrf:0.5"));
     }
+
+    @Test
+    public void aGateMayNameItsCollectionBeforeASlash() {
+        RelevanceGate.Band band = RelevanceGate.Band.floor("cisi/rrf+ce:ndcg@10:0.45");
+        assertEquals("cisi", band.collection());
+        assertEquals(EvalMode.RRF_CE, band.mode());
+        assertEquals(0.45, band.low(), 0);
+        RelevanceGate.Band around = RelevanceGate.Band.around("scifact/rrf:mrr@10:0.5:0.03");
+        assertEquals("scifact", around.collection());
+        assertEquals("mrr@10", around.metric());
+        assertEquals(null, RelevanceGate.Band.around("rrf:ndcg@10:0.5:0.03").collection());
+        assertThrows(IllegalArgumentException.class, () -> RelevanceGate.Band.floor("/rrf:ndcg@10:0.5"));
+        assertThrows(IllegalArgumentException.class, () -> RelevanceGate.Band.floor("cisi/rrf:ndcg@10"));
+    }
+
+    @Test
+    public void aGainGateComparesTwoModesOnTheSameQueries() {
+        var results = results(List.of(LIFTED, LIFTED, LIFTED, LIFTED), ALL_OK);
+        // nDCG@10: rrf+ce 1.0, rrf 0.5 (rank 3), gain 0.5; MRR@10: 1.0 and 1/3, gain 2/3
+        RelevanceGate.Gain gain = RelevanceGate.Gain.of("rrf+ce:rrf:0.5");
+        assertEquals(EvalMode.RRF_CE, gain.mode());
+        assertEquals(EvalMode.RRF, gain.base());
+        assertEquals("ndcg@10", gain.metric());
+        assertEquals(null, gain.collection());
+        RelevanceGate passes = new RelevanceGate(
+                List.of(),
+                List.of(
+                        gain,
+                        RelevanceGate.Gain.of("rrf+ce:rrf:mrr@10:0.66"),
+                        RelevanceGate.Gain.of("rrf:rrf+ce:-0.5")));
+        List<RelevanceGate.Verdict> verdicts = passes.check(results);
+        assertEquals(
+                List.of(
+                        "gain rrf+ce-rrf ndcg@10 >= +0.5000: +0.5000",
+                        "gain rrf+ce-rrf mrr@10 >= +0.6600: +0.6667",
+                        "gain rrf-rrf+ce ndcg@10 >= -0.5000: -0.5000"),
+                verdicts.subList(0, 3).stream()
+                        .map(RelevanceGate.Verdict::check)
+                        .toList());
+        assertEquals(List.of(), failed(passes, results));
+        RelevanceGate fails = new RelevanceGate(List.of(), List.of(RelevanceGate.Gain.of("rrf+ce:rrf:0.5001")));
+        assertEquals(List.of("gain rrf+ce-rrf ndcg@10 >= +0.5001: +0.5000"), failed(fails, results));
+    }
+
+    @Test
+    public void malformedGainGatesAreRefused() {
+        for (String bad : List.of(
+                "rrf+ce:rrf", "rrf+ce:rrf:x", "rrf+ce:rrf+ce:0", "rrf+ce:rrf:ndcg@11:0", "bm25:rrf:0", "a:b:c:d:e")) {
+            assertThrows(bad, IllegalArgumentException.class, () -> RelevanceGate.Gain.of(bad));
+        }
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> RelevanceGate.Gain.of("rrf+ce:rrf"));
+        assertTrue(e.getMessage(), e.getMessage().startsWith("--expect-gain must be [COLLECTION/]MODE:BASE[:METRIC]"));
+    }
+
+    @Test
+    public void eachCollectionIsCheckedByTheGatesNamingItOrNone() {
+        var results = results(List.of(LIFTED, LIFTED, LIFTED, LIFTED), ALL_OK);
+        RelevanceGate gate = new RelevanceGate(
+                List.of(
+                        RelevanceGate.Band.around("cisi/rrf+ce:ndcg@10:1:0.03"),
+                        RelevanceGate.Band.floor("scifact/rrf:ndcg@10:0.9"),
+                        RelevanceGate.Band.floor("rrf:ndcg@10:0.4")),
+                List.of(RelevanceGate.Gain.of("cisi/rrf+ce:rrf:0.4")));
+        assertEquals(
+                List.of(
+                        "cisi/rrf+ce ndcg@10 in [0.9700, 1.0300]: 1.0000",
+                        "cisi/rrf ndcg@10 >= 0.4000: 0.5000",
+                        "cisi/gain rrf+ce-rrf ndcg@10 >= +0.4000: +0.5000",
+                        "cisi/rrf+ce rerank.status=ok on every query: 0 of 4 not ok",
+                        "cisi/rrf+ce top 10 differs from rrf on most queries: unchanged on 0 of 4 (at most 50%"
+                                + " allowed)"),
+                gate.check("cisi", results).stream()
+                        .map(RelevanceGate.Verdict::check)
+                        .toList());
+        // scifact's floor fails on scifact (rrf measures 0.5) and is not checked on cisi
+        assertEquals(List.of("scifact/rrf ndcg@10 >= 0.9000: 0.5000"), failed(gate, "scifact", results));
+        // a collection no gate applies to is not checked at all, not even its rerank
+        RelevanceGate scifactOnly =
+                new RelevanceGate(List.of(RelevanceGate.Band.floor("scifact/rrf:ndcg@10:0.4")), List.of());
+        assertEquals(List.of(), scifactOnly.check("cisi", results));
+        assertEquals(3, scifactOnly.check("scifact", results).size());
+        gate.requireCollections(List.of("cisi", "scifact"));
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class, () -> gate.requireCollections(List.of("scifact", "nfcorpus")));
+        assertTrue(e.getMessage(), e.getMessage().contains("a gate names collection cisi, which is not evaluated"));
+        RelevanceGate lexicalGain =
+                new RelevanceGate(List.of(), List.of(RelevanceGate.Gain.of("lexical+ce:lexical:0")));
+        IllegalArgumentException notRun = assertThrows(
+                IllegalArgumentException.class,
+                () -> lexicalGain.requireMeasured(List.of(EvalMode.RRF, EvalMode.RRF_CE)));
+        assertTrue(notRun.getMessage(), notRun.getMessage().contains("lexical"));
+    }
+
+    private static List<String> failed(RelevanceGate gate, String collection, Map<EvalMode, ModeResults> results) {
+        return gate.check(collection, results).stream()
+                .filter(v -> !v.passed())
+                .map(RelevanceGate.Verdict::check)
+                .toList();
+    }
 }
