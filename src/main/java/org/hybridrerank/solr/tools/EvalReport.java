@@ -87,6 +87,10 @@ final class EvalReport {
             m.put("rerank_status", r.statuses());
             List<String> empty = r.noResults();
             m.put("no_results", Map.of("queries", empty.size(), "ids", empty));
+            if (r.mode().reranks()) {
+                List<String> untrusted = r.untrusted();
+                m.put("model_untrusted", Map.of("queries", untrusted.size(), "ids", untrusted));
+            }
             // what each request of this mode carried besides its query text, so runs can be compared parameter by
             // parameter
             m.put("params", RequestOverrides.describe(r.mode().request("", k, overrides)));

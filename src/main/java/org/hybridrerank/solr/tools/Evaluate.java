@@ -312,6 +312,7 @@ public final class Evaluate implements Callable<Integer> {
                         scores.add((Float) d.getFieldValue("score"));
                     }
                     Object status = rsp.getHeader().get("rerank.status");
+                    Object trusted = rsp.getHeader().get("rerank.modelTrusted");
                     results.get(mode)
                             .add(
                                     qid,
@@ -321,7 +322,8 @@ public final class Evaluate implements Callable<Integer> {
                                     qrels.get(qid),
                                     ms,
                                     stageTimings(rsp),
-                                    status == null ? null : status.toString());
+                                    status == null ? null : status.toString(),
+                                    trusted == null ? null : Boolean.valueOf(trusted.toString()));
                     bar.step();
                 }
             }

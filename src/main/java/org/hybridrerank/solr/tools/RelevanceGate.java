@@ -265,20 +265,46 @@ final class RelevanceGate {
         }
         Map<String, List<String>> before = new HashMap<>();
         for (ModeResults.QueryResult q : firstStage.queries()) before.put(q.id(), top(q.ranking()));
+        // a query whose model ranking the trust rule left out (rerank.modelTrusted=false) must keep the first
+        // stage's top 10; the others must mostly change it
         int unchanged = 0;
+        int total = 0;
+        List<String> untrustedButChanged = new ArrayList<>();
+        int untrusted = 0;
         for (ModeResults.QueryResult q : reranked.queries()) {
-            if (Objects.equals(before.get(q.id()), top(q.ranking()))) unchanged++;
+            boolean same = Objects.equals(before.get(q.id()), top(q.ranking()));
+            if (Boolean.FALSE.equals(q.modelTrusted())) {
+                untrusted++;
+                if (!same) untrustedButChanged.add(q.id());
+                continue;
+            }
+            total++;
+            if (same) unchanged++;
         }
-        int total = reranked.queries().size();
+        String untrustedNote = untrusted == 0
+                ? ""
+                : String.format(
+                        Locale.ROOT,
+                        "; %d queries left the model out (rerank.modelTrusted=false), %d of them changed anyway%s",
+                        untrusted,
+                        untrustedButChanged.size(),
+                        untrustedButChanged.isEmpty()
+                                ? ""
+                                : " ("
+                                        + String.join(
+                                                ", ",
+                                                untrustedButChanged.subList(0, Math.min(5, untrustedButChanged.size())))
+                                        + ")");
         return new Verdict(
                 String.format(
                         Locale.ROOT,
-                        "%s on most queries: unchanged on %d of %d (at most %.0f%% allowed)",
+                        "%s on most queries that trusted the model: unchanged on %d of %d (at most %.0f%% allowed)%s",
                         label,
                         unchanged,
                         total,
-                        MAX_UNCHANGED_SHARE * 100),
-                total > 0 && unchanged <= MAX_UNCHANGED_SHARE * total);
+                        MAX_UNCHANGED_SHARE * 100,
+                        untrustedNote),
+                total > 0 && unchanged <= MAX_UNCHANGED_SHARE * total && untrustedButChanged.isEmpty());
     }
 
     private static List<String> top(List<String> ranking) {

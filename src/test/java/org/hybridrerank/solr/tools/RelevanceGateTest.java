@@ -92,6 +92,40 @@ public class RelevanceGateTest {
         assertEquals(List.of(), failed(gate(), results(List.of(FIRST_STAGE, FIRST_STAGE, LIFTED, LIFTED), ALL_OK)));
     }
 
+    /** The reranked mode's results with each query's rerank.modelTrusted header (null: absent). */
+    private static Map<EvalMode, ModeResults> withTrust(List<List<String>> reranked, List<Boolean> trusted) {
+        Map<EvalMode, ModeResults> results = results(List.of(), List.of());
+        ModeResults r = new ModeResults(EvalMode.RRF_CE);
+        for (int q = 0; q < reranked.size(); q++) {
+            List<Float> scores = new ArrayList<>();
+            for (int i = 0; i < reranked.get(q).size(); i++) scores.add(1f - i / 100f);
+            r.add("q" + q, "a query", reranked.get(q), scores, Map.of("rel", 1), 1, Map.of(), "ok", trusted.get(q));
+        }
+        results.put(EvalMode.RRF_CE, r);
+        return results;
+    }
+
+    @Test
+    public void queriesThatLeftTheModelOutMustKeepTheFirstStageAndAreNotCountedAsUnchanged() {
+        // two queries trusted and changed, two left the model out and kept the first stage: passes (2 of 2 changed)
+        var results = withTrust(
+                List.of(LIFTED, LIFTED, FIRST_STAGE, FIRST_STAGE), java.util.Arrays.asList(true, null, false, false));
+        assertEquals(List.of(), failed(gate(), results));
+        assertEquals(List.of("q2", "q3"), results.get(EvalMode.RRF_CE).untrusted());
+        // the same rankings with every query trusted: 2 of 4 unchanged is still "at most half"
+        // but a query that left the model out and still changed the top 10 means the rule did not hold
+        var changedAnyway = withTrust(
+                List.of(LIFTED, LIFTED, FIRST_STAGE, LIFTED), java.util.Arrays.asList(true, true, false, false));
+        List<String> failed = failed(gate(), changedAnyway);
+        assertEquals(failed.toString(), 1, failed.size());
+        assertTrue(failed.get(0), failed.get(0).contains("1 of them changed anyway (q3)"));
+        // every query left the model out: nothing shows the rerank ranks at all, which is not a pass
+        var noneTrusted = withTrust(
+                List.of(FIRST_STAGE, FIRST_STAGE, FIRST_STAGE, FIRST_STAGE),
+                java.util.Arrays.asList(false, false, false, false));
+        assertEquals(1, failed(gate(), noneTrusted).size());
+    }
+
     @Test
     public void onlyTheTopTenIsCompared() {
         List<String> tailChanged = new ArrayList<>(FIRST_STAGE);
@@ -218,8 +252,8 @@ public class RelevanceGateTest {
                         "cisi/rrf ndcg@10 >= 0.4000: 0.5000",
                         "cisi/gain rrf+ce-rrf ndcg@10 >= +0.4000: +0.5000",
                         "cisi/rrf+ce rerank.status=ok on every query: 0 of 4 not ok",
-                        "cisi/rrf+ce top 10 differs from rrf on most queries: unchanged on 0 of 4 (at most 50%"
-                                + " allowed)"),
+                        "cisi/rrf+ce top 10 differs from rrf on most queries that trusted the model: unchanged on 0"
+                                + " of 4 (at most 50% allowed)"),
                 gate.check("cisi", results).stream()
                         .map(RelevanceGate.Verdict::check)
                         .toList());
