@@ -109,7 +109,7 @@ public final class Evaluate implements Callable<Integer> {
             description = "fail outside VALUE±TOLERANCE, e.g. rrf+ce:ndcg@10:0.616:0.03 or "
                     + "cisi/rrf+ce:ndcg@10:0.45:0.03 (repeatable). With any gate, each reranked mode must also "
                     + "answer rerank.status=ok on every query and change the top 10 of its first-stage mode on "
-                    + "most queries")
+                    + "most queries that trusted the model (rerank.modelTrusted), keeping it on the others")
     List<String> expectations = new ArrayList<>();
 
     @Option(
