@@ -274,7 +274,7 @@ public class CloudEquivalenceIT extends ExampleCloudTestCase {
                 "window rrf", new String[] {"rrf", "{!crossencoder reRankDocs=30 fusion=rrf rrfK=20 modelWeight=2}"});
         variants.put(
                 "window rrf, trusted on some claims only",
-                new String[] {"rrf", "{!crossencoder reRankDocs=30 fusion=rrf trustGap=0.5}"});
+                new String[] {"rrf", "{!crossencoder reRankDocs=30 fusion=rrf trustGap=" + splittingTrustGap() + "}"});
         variants.put("window linear zscore", new String[] {
             "rrf", "{!crossencoder reRankDocs=30 fusion=linear normalization=zscore modelWeight=0.5}"
         });
@@ -303,6 +303,25 @@ public class CloudEquivalenceIT extends ExampleCloudTestCase {
         }
         // the trustGap variant must have seen both verdicts, or it tested only one branch
         assertEquals(java.util.Set.of(true, false), trustVerdicts);
+    }
+
+    /**
+     * A {@code trustGap} (in the oracle's units, fractions in [0, 1]) under which the one-shard collection trusts
+     * the model on some of the first five claims and not on others, so that both branches are compared: the
+     * smallest of 0.05, 0.10, ..., 0.95 that splits them.
+     */
+    private static String splittingTrustGap() throws Exception {
+        for (int step = 1; step < 20; step++) {
+            String gap = Double.toString(step / 20.0);
+            java.util.Set<Object> verdicts = new java.util.HashSet<>();
+            for (String claim : CLAIMS.subList(0, 5)) {
+                QueryResponse rsp =
+                        hybrid(ONE, claim, "rrf", "{!crossencoder reRankDocs=30 fusion=rrf trustGap=" + gap + "}", 0);
+                verdicts.add(rsp.getHeader().get("rerank.modelTrusted"));
+            }
+            if (verdicts.equals(java.util.Set.of(true, false))) return gap;
+        }
+        throw new AssertionError("no trustGap in 0.05..0.95 splits the first five claims; pick other claims");
     }
 
     /** A plain request to /select: the main query (edismax over title_text) reranked by rq, no hybrid stage. */
