@@ -306,13 +306,13 @@ public class CloudEquivalenceIT extends ExampleCloudTestCase {
     }
 
     /**
-     * A {@code trustGap} (in the oracle's units, fractions in [0, 1]) under which the one-shard collection trusts
-     * the model on some of the first five claims and not on others, so that both branches are compared: the
-     * smallest of 0.05, 0.10, ..., 0.95 that splits them.
+     * A {@code trustGap} (in logits: this cluster runs the demo's SciFact model) under which the one-shard
+     * collection trusts the model on some of the first five claims and not on others, so that both branches are
+     * compared: the smallest of 0.25, 0.50, ..., 15 that splits them.
      */
     private static String splittingTrustGap() throws Exception {
-        for (int step = 1; step < 20; step++) {
-            String gap = Double.toString(step / 20.0);
+        for (int step = 1; step <= 60; step++) {
+            String gap = Double.toString(step / 4.0);
             java.util.Set<Object> verdicts = new java.util.HashSet<>();
             for (String claim : CLAIMS.subList(0, 5)) {
                 QueryResponse rsp =
@@ -321,7 +321,7 @@ public class CloudEquivalenceIT extends ExampleCloudTestCase {
             }
             if (verdicts.equals(java.util.Set.of(true, false))) return gap;
         }
-        throw new AssertionError("no trustGap in 0.05..0.95 splits the first five claims; pick other claims");
+        throw new AssertionError("no trustGap in 0.25..15 splits the first five claims; pick other claims");
     }
 
     /** A plain request to /select: the main query (edismax over title_text) reranked by rq, no hybrid stage. */
