@@ -162,14 +162,18 @@ public class ContextComponent extends SearchComponent {
         DocIterator it = page.iterator();
         for (int i = 0; it.hasNext(); i++) docs[i] = it.nextDoc();
         SolrIndexSearcher searcher = rb.req.getSearcher();
-        String[] keys = UniqueKeys.of(searcher, docs);
-        String[] texts = new DocumentText(state.rerank.fields(), state.rerank.fieldSeparator()).load(searcher, docs);
-        List<ContextPassages.Doc> ranked = new ArrayList<>(docs.length);
-        for (int i = 0; i < docs.length; i++) {
-            ModelScore score = RerankScores.modelScoreOf(rb.req, docs[i]);
-            ranked.add(new ContextPassages.Doc(keys[i], texts[i], score));
-        }
-        rb.rsp.add(NAME, section(state, ranked));
+        DocumentText text = new DocumentText(state.rerank.fields(), state.rerank.fieldSeparator());
+        ContextPassages.PageLoader loader = (from, to) -> {
+            int[] chunk = java.util.Arrays.copyOfRange(docs, from, to);
+            String[] keys = UniqueKeys.of(searcher, chunk);
+            String[] texts = text.load(searcher, chunk);
+            List<ContextPassages.Doc> out = new ArrayList<>(chunk.length);
+            for (int i = 0; i < chunk.length; i++) {
+                out.add(new ContextPassages.Doc(keys[i], texts[i], RerankScores.modelScoreOf(rb.req, chunk[i])));
+            }
+            return out;
+        };
+        rb.rsp.add(NAME, section(state, docs.length, loader));
     }
 
     /** A shard's field-fetching request: the model texts of the docs it returns. */
@@ -200,11 +204,13 @@ public class ContextComponent extends SearchComponent {
     }
 
     /** The response section: the packed passages, the tokens used and why packing ended. */
-    private static SimpleOrderedMap<Object> section(State state, List<ContextPassages.Doc> ranked) {
+    private static SimpleOrderedMap<Object> section(State state, int pageSize, ContextPassages.PageLoader page) {
         CrossEncoder reader = state.plugin.crossEncoder(state.rerank.model());
         CrossEncoder counter = state.plugin.crossEncoder(state.tokenizer);
-        List<ContextPacker.Passage> passages = ContextPassages.of(ranked, state.rerank, reader, counter);
-        ContextPacker.Packed packed = ContextPacker.pack(passages, state.budget, state.minConfidence);
+        ContextPacker.Packed packed = ContextPacker.pack(
+                ContextPassages.lazily(pageSize, page, state.rerank, reader, counter),
+                state.budget,
+                state.minConfidence);
         SimpleOrderedMap<Object> out = new SimpleOrderedMap<>();
         out.add("tokenizer", state.tokenizer);
         out.add("budget", state.budget);
@@ -294,7 +300,7 @@ public class ContextComponent extends SearchComponent {
             if (text == null) continue; // its shard failed to return it (shards.tolerant): it is not on the page
             ranked.add(new ContextPassages.Doc(key, text, reranked ? state.modelScores.get(key) : null));
         }
-        rb.rsp.add(NAME, section(state, ranked));
+        rb.rsp.add(NAME, section(state, ranked.size(), (from, to) -> ranked.subList(from, to)));
     }
 
     @Override

@@ -1,6 +1,7 @@
 package org.hybridrerank.solr.context;
 
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 
@@ -49,9 +50,15 @@ public final class ContextPacker {
      * @param minConfidence null: no confidence floor
      */
     public static Packed pack(List<Passage> ranked, int budget, Double minConfidence) {
+        return pack(ranked.iterator(), budget, minConfidence);
+    }
+
+    /** As above, pulling passages only until packing stops (they may be computed as they are pulled). */
+    public static Packed pack(Iterator<Passage> ranked, int budget, Double minConfidence) {
         List<Passage> packed = new ArrayList<>();
         int used = 0;
-        for (Passage passage : ranked) {
+        while (ranked.hasNext()) {
+            Passage passage = ranked.next();
             if (minConfidence != null && (passage.confidence() == null || passage.confidence() < minConfidence)) {
                 return new Packed(packed, used, StoppedBy.THRESHOLD);
             }

@@ -60,6 +60,44 @@ final class ContextPassages {
         return out;
     }
 
+    /** Loads docs {@code [from, to)} of the page. */
+    interface PageLoader {
+        List<Doc> load(int from, int to) throws java.io.IOException;
+    }
+
+    /** Passages computed {@link #CHUNK} docs at a time, as packing pulls them: a long page costs what is packed. */
+    static java.util.Iterator<ContextPacker.Passage> lazily(
+            int pageSize, PageLoader loader, RerankParams rerank, CrossEncoder reader, CrossEncoder counter) {
+        return new java.util.Iterator<>() {
+            private int loaded;
+            private java.util.Iterator<ContextPacker.Passage> chunk = java.util.Collections.emptyIterator();
+
+            @Override
+            public boolean hasNext() {
+                return chunk.hasNext() || loaded < pageSize;
+            }
+
+            @Override
+            public ContextPacker.Passage next() {
+                if (!chunk.hasNext()) {
+                    if (loaded >= pageSize) throw new java.util.NoSuchElementException();
+                    int to = Math.min(pageSize, loaded + CHUNK);
+                    try {
+                        chunk = of(loader.load(loaded, to), rerank, reader, counter)
+                                .iterator();
+                    } catch (java.io.IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                    loaded = to;
+                }
+                return chunk.next();
+            }
+        };
+    }
+
+    /** Docs per chunk: a 2,048-token budget of 100-200-token passages takes one or two. */
+    static final int CHUNK = 8;
+
     /** Reranked with one passage read (longDocs=window, which pools windows, is refused by the component). */
     private static boolean reranked(Doc doc) {
         return doc.modelScore() != null && doc.modelScore().passage() != null;
