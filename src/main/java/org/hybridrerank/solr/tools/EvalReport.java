@@ -31,6 +31,9 @@ final class EvalReport {
     /** The compare page to link each judged query to, and the query texts; null: no per-query links. */
     private String compareUrl;
 
+    /** Context recall per mode ({@code --context-tokens}); empty when not measured. */
+    private Map<EvalMode, ContextRecall> contextRecall = Map.of();
+
     private Map<String, String> queryTexts = Map.of();
 
     EvalReport(
@@ -62,6 +65,8 @@ final class EvalReport {
         root.put("queries", queries);
         root.put("k", k);
         root.put("set", overrides.describe());
+        if (!contextRecall.isEmpty())
+            root.put("context_tokens", contextRecall.values().iterator().next().budgets());
         Map<String, Object> modes = new LinkedHashMap<>();
         for (ModeResults r : results.values()) {
             Map<String, Object> m = new LinkedHashMap<>();
@@ -85,6 +90,8 @@ final class EvalReport {
             });
             m.put("segments", segments);
             m.put("rerank_status", r.statuses());
+            ContextRecall context = contextRecall.get(r.mode());
+            if (context != null) m.put("context_recall", context.toJson());
             List<String> empty = r.noResults();
             m.put("no_results", Map.of("queries", empty.size(), "ids", empty));
             // what each request of this mode carried besides its query text, so runs can be compared parameter by
@@ -196,7 +203,7 @@ final class EvalReport {
             html.append("<p>--set ")
                     .append(escape(overrides.describe().toString()))
                     .append("</p>");
-        html.append("<h2>Metrics</h2>").append(metricsTable());
+        html.append("<h2>Metrics</h2>").append(metricsTable()).append(contextHtml());
         html.append("<h2>Per query length</h2><table><tr><th>mode</th>");
         ModeResults.SEGMENTS
                 .keySet()
@@ -224,6 +231,51 @@ final class EvalReport {
         html.append(perQueryTable());
         html.append("</body></html>");
         Files.writeString(file, html);
+    }
+
+    /** Adds each mode's context recall (bin/eval --context-tokens) to results.json, the table and report.html. */
+    EvalReport withContextRecall(Map<EvalMode, ContextRecall> recall) {
+        this.contextRecall = recall;
+        return this;
+    }
+
+    /**
+     * The context recall table: per mode and budget, the share of judged queries whose packed context holds a
+     * relevant passage; "" when not measured.
+     */
+    String contextTable() {
+        if (contextRecall.isEmpty()) return "";
+        StringBuilder sb = new StringBuilder(
+                "context recall (share of judged queries whose packed context holds a relevant passage;"
+                        + " mean passages packed):\n");
+        ContextRecall any = contextRecall.values().iterator().next();
+        sb.append(String.format(Locale.ROOT, "%-11s", "mode"));
+        for (String head : any.heads()) sb.append(String.format(Locale.ROOT, " %18s", head));
+        sb.append('\n');
+        contextRecall.forEach((mode, r) -> {
+            sb.append(String.format(Locale.ROOT, "%-11s", mode.label()));
+            for (int b : r.budgets())
+                sb.append(String.format(Locale.ROOT, " %8.4f (%5.2f p)", r.recall(b), r.meanPassages(b)));
+            sb.append('\n');
+        });
+        return sb.toString();
+    }
+
+    private String contextHtml() {
+        if (contextRecall.isEmpty()) return "";
+        StringBuilder t = new StringBuilder("<h2>Context recall</h2><p>Share of judged queries whose packed context"
+                + " (<code>context=true</code>, budget in tokens) holds the passage of a relevant doc; mean"
+                + " passages packed in brackets.</p><table><tr><th>mode</th>");
+        ContextRecall any = contextRecall.values().iterator().next();
+        for (int b : any.budgets()) t.append("<th>").append(b).append(" tokens</th>");
+        t.append("</tr>");
+        contextRecall.forEach((mode, r) -> {
+            t.append("<tr><td>").append(escape(mode.label())).append("</td>");
+            for (int b : r.budgets())
+                t.append(String.format(Locale.ROOT, "<td>%.4f (%.2f)</td>", r.recall(b), r.meanPassages(b)));
+            t.append("</tr>");
+        });
+        return t.append("</table>").toString();
     }
 
     /** Links each judged query of report.html's per-query table to the compare page at {@code url}. */
@@ -337,7 +389,7 @@ final class EvalReport {
                 "p99", round(ModeResults.percentile(sorted, 99)));
     }
 
-    private static double round(double v) {
+    static double round(double v) {
         return Double.isNaN(v) ? v : Math.round(v * 10000.0) / 10000.0;
     }
 

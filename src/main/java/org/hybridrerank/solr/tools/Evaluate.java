@@ -104,6 +104,15 @@ public final class Evaluate implements Callable<Integer> {
     List<RequestOverrides.Setting> settings = new ArrayList<>();
 
     @Option(
+            names = "--context-tokens",
+            split = ",",
+            paramLabel = "N",
+            description = "measure context recall at these token budgets (e.g. 512,2048): each request also asks for"
+                    + " context=true with the largest; the share of judged queries whose packed context holds a"
+                    + " relevant passage, per mode and budget")
+    List<Integer> contextTokens = new ArrayList<>();
+
+    @Option(
             names = "--label",
             description =
                     "name of the run in results.json, report.html and comparisons (default: the --out folder's name);"
@@ -163,6 +172,9 @@ public final class Evaluate implements Callable<Integer> {
 
         Map<EvalMode, ModeResults> results = new LinkedHashMap<>();
         for (EvalMode m : evalModes) results.put(m, new ModeResults(m));
+        List<Integer> budgets = contextBudgets();
+        Map<EvalMode, ContextRecall> contexts = new LinkedHashMap<>();
+        if (!budgets.isEmpty()) for (EvalMode m : evalModes) contexts.put(m, new ContextRecall(budgets));
         SolrTarget target = solrOptions.target(core);
         try (SolrClient solr = solrOptions.client(core)) {
             target.check(solr); // before the progress bar: a wrong --solr or --collection is told in one line
@@ -187,6 +199,8 @@ public final class Evaluate implements Callable<Integer> {
                             scores.add((Float) d.getFieldValue("score"));
                         }
                         Object status = rsp.getHeader().get("rerank.status");
+                        ContextRecall context = contexts.get(mode);
+                        if (context != null) context.add(qid, rsp.getResponse().get("context"), qrels.get(qid));
                         results.get(mode)
                                 .add(
                                         qid,
@@ -209,13 +223,15 @@ public final class Evaluate implements Callable<Integer> {
         String runLabel = label != null
                 ? label
                 : out.toAbsolutePath().normalize().getFileName().toString();
-        EvalReport report = new EvalReport(runLabel, overrides, core, data, split, k, ids.size(), results);
+        EvalReport report = new EvalReport(runLabel, overrides, core, data, split, k, ids.size(), results)
+                .withContextRecall(contexts);
         report.writeJson(out.resolve("results.json"));
         report.writeRuns(out);
         String page = compareUrl != null ? compareUrl : ComparePageProbe.beside(solrOptions.solrUrl);
         if (page != null) report.linkQueriesTo(page, texts);
         report.writeHtml(out.resolve("report.html"));
         System.out.println(report.table());
+        System.out.print(report.contextTable());
         System.out.print(report.noResultsSummary());
         System.out.println("wrote " + out.resolve("results.json") + ", " + out.resolve("report.html")
                 + " and TREC runs in " + out);
@@ -231,9 +247,25 @@ public final class Evaluate implements Callable<Integer> {
 
     /** What is sent for one query in one mode: the mode's parameters with --set's in their place, to --handler. */
     QueryRequest request(EvalMode mode, String text, RequestOverrides overrides) {
-        QueryRequest request = new QueryRequest(mode.request(text, k, overrides));
+        org.apache.solr.client.solrj.SolrQuery q = mode.request(text, k, overrides);
+        List<Integer> budgets = contextBudgets();
+        if (!budgets.isEmpty()) {
+            q.set("context", true);
+            q.set("context.tokens", budgets.get(budgets.size() - 1));
+        }
+        QueryRequest request = new QueryRequest(q);
         request.setPath(solrOptions.handler);
         return request;
+    }
+
+    /** --context-tokens, sorted and checked (each at least 1). */
+    private List<Integer> contextBudgets() {
+        for (int b : contextTokens) {
+            if (b < 1)
+                throw new CommandLine.ParameterException(
+                        spec.commandLine(), "--context-tokens must be integers >= 1, got " + b);
+        }
+        return contextTokens.stream().distinct().sorted().toList();
     }
 
     /** --compare: reads the earlier runs and writes the comparison; exit 2 naming the folder when one is unreadable. */
