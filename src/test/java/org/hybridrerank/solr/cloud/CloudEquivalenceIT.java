@@ -105,6 +105,15 @@ public class CloudEquivalenceIT extends ExampleCloudTestCase {
                 what + ": rerank.status",
                 one.getHeader().get("rerank.status"),
                 two.getHeader().get("rerank.status"));
+        assertSameContext(what, one, two);
+    }
+
+    /** The context section (context=true): ids, spans, texts, token counts, confidences and the ending, exactly. */
+    static void assertSameContext(String what, QueryResponse one, QueryResponse two) {
+        assertEquals(
+                what + ": context",
+                String.valueOf(one.getResponse().get("context")),
+                String.valueOf(two.getResponse().get("context")));
     }
 
     private static List<Object> ids(SolrDocumentList docs) {
@@ -340,6 +349,7 @@ public class CloudEquivalenceIT extends ExampleCloudTestCase {
                 what + ": rerank.status",
                 one.getHeader().get("rerank.status"),
                 two.getHeader().get("rerank.status"));
+        assertSameContext(what, one, two);
     }
 
     /**

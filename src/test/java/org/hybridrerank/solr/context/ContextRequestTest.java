@@ -1,10 +1,8 @@
 package org.hybridrerank.solr.context;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Stream;
 import org.apache.solr.client.solrj.SolrQuery;
 import org.apache.solr.client.solrj.response.QueryResponse;
 import org.apache.solr.common.SolrDocument;
@@ -56,16 +54,7 @@ public class ContextRequestTest extends ExampleCoreTestCase {
 
     @BeforeClass
     public static void beforeClass() throws Exception {
-        Path calibrated = createTempDir("calibrated-oracle");
-        try (Stream<Path> files = Files.list(OverlapOracle.dir())) {
-            for (Path f : (Iterable<Path>) files::iterator)
-                Files.copy(f, calibrated.resolve(f.getFileName().toString()));
-        }
-        String config = Files.readString(calibrated.resolve("config.json")).trim();
-        Files.writeString(
-                calibrated.resolve("config.json"),
-                config.substring(0, config.length() - 1)
-                        + ", \"calibration\": {\"method\": \"platt\", \"a\": 4, \"b\": -2, \"fittedOn\": \"test\"}}");
+        Path calibrated = OverlapOracle.calibratedCopy(createTempDir("calibrated-oracle"), A, B);
         String raw = OverlapOracle.dir().toString();
         String window = "<int name=\"maxLength\">40</int><int name=\"maxQueryLength\">8</int>";
         initExampleCore(

@@ -57,6 +57,25 @@ public final class OverlapOracle implements AutoCloseable {
         tokenizer.close();
     }
 
+    /**
+     * A copy of the oracle's folder in {@code dir} whose config.json carries a Platt calibration {@code a, b}
+     * (confidence = sigmoid(a·score + b)), as bin/calibrate writes it.
+     */
+    public static Path calibratedCopy(Path dir, double a, double b) throws IOException {
+        java.nio.file.Files.createDirectories(dir);
+        try (java.util.stream.Stream<Path> files = java.nio.file.Files.list(dir())) {
+            for (Path f : (Iterable<Path>) files::iterator)
+                java.nio.file.Files.copy(f, dir.resolve(f.getFileName().toString()));
+        }
+        Path config = dir.resolve("config.json");
+        String text = java.nio.file.Files.readString(config).trim();
+        java.nio.file.Files.writeString(
+                config,
+                text.substring(0, text.length() - 1) + ", \"calibration\": {\"method\": \"platt\", \"a\": " + a
+                        + ", \"b\": " + b + ", \"fittedOn\": \"a test\"}}");
+        return dir;
+    }
+
     /** The oracle's model folder: the in-repo fixture, laid out by the build. */
     public static Path dir() {
         return SharedData.oracleDir();
