@@ -38,6 +38,7 @@ public class RandomizedCloudEquivalenceIT extends ExampleCloudTestCase {
 
     @Test
     public void randomRequestsGiveTheOneNodeAnswer() throws Exception {
+        int contexts = 0;
         for (int round = 0; round < ROUNDS; round++) {
             long seed = random().nextLong();
             Random r = new Random(seed);
@@ -66,10 +67,14 @@ public class RandomizedCloudEquivalenceIT extends ExampleCloudTestCase {
                 QueryResponse a = hybrid(one, params);
                 QueryResponse b = hybrid(many, params);
                 CloudEquivalenceIT.assertSameAnswer(what, a, b);
+                if (a.getResponse().get("context") instanceof org.apache.solr.common.util.NamedList<?> c
+                        && !((List<?>) c.get("passages")).isEmpty()) contexts++;
             }
             CollectionAdminRequest.deleteCollection(one).process(cluster.getSolrClient());
             CollectionAdminRequest.deleteCollection(many).process(cluster.getSolrClient());
         }
+        System.out.println("hybrid requests with a non-empty context section compared: " + contexts);
+        assertTrue("the context section was exercised", contexts > 0);
     }
 
     private static QueryResponse hybrid(String collection, String[] params) throws Exception {
