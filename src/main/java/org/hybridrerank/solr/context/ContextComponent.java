@@ -179,18 +179,23 @@ public class ContextComponent extends SearchComponent {
     /** A shard's field-fetching request: the model texts of the docs it returns. */
     private static void shardTexts(ResponseBuilder rb, String raw) throws IOException {
         if (rb.getResults() == null || rb.getResults().docList == null) return;
-        Map<?, ?> spec;
+        List<String> fields = new ArrayList<>();
+        String separator;
         try {
-            spec = JSON.readValue(raw, Map.class);
-        } catch (IOException e) {
+            Map<?, ?> spec = JSON.readValue(raw, Map.class);
+            for (Object field : (List<?>) spec.get("fields")) {
+                String name = (String) field;
+                if (rb.req.getSchema().getFieldOrNull(name) == null) throw new IllegalArgumentException(name);
+                fields.add(name);
+            }
+            separator = (String) spec.get("separator");
+            if (fields.isEmpty() || separator == null) throw new IllegalArgumentException("no fields or separator");
+        } catch (IOException | RuntimeException e) {
             throw new SolrException(
                     SolrException.ErrorCode.BAD_REQUEST,
                     "internal shard parameter '" + SHARD_TEXT + "' is malformed (set by the SolrCloud coordinator): "
                             + e.getMessage());
         }
-        List<String> fields =
-                ((List<?>) spec.get("fields")).stream().map(Object::toString).toList();
-        String separator = spec.get("separator").toString();
         DocList page = rb.getResults().docList;
         int[] docs = new int[page.size()];
         DocIterator it = page.iterator();

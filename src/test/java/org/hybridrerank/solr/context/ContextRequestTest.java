@@ -362,6 +362,13 @@ public class ContextRequestTest extends ExampleCoreTestCase {
         assertEquals(400, e.code());
         assertTrue(e.getMessage(), e.getMessage().contains("'context.minConfidence' needs confidences"));
 
+        for (String forged : List.of("nope", "{\"fields\": [\"nofield\"], \"separator\": \" \"}", "{}")) {
+            SolrQuery q = request("", "context.shard.text", forged);
+            e = expectThrows(SolrException.class, () -> solr.query(q));
+            assertEquals(forged, 400, e.code());
+            assertTrue(e.getMessage(), e.getMessage().contains("internal shard parameter 'context.shard.text'"));
+        }
+
         SolrQuery window = request(" longDocs=window", "context", "true", "context.tokens", "5");
         e = expectThrows(SolrException.class, () -> solr.query(window));
         assertEquals(400, e.code());
