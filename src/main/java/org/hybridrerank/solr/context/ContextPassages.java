@@ -36,7 +36,7 @@ final class ContextPassages {
         PassageSpan[] headSpans = heads.isEmpty()
                 ? new PassageSpan[0]
                 : reader.encoder()
-                        .encodePairs(rerank.reRankText(), heads, LongDocs.TRUNCATE)
+                        .encodePairs(rerank.reRankText() == null ? "" : rerank.reRankText(), heads, LongDocs.TRUNCATE)
                         .spans();
         List<String> texts = new ArrayList<>(page.size());
         List<PassageSpan> spans = new ArrayList<>(page.size());
