@@ -39,7 +39,8 @@ final class CrossEncoderQParser extends QParser {
                 plugin.defaultModel(),
                 plugin.maxReRankDocs(),
                 params.get(CommonParams.Q),
-                req.getSchema());
+                req.getSchema(),
+                plugin.calibrations());
         if (rerank.enabled()) rejectIncompatibleRequest(reader);
         // A queryResultCache hit never reaches the rescorer, and only successful reranks stay in that cache:
         // start from "ok" (a run replaces it with what really happened), "skipped" when nothing can be reranked.

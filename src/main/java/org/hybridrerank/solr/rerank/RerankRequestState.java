@@ -98,8 +98,9 @@ final class RerankRequestState {
         return out;
     }
 
-    synchronized long countAtLeast(float threshold) {
-        return scores.values().stream().filter(s -> s.model() >= threshold).count();
+    /** How many reranked docs pass {@code filter}'s threshold and minConfidence. */
+    synchronized long countKept(RerankParams filter) {
+        return scores.values().stream().filter(s -> filter.keeps(s.model())).count();
     }
 
     /** Drops per-doc data once the request is over; the query object may live on as a cache key. */

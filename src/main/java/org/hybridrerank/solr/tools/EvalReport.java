@@ -31,6 +31,9 @@ final class EvalReport {
     /** The compare page to link each judged query to, and the query texts; null: no per-query links. */
     private String compareUrl;
 
+    /** Context recall per mode ({@code --context-tokens}); empty when not measured. */
+    private Map<EvalMode, ContextRecall> contextRecall = Map.of();
+
     private Map<String, String> queryTexts = Map.of();
 
     EvalReport(
@@ -62,6 +65,8 @@ final class EvalReport {
         root.put("queries", queries);
         root.put("k", k);
         root.put("set", overrides.describe());
+        if (!contextRecall.isEmpty())
+            root.put("context_tokens", contextRecall.values().iterator().next().budgets());
         Map<String, Object> modes = new LinkedHashMap<>();
         for (ModeResults r : results.values()) {
             Map<String, Object> m = new LinkedHashMap<>();
@@ -85,6 +90,8 @@ final class EvalReport {
             });
             m.put("segments", segments);
             m.put("rerank_status", r.statuses());
+            ContextRecall context = contextRecall.get(r.mode());
+            if (context != null) m.put("context_recall", context.toJson());
             List<String> empty = r.noResults();
             m.put("no_results", Map.of("queries", empty.size(), "ids", empty));
             if (r.mode().reranks()) {
@@ -267,7 +274,7 @@ final class EvalReport {
      */
     String body(int level) throws IOException {
         StringBuilder html = new StringBuilder();
-        html.append(heading(level, "Metrics")).append(metricsTable());
+        html.append(heading(level, "Metrics")).append(metricsTable()).append(contextHtml(level));
         if (!gains().isEmpty())
             html.append(heading(level, "Gain of the rerank over its first stage"))
                     .append(gainsTable());
@@ -314,6 +321,52 @@ final class EvalReport {
 
     static String heading(int level, String text) {
         return "<h" + level + ">" + escape(text) + "</h" + level + ">";
+    }
+
+    /** Adds each mode's context recall (bin/eval --context-tokens) to results.json, the table and report.html. */
+    EvalReport withContextRecall(Map<EvalMode, ContextRecall> recall) {
+        this.contextRecall = recall;
+        return this;
+    }
+
+    /**
+     * The context recall table: per mode and budget, the share of judged queries whose packed context holds a
+     * relevant passage; "" when not measured.
+     */
+    String contextTable() {
+        if (contextRecall.isEmpty()) return "";
+        StringBuilder sb = new StringBuilder(
+                "context recall (share of judged queries whose packed context holds a relevant passage;"
+                        + " mean passages packed):\n");
+        ContextRecall any = contextRecall.values().iterator().next();
+        sb.append(String.format(Locale.ROOT, "%-11s", "mode"));
+        for (String head : any.heads()) sb.append(String.format(Locale.ROOT, " %18s", head));
+        sb.append('\n');
+        contextRecall.forEach((mode, r) -> {
+            sb.append(String.format(Locale.ROOT, "%-11s", mode.label()));
+            for (int b : r.budgets())
+                sb.append(String.format(Locale.ROOT, " %8.4f (%5.2f p)", r.recall(b), r.meanPassages(b)));
+            sb.append('\n');
+        });
+        return sb.toString();
+    }
+
+    private String contextHtml(int level) {
+        if (contextRecall.isEmpty()) return "";
+        StringBuilder t =
+                new StringBuilder(heading(level, "Context recall") + "<p>Share of judged queries whose packed context"
+                        + " (<code>context=true</code>, budget in tokens) holds the passage of a relevant doc; mean"
+                        + " passages packed in brackets.</p><table><tr><th>mode</th>");
+        ContextRecall any = contextRecall.values().iterator().next();
+        for (int b : any.budgets()) t.append("<th>").append(b).append(" tokens</th>");
+        t.append("</tr>");
+        contextRecall.forEach((mode, r) -> {
+            t.append("<tr><td>").append(escape(mode.label())).append("</td>");
+            for (int b : r.budgets())
+                t.append(String.format(Locale.ROOT, "<td>%.4f (%.2f)</td>", r.recall(b), r.meanPassages(b)));
+            t.append("</tr>");
+        });
+        return t.append("</table>").toString();
     }
 
     /** Links each judged query of report.html's per-query table to the compare page at {@code url}. */

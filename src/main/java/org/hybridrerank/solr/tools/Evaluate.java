@@ -130,6 +130,15 @@ public final class Evaluate implements Callable<Integer> {
     List<RequestOverrides.Setting> settings = new ArrayList<>();
 
     @Option(
+            names = "--context-tokens",
+            split = ",",
+            paramLabel = "N",
+            description = "measure context recall at these token budgets (e.g. 512,2048): each request also asks for"
+                    + " context=true with the largest; the share of judged queries whose packed context holds a"
+                    + " relevant passage, per mode and budget (per collection and mode with several --dataset)")
+    List<Integer> contextTokens = new ArrayList<>();
+
+    @Option(
             names = "--label",
             description =
                     "name of the run in results.json, report.html and comparisons (default: the --out folder's name);"
@@ -174,6 +183,7 @@ public final class Evaluate implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
+        List<Integer> budgets = contextBudgets();
         boolean several = entries.size() > 1;
         if (several && compareUrl != null)
             throw new CommandLine.ParameterException(
@@ -220,21 +230,23 @@ public final class Evaluate implements Callable<Integer> {
         List<MultiEvalReport.Collection> reports = new ArrayList<>();
         for (Prepared p : prepared) {
             Map<EvalMode, ModeResults> results;
+            Map<EvalMode, ContextRecall> contexts = new LinkedHashMap<>();
             try {
-                results = measure(p, evalModes, overrides);
+                results = measure(p, evalModes, overrides, budgets, contexts);
             } catch (UserError e) {
                 throw several ? new UserError("--dataset " + p.entry().name() + ": " + e.getMessage(), e) : e;
             }
             EvalSuite.Entry entry = p.entry();
             EvalReport report = new EvalReport(
-                    runLabel,
-                    overrides,
-                    entry.name(),
-                    p.data(),
-                    entry.split(),
-                    k,
-                    p.ids().size(),
-                    results);
+                            runLabel,
+                            overrides,
+                            entry.name(),
+                            p.data(),
+                            entry.split(),
+                            k,
+                            p.ids().size(),
+                            results)
+                    .withContextRecall(contexts);
             String page = several
                     ? ComparePageProbe.besideFor(entry.solr(), entry.name())
                     : compareUrl != null ? compareUrl : ComparePageProbe.beside(entry.solr());
@@ -251,6 +263,7 @@ public final class Evaluate implements Callable<Integer> {
             report.writeHtml(out.resolve("report.html"));
             stdout.println(report.table());
             stdout.print(report.gainLines());
+            stdout.print(report.contextTable());
             stdout.print(report.noResultsSummary());
             stdout.println("wrote " + out.resolve("results.json") + ", " + out.resolve("report.html")
                     + " and TREC runs in " + out);
@@ -263,6 +276,7 @@ public final class Evaluate implements Callable<Integer> {
             multi.writeJson(out.resolve("results.json"));
             multi.writeHtml(out.resolve("report.html"));
             stdout.println(multi.table());
+            stdout.print(multi.contextTables());
             stdout.print(multi.noResultsSummary());
             stdout.println("wrote " + out.resolve("results.json") + ", " + out.resolve("report.html")
                     + " and TREC runs in " + out + "/COLLECTION/");
@@ -282,11 +296,20 @@ public final class Evaluate implements Callable<Integer> {
         return failed ? 1 : 0;
     }
 
-    /** Every judged query of one collection in every mode, over HTTP. */
-    private Map<EvalMode, ModeResults> measure(Prepared p, List<EvalMode> evalModes, RequestOverrides overrides)
+    /**
+     * Every judged query of one collection in every mode, over HTTP; with {@code --context-tokens}, each mode's
+     * context recall of this collection is added to {@code contexts}.
+     */
+    private Map<EvalMode, ModeResults> measure(
+            Prepared p,
+            List<EvalMode> evalModes,
+            RequestOverrides overrides,
+            List<Integer> budgets,
+            Map<EvalMode, ContextRecall> contexts)
             throws Exception {
         Map<EvalMode, ModeResults> results = new LinkedHashMap<>();
         for (EvalMode m : evalModes) results.put(m, new ModeResults(m));
+        if (!budgets.isEmpty()) for (EvalMode m : evalModes) contexts.put(m, new ContextRecall(budgets));
         Map<String, String> texts = p.judged().texts();
         Map<String, Map<String, Integer>> qrels = p.judged().qrels();
         SolrTarget target = target(p.entry());
@@ -313,6 +336,8 @@ public final class Evaluate implements Callable<Integer> {
                     }
                     Object status = rsp.getHeader().get("rerank.status");
                     Object trusted = rsp.getHeader().get("rerank.modelTrusted");
+                    ContextRecall context = contexts.get(mode);
+                    if (context != null) context.add(qid, rsp.getResponse().get("context"), qrels.get(qid));
                     results.get(mode)
                             .add(
                                     qid,
@@ -345,9 +370,25 @@ public final class Evaluate implements Callable<Integer> {
 
     /** What is sent for one query in one mode: the mode's parameters with --set's in their place, to --handler. */
     QueryRequest request(EvalMode mode, String text, RequestOverrides overrides) {
-        QueryRequest request = new QueryRequest(mode.request(text, k, overrides));
+        org.apache.solr.client.solrj.SolrQuery q = mode.request(text, k, overrides);
+        List<Integer> budgets = contextBudgets();
+        if (!budgets.isEmpty()) {
+            q.set("context", true);
+            q.set("context.tokens", budgets.get(budgets.size() - 1));
+        }
+        QueryRequest request = new QueryRequest(q);
         request.setPath(solrOptions.handler);
         return request;
+    }
+
+    /** --context-tokens, sorted and checked (each at least 1). */
+    private List<Integer> contextBudgets() {
+        for (int b : contextTokens) {
+            if (b < 1)
+                throw new CommandLine.ParameterException(
+                        spec.commandLine(), "--context-tokens must be integers >= 1, got " + b);
+        }
+        return contextTokens.stream().distinct().sorted().toList();
     }
 
     /** --compare: reads the earlier runs and writes the comparison; exit 2 naming the folder when one is unreadable. */

@@ -139,6 +139,16 @@ final class MultiEvalReport {
         return sb.toString();
     }
 
+    /** Each collection's {@link EvalReport#contextTable()} (--context-tokens), headed by the collection's name. */
+    String contextTables() {
+        StringBuilder sb = new StringBuilder();
+        for (Collection c : collections) {
+            String table = c.report().contextTable();
+            if (!table.isEmpty()) sb.append(c.name()).append(' ').append(table);
+        }
+        return sb.toString();
+    }
+
     void writeHtml(Path file) throws IOException {
         StringBuilder html = new StringBuilder();
         html.append(ReportHtml.pageStart(label + " — solr-hybrid-rerank evaluation"));

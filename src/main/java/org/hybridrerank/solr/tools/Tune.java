@@ -342,36 +342,6 @@ public final class Tune implements Callable<Integer> {
     /** The split's judged queries with their candidates: from the cache file when it matches, else from Solr. */
     private Judged judged(SolrClient solr, String core, Dataset data, String qrelsSplit, PrintWriter err)
             throws Exception {
-        DatasetCheck.JudgedQueries judged = DatasetCheck.judgedQueries(data, qrelsSplit, TopicField.TITLE);
-        List<String> ids = judged.ids();
-        if (queries != null) ids = ids.subList(0, Math.min(queries, ids.size()));
-        Path cacheFile = out.resolve("candidates-" + qrelsSplit + ".json");
-        Map<String, QueryCandidates> cached =
-                CandidateFetch.read(cacheFile, solrOptions.solrUrl, core, solrOptions.handler, kMax, ids);
-        List<QueryCandidates> candidates = new ArrayList<>();
-        if (cached != null) {
-            err.printf("read the candidates of %d '%s' queries from %s%n", ids.size(), qrelsSplit, cacheFile);
-            candidates.addAll(cached.values());
-        } else {
-            Map<String, List<QueryCandidates.Row>> rows = new LinkedHashMap<>();
-            long start = System.nanoTime();
-            for (String qid : ids) {
-                QueryCandidates q = CandidateFetch.fetch(
-                        solr, solrOptions.handler, qid, judged.texts().get(qid), kMax);
-                candidates.add(q);
-                rows.put(qid, q.rows());
-                if (candidates.size() % 10 == 0 || candidates.size() == ids.size()) {
-                    err.printf(
-                            "fetched %d/%d '%s' queries (%.0f s)%n",
-                            candidates.size(), ids.size(), qrelsSplit, (System.nanoTime() - start) / 1e9);
-                    err.flush();
-                }
-            }
-            CandidateFetch.write(
-                    cacheFile,
-                    new CandidateFetch.CacheFile(solrOptions.solrUrl, core, solrOptions.handler, kMax, rows));
-        }
-        err.flush();
-        return new Judged(candidates, judged.qrels());
+        return JudgedCandidates.load(solr, solrOptions, core, data, qrelsSplit, queries, out, kMax, err);
     }
 }

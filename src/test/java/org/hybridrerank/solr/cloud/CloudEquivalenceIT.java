@@ -109,6 +109,15 @@ public class CloudEquivalenceIT extends ExampleCloudTestCase {
                 what + ": rerank.modelTrusted",
                 one.getHeader().get("rerank.modelTrusted"),
                 two.getHeader().get("rerank.modelTrusted"));
+        assertSameContext(what, one, two);
+    }
+
+    /** The context section (context=true): ids, spans, texts, token counts, confidences and the ending, exactly. */
+    static void assertSameContext(String what, QueryResponse one, QueryResponse two) {
+        assertEquals(
+                what + ": context",
+                String.valueOf(one.getResponse().get("context")),
+                String.valueOf(two.getResponse().get("context")));
     }
 
     private static List<Object> ids(SolrDocumentList docs) {
@@ -375,6 +384,7 @@ public class CloudEquivalenceIT extends ExampleCloudTestCase {
                 what + ": rerank.modelTrusted",
                 one.getHeader().get("rerank.modelTrusted"),
                 two.getHeader().get("rerank.modelTrusted"));
+        assertSameContext(what, one, two);
     }
 
     /**

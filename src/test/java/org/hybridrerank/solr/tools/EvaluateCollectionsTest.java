@@ -234,6 +234,53 @@ public class EvaluateCollectionsTest {
         assertTrue(Files.isRegularFile(out.resolve("copies").resolve("run.rrf.txt")));
     }
 
+    /** --context-tokens with several collections: context recall per collection and mode, never pooled. */
+    @Test
+    public void contextRecallIsMeasuredPerCollection() throws Exception {
+        Path out = tmp.getRoot().toPath().resolve("eval-context");
+        CliTest.Result r = eval(
+                "--solr",
+                claimsUrl(),
+                "--dataset",
+                "claims=" + claims,
+                "--dataset",
+                "copies=" + copies + "@" + copiesUrl(),
+                "--modes",
+                "rrf,rrf+ce",
+                "--queries",
+                "3",
+                "--context-tokens",
+                "2000,40",
+                "--out",
+                out.toString());
+        assertEquals(r.out() + r.err(), 0, r.code());
+        JsonNode root = new ObjectMapper().readTree(out.resolve("results.json").toFile());
+        for (String name : List.of("claims", "copies")) {
+            JsonNode collection = root.get("collections").get(name);
+            assertEquals(name, "[40,2000]", collection.get("context_tokens").toString());
+            for (String mode : List.of("rrf", "rrf+ce")) {
+                JsonNode recall = collection.get("modes").get(mode).get("context_recall");
+                assertNotNull(name + "/" + mode + ": " + collection, recall);
+                double small = recall.get("40").get("recall").asDouble();
+                double large = recall.get("2000").get("recall").asDouble();
+                assertTrue(name + "/" + mode + ": " + recall, small >= 0 && small <= large && large <= 1);
+                assertTrue(
+                        name + "/" + mode + ": " + recall,
+                        recall.get("2000").get("passages").asDouble() > 0);
+            }
+        }
+        // claims-mini is solved by every first stage: a relevant passage is in every 2000-token context
+        assertEquals(
+                1.0,
+                root.at("/collections/claims/modes/rrf/context_recall/2000/recall")
+                        .asDouble(),
+                0);
+        assertTrue(r.out(), r.out().contains("claims context recall"));
+        assertTrue(r.out(), r.out().contains("copies context recall"));
+        String html = Files.readString(out.resolve("report.html"));
+        assertEquals(html, 2, html.split("<h3>Context recall</h3>", -1).length - 1);
+    }
+
     @Test
     public void aSingleDatasetKeepsTheSingleCollectionLayout() throws Exception {
         for (List<String> form : List.of(
