@@ -103,7 +103,10 @@ final class CrossEncoderRescorer extends Rescorer {
             }
             state.succeeded(perDoc, raw.loadNanos(), raw.stats(), raw.cacheHits(), window.trust());
             metrics.succeeded(raw.loadNanos(), raw.stats(), raw.cacheHits(), raw.cacheMisses());
-            if (!window.trust().trusted()) metrics.untrusted.inc();
+            if (!window.trust().trusted()) {
+                metrics.untrusted.inc();
+                state.notCacheable();
+            }
             RequestContext.reportRerankStatus(RerankStatus.OK, null);
             RequestContext.reportModelTrust(window.trust());
             addDebugTimings();

@@ -50,6 +50,15 @@ final class RerankRequestState {
         this.status = RerankStatus.OK;
     }
 
+    /**
+     * A result ranked without the model ({@code trustGap}) is not kept in the queryResultCache either, so that a
+     * cache hit always means "reranked by a trusted model" and can report so; a repeat is cheap all the same (its
+     * model scores come from the score cache).
+     */
+    void notCacheable() {
+        this.cacheable = false;
+    }
+
     /** A failed rerank must never be served again from the query result cache. */
     void failed(RerankStatus status) {
         this.status = status;

@@ -111,7 +111,9 @@ public class TuneAdviceAgainstSolrTest {
         assertTrue(full.toString(), full.toString().contains("<str name=\"rq\">{!crossencoder enabled=false}</str>"));
 
         StringBuilder replace = new StringBuilder();
-        JsonNode hurt = tune(replace, "trial", "--folds", "4", "--grid", "fusion=replace")
+        // the model alone orders the window: replace, always trusted (the oracle's gaps are under 1, so any trustGap
+        // above that would keep the first stage's order and hide what the model does)
+        JsonNode hurt = tune(replace, "trial", "--folds", "4", "--grid", "fusion=replace", "--grid", "trustGap=0")
                 .get("crossEncoder")
                 .get("estimates")
                 .get(1);
