@@ -259,6 +259,7 @@ public final class DistributedHybrid {
             Set<String> covered = new HashSet<>();
             for (FusedCandidate c : ranking) covered.add(c.key());
             modelScores.keySet().retainAll(covered);
+            RequestContext.setCoveredKeys(rb.req, covered);
             ranked = ranking.isEmpty() ? WindowRanking.Window.EMPTY : globalWindow(rb, ranking);
         } else {
             ranked = globalWindow(rb, window);

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -278,6 +279,7 @@ public final class DistributedRerank {
             coverage.reportAsCoordinator(rerank.params().reRankTimeAllowedMillis());
             n = coverage.covered();
             complete = n > 0;
+            RequestContext.setCoveredKeys(rb.req, new HashSet<>(window.subList(0, n)));
             // past the prefix a shard may have scored and ranked docs: like one node's, they keep first-pass scores
             for (String key : window.subList(n, window.size())) {
                 ShardDoc doc = unique.get(key);

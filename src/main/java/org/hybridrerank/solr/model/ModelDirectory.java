@@ -81,6 +81,11 @@ public final class ModelDirectory {
         return node == null || node.isNull() ? fallback : node.asText();
     }
 
+    /** A raw value of config.json, or null when absent (e.g. the {@code "calibration"} object). */
+    public JsonNode configNode(String key) {
+        return config.get(key);
+    }
+
     /** Identity for sharing: the same directory, modified at the same time, is the same model. */
     public String version() {
         try {

@@ -82,6 +82,15 @@ public final class PairEncoder implements AutoCloseable {
         return capped.substring(0, last.getEnd());
     }
 
+    /** How many tokens each text is on its own: no special tokens, no truncation (e.g. to fill a token budget). */
+    public int[] tokenCounts(List<String> texts) {
+        if (texts.isEmpty()) return new int[0];
+        Encoding[] encoded = tokenizer.use(t -> t.batchEncode(texts, false, false));
+        int[] counts = new int[encoded.length];
+        for (int i = 0; i < encoded.length; i++) counts[i] = encoded[i].getIds().length;
+        return counts;
+    }
+
     /** One sequence per passage (truncate, best) or one per window (window), in passage order. */
     public List<EncodedSequence> encode(String query, List<String> passages, LongDocs longDocs) {
         return encodePairs(query, passages, longDocs).sequences();

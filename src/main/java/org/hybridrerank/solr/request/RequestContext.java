@@ -62,6 +62,7 @@ public final class RequestContext {
     private static final String RANK_QUERY = PREFIX + "rankQuery";
     private static final String READ_BACK_MODEL_SCORES = PREFIX + "readBackModelScores";
     private static final String GLOBAL_WINDOW_PLACES = PREFIX + "globalWindowPlaces";
+    private static final String COVERED_KEYS = PREFIX + "coveredKeys";
 
     private RequestContext() {}
 
@@ -154,6 +155,19 @@ public final class RequestContext {
 
     public static void setGlobalWindowPlaces(SolrQueryRequest req, Map<Integer, Integer> placeByDoc) {
         req.getContext().put(GLOBAL_WINDOW_PLACES, placeByDoc);
+    }
+
+    /**
+     * On a SolrCloud coordinator after a partial rerank: the unique keys of the scored prefix it ranked as the
+     * window (a shard may have scored further; those docs are not reranked, as on one node); null otherwise.
+     */
+    @SuppressWarnings("unchecked") // only setCoveredKeys writes this key
+    public static Set<String> coveredKeys(SolrQueryRequest req) {
+        return (Set<String>) req.getContext().get(COVERED_KEYS);
+    }
+
+    public static void setCoveredKeys(SolrQueryRequest req, Set<String> keys) {
+        req.getContext().put(COVERED_KEYS, keys);
     }
 
     /**

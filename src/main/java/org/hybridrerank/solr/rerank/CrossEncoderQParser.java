@@ -39,12 +39,15 @@ final class CrossEncoderQParser extends QParser {
                 plugin.defaultModel(),
                 plugin.maxReRankDocs(),
                 params.get(CommonParams.Q),
-                req.getSchema());
+                req.getSchema(),
+                plugin.calibrations());
         if (rerank.enabled()) rejectIncompatibleRequest(reader);
         // A queryResultCache hit never reaches the rescorer, and only successful reranks stay in that cache:
         // start from "ok" (a run replaces it with what really happened), "skipped" when nothing can be reranked.
         boolean reranks = rerank.enabled() && params.getInt(CommonParams.ROWS, 10) != 0;
         RequestContext.reportRerankStatus(reranks ? RerankStatus.OK : RerankStatus.SKIPPED, null);
+        // likewise only results ranked by a trusted model stay in that cache (see RerankRequestState.notCacheable)
+        if (reranks && rerank.trust().minGap() > 0) RequestContext.reportModelTrust(ModelTrust.Verdict.CACHED);
         CrossEncoderRerankQuery query =
                 new CrossEncoderRerankQuery(plugin, rerank, isDebugging(), params.getBool(ShardParams.IS_SHARD, false));
         RerankScores.register(req, query);

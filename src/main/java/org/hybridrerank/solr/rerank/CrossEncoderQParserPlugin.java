@@ -19,6 +19,7 @@ import org.apache.solr.search.QParser;
 import org.apache.solr.search.QParserPlugin;
 import org.hybridrerank.solr.config.ModelLocator;
 import org.hybridrerank.solr.config.ParamReader;
+import org.hybridrerank.solr.model.Calibration;
 import org.hybridrerank.solr.model.Closeables;
 import org.hybridrerank.solr.model.CrossEncoder;
 import org.hybridrerank.solr.model.CrossEncoderSettings;
@@ -59,6 +60,9 @@ public class CrossEncoderQParserPlugin extends QParserPlugin implements Resource
     private SolrParams defaults = SolrParams.of();
     private final Map<String, ModelRegistry.Lease<CrossEncoder>> leases = new LinkedHashMap<>();
     private Map<String, String> modelVersions = Map.of();
+    /** The models whose folder holds a calibration (config.json "calibration", read at each core load). */
+    private final Map<String, Calibration> calibrations = new LinkedHashMap<>();
+
     private String defaultModel;
     private int maxReRankDocs = RerankParams.DEFAULT_MAX_RERANK_DOCS;
     private String scoreCacheName = DEFAULT_SCORE_CACHE_NAME;
@@ -114,7 +118,13 @@ public class CrossEncoderQParserPlugin extends QParserPlugin implements Resource
             }
             // the defaults must be valid on their own, so that a bad solrconfig.xml fails here and not per request
             RerankParams.resolve(
-                    ParamReader.forConfig(defaults, CONTEXT), modelVersions, defaultModel, maxReRankDocs, null, null);
+                    ParamReader.forConfig(defaults, CONTEXT),
+                    modelVersions,
+                    defaultModel,
+                    maxReRankDocs,
+                    null,
+                    null,
+                    calibrations);
         } catch (RuntimeException e) {
             close();
             throw e;
@@ -144,6 +154,9 @@ public class CrossEncoderQParserPlugin extends QParserPlugin implements Resource
         Path dir = ModelLocator.resolve(rawPath, loader, reader);
         try {
             ModelDirectory directory = ModelDirectory.open(dir);
+            // read from this load's config.json, not from a shared model loaded earlier
+            Calibration calibration = Calibration.of(directory);
+            if (calibration != null) calibrations.put(name, calibration);
             CrossEncoderSettings.Builder settings = CrossEncoderSettings.defaultsFor(directory);
             settings.maxLength(reader.intIn(
                     "maxLength", directory.configInt("max_length", CrossEncoderSettings.DEFAULT_MAX_LENGTH), 8, 8192));
@@ -177,6 +190,36 @@ public class CrossEncoderQParserPlugin extends QParserPlugin implements Resource
 
     SolrParams defaults() {
         return defaults;
+    }
+
+    Map<String, Calibration> calibrations() {
+        return calibrations;
+    }
+
+    /** The calibration of a configured model, or null when its folder has none. */
+    public Calibration calibration(String model) {
+        return calibrations.get(model);
+    }
+
+    /** A configured model by name, or null: for components that read with the rerank's tokenizer. */
+    public CrossEncoder crossEncoder(String name) {
+        ModelRegistry.Lease<CrossEncoder> lease = leases.get(name);
+        return lease == null ? null : lease.model();
+    }
+
+    /**
+     * The rerank settings of a request that has no {@code {!crossencoder}} of its own (its defaults from
+     * solrconfig.xml), for components that need the model text's fields or the default model.
+     */
+    public RerankParams requestDefaults(String queryText, org.apache.solr.schema.IndexSchema schema) {
+        return RerankParams.resolve(
+                ParamReader.forRequest(defaults, "{!crossencoder}"),
+                modelVersions,
+                defaultModel,
+                maxReRankDocs,
+                queryText,
+                schema,
+                calibrations);
     }
 
     Map<String, String> modelVersions() {

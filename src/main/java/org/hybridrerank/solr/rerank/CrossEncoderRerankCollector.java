@@ -18,14 +18,17 @@ import org.hybridrerank.solr.request.RequestContext;
 
 /**
  * Solr's {@link ReRankCollector} (window, first-pass order beyond K, {@code originalScore()}, fail-open)
- * plus what it lacks: the {@code threshold}, under which only reranked docs whose model score reaches it are
- * returned and counted in numFound, the {@code skipped} status when there was nothing to rerank, and, for a
- * partial rerank ({@code reRankTimeAllowed}), the window shrunk to its scored prefix.
+ * plus what it lacks: the {@code threshold} (and {@code minConfidence}), under which only reranked docs whose model
+ * score (calibrated confidence) reaches it are returned and counted in numFound, the {@code skipped} status when
+ * there was nothing to rerank, and, for a partial rerank ({@code reRankTimeAllowed}), the window shrunk to its
+ * scored prefix.
  */
 final class CrossEncoderRerankCollector extends TopDocsCollector<ScoreDoc> {
     private final ReRankCollector reRank;
     private final int length;
-    private final Float threshold;
+    /** threshold and minConfidence: which reranked docs are kept ({@link RerankParams#keeps}). */
+    private final RerankParams filter;
+
     private final RerankRequestState state;
     private final boolean reranks;
     private final int window;
@@ -41,7 +44,7 @@ final class CrossEncoderRerankCollector extends TopDocsCollector<ScoreDoc> {
     CrossEncoderRerankCollector(
             ReRankCollector reRank,
             int length,
-            Float threshold,
+            RerankParams filter,
             RerankRequestState state,
             boolean reranks,
             int window,
@@ -54,7 +57,7 @@ final class CrossEncoderRerankCollector extends TopDocsCollector<ScoreDoc> {
         this.reranks = reranks;
         this.reRank = reRank;
         this.length = length;
-        this.threshold = threshold;
+        this.filter = filter;
         this.state = state;
     }
 
@@ -71,7 +74,7 @@ final class CrossEncoderRerankCollector extends TopDocsCollector<ScoreDoc> {
     @Override
     public int getTotalHits() {
         // Solr asks for the count before the docs; with a threshold the count is known only after reranking
-        return threshold == null ? reRank.getTotalHits() : (int) result().totalHits.value;
+        return !filter.filters() ? reRank.getTotalHits() : (int) result().totalHits.value;
     }
 
     @Override
@@ -112,13 +115,13 @@ final class CrossEncoderRerankCollector extends TopDocsCollector<ScoreDoc> {
             }
             if (lowerBelowWindow) lowerBelowWindow(ranked.scoreDocs, k);
         }
-        if (threshold != null && state.reranked()) {
+        if (filter.filters() && state.reranked()) {
             List<ScoreDoc> kept = new ArrayList<>();
             for (ScoreDoc doc : ranked.scoreDocs) {
                 RerankRequestState.DocScores scores = state.scoresOf(doc.doc);
-                if (scores != null && scores.model() >= threshold) kept.add(doc);
+                if (scores != null && filter.keeps(scores.model())) kept.add(doc);
             }
-            long matches = state.countAtLeast(threshold);
+            long matches = state.countKept(filter);
             ranked = new TopDocs(new TotalHits(matches, TotalHits.Relation.EQUAL_TO), kept.toArray(new ScoreDoc[0]));
         }
         result = ranked;

@@ -104,8 +104,7 @@ public final class CrossEncoderRerankQuery extends AbstractReRankQuery {
         ReRankCollector reRank = new ReRankCollector(
                 window(), len, reRankQueryRescorer, cmd, searcher, boostedPriority, null, reRankOperator);
         return new CrossEncoderRerankCollector(
-                reRank, len, params.threshold(), state, params.enabled(), window(), !shard, (SolrIndexSearcher)
-                        searcher);
+                reRank, len, params, state, params.enabled(), window(), !shard, (SolrIndexSearcher) searcher);
     }
 
     /** How many of the first-pass top docs are reranked: K, or fewer where the main query limits it. */

@@ -132,7 +132,10 @@ final class CrossEncoderRescorer extends Rescorer {
             for (int i = m; i < n; i++) reranked[i] = new ScoreDoc(docIds[i], firstScores[i], hits[i].shardIndex);
             state.succeeded(perDoc, raw.loadNanos(), raw.stats(), raw.cacheHits(), window.trust(), coverage);
             metrics.succeeded(raw.loadNanos(), raw.stats(), raw.cacheHits(), raw.cacheMisses(), coverage.complete());
-            if (!window.trust().trusted()) metrics.untrusted.inc();
+            if (!window.trust().trusted()) {
+                metrics.untrusted.inc();
+                state.notCacheable();
+            }
             if (coverage.complete()) {
                 RequestContext.reportRerankStatus(RerankStatus.OK, null);
             } else {

@@ -28,6 +28,12 @@ public record ModelTrust(double minGap) {
     /** The outcome for one window: the gap seen and whether it was enough. */
     public record Verdict(double gap, boolean trusted) {
         public static final Verdict UNJUDGED = new Verdict(Double.NaN, true);
+
+        /**
+         * A queryResultCache hit: only trusted results are kept there, so the model was trusted; the gap itself is
+         * not kept (infinite stands for "known to be enough").
+         */
+        public static final Verdict CACHED = new Verdict(Double.POSITIVE_INFINITY, true);
     }
 
     /**

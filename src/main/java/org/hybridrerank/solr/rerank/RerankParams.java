@@ -10,6 +10,7 @@ import org.apache.solr.search.ReRankOperator;
 import org.hybridrerank.solr.config.ParamReader;
 import org.hybridrerank.solr.fusion.Fusion;
 import org.hybridrerank.solr.fusion.Normalization;
+import org.hybridrerank.solr.model.Calibration;
 import org.hybridrerank.solr.model.LongDocs;
 import org.hybridrerank.solr.model.ScoringOptions;
 import org.hybridrerank.solr.model.WindowPooling;
@@ -34,7 +35,9 @@ public record RerankParams(
         WindowFusion fusion,
         ModelTrust trust,
         ScoringOptions scoring,
-        boolean scoreCache) {
+        boolean scoreCache,
+        Double minConfidence,
+        Calibration calibration) {
 
     public static final String ENABLED = "enabled";
     public static final String MODEL = "model";
@@ -59,6 +62,8 @@ public record RerankParams(
     public static final String NORMALIZATION = "normalization";
     public static final String MODEL_WEIGHT = "modelWeight";
     public static final String TRUST_GAP = "trustGap";
+    /** Keep only reranked docs whose calibrated confidence reaches it (the model must have a calibration). */
+    public static final String MIN_CONFIDENCE = "minConfidence";
 
     /** {@code replace} hands the window to the blend (reRankOperator); the others fuse (see WindowFusion). */
     public enum FusionMethod {
@@ -90,7 +95,8 @@ public record RerankParams(
             RRF_K,
             NORMALIZATION,
             MODEL_WEIGHT,
-            TRUST_GAP);
+            TRUST_GAP,
+            MIN_CONFIDENCE);
 
     public static final int DEFAULT_RERANK_DOCS = 100;
     public static final int DEFAULT_MAX_RERANK_DOCS = 1000;
@@ -112,6 +118,21 @@ public record RerankParams(
             int maxReRankDocs,
             String queryText,
             IndexSchema schema) {
+        return resolve(reader, models, defaultModel, maxReRankDocs, queryText, schema, Map.of());
+    }
+
+    /**
+     * As above, with the calibrations of the models that have one (config.json "calibration"), which
+     * {@code minConfidence} needs.
+     */
+    public static RerankParams resolve(
+            ParamReader reader,
+            Map<String, String> models,
+            String defaultModel,
+            int maxReRankDocs,
+            String queryText,
+            IndexSchema schema,
+            Map<String, Calibration> calibrations) {
         boolean enabled = reader.bool(ENABLED, true);
         String model = reader.string(MODEL, defaultModel);
         if (!models.containsKey(model)) {
@@ -162,6 +183,16 @@ public record RerankParams(
         LongDocs longDocs = reader.oneOf(LONG_DOCS, LongDocs.TRUNCATE, LongDocs.class);
         WindowPooling pooling = reader.oneOf(WINDOW_POOLING, WindowPooling.MAX, WindowPooling.class);
         boolean scoreCache = reader.bool(SCORE_CACHE, true);
+        Calibration calibration = calibrations.get(model);
+        Double minConfidence = reader.finiteDouble(MIN_CONFIDENCE, null);
+        if (minConfidence != null && (minConfidence < 0 || minConfidence > 1)) {
+            throw reader.error("parameter '" + MIN_CONFIDENCE + "' must be a number in [0, 1], got " + minConfidence);
+        }
+        if (minConfidence != null && calibration == null) {
+            throw reader.error("parameter '" + MIN_CONFIDENCE + "' needs a calibrated model, and model '"
+                    + ParamReader.abbreviate(model) + "' has no calibration (config.json \"calibration\", fitted by"
+                    + " bin/calibrate); use '" + THRESHOLD + "' on the raw model score instead");
+        }
 
         return new RerankParams(
                 enabled,
@@ -179,7 +210,25 @@ public record RerankParams(
                 fusion,
                 trustGap == 0 ? ModelTrust.ALWAYS : new ModelTrust(trustGap),
                 new ScoringOptions(longDocs, pooling),
-                scoreCache);
+                scoreCache,
+                minConfidence,
+                calibration);
+    }
+
+    /** The calibrated confidence of a model score (after the {@code score} transform); null without calibration. */
+    public Double confidence(float modelScore) {
+        return calibration == null ? null : calibration.confidence(score.raw(modelScore));
+    }
+
+    /** Whether {@code threshold} or {@code minConfidence} leaves out reranked docs. */
+    public boolean filters() {
+        return threshold != null || minConfidence != null;
+    }
+
+    /** Whether a reranked doc with this model score (after the transform) passes threshold and minConfidence. */
+    public boolean keeps(float modelScore) {
+        if (threshold != null && !(modelScore >= threshold)) return false;
+        return minConfidence == null || calibration.confidence(score.raw(modelScore)) >= minConfidence;
     }
 
     /**

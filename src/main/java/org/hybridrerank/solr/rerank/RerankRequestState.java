@@ -71,6 +71,15 @@ final class RerankRequestState {
         return coverage;
     }
 
+    /**
+     * A result ranked without the model ({@code trustGap}) is not kept in the queryResultCache either, so that a
+     * cache hit always means "reranked by a trusted model" and can report so; a repeat is cheap all the same (its
+     * model scores come from the score cache).
+     */
+    void notCacheable() {
+        this.cacheable = false;
+    }
+
     /** A failed rerank must never be served again from the query result cache. */
     void failed(RerankStatus status) {
         this.status = status;
@@ -119,8 +128,9 @@ final class RerankRequestState {
         return out;
     }
 
-    synchronized long countAtLeast(float threshold) {
-        return scores.values().stream().filter(s -> s.model() >= threshold).count();
+    /** How many reranked docs pass {@code filter}'s threshold and minConfidence. */
+    synchronized long countKept(RerankParams filter) {
+        return scores.values().stream().filter(s -> filter.keeps(s.model())).count();
     }
 
     /** Drops per-doc data once the request is over; the query object may live on as a cache key. */

@@ -34,7 +34,11 @@ public enum ScoreTransform {
 
     public abstract float apply(float raw);
 
-    /** The raw model score a transformed one came from (as far as float precision keeps it). */
+    /**
+     * The raw model score (logit) that {@link #apply} turned into {@code transformed}, as far as float precision
+     * keeps it: what {@code trustGap} measures and what a calibration reads ({@code ce_confidence},
+     * {@code minConfidence}). Always finite.
+     */
     public abstract double raw(float transformed);
 
     public String label() {

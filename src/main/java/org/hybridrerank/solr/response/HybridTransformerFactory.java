@@ -21,7 +21,8 @@ import org.hybridrerank.solr.rerank.RerankScores;
  * {@code fl=*,[hybrid]}: how each doc got its place, as one field named after the transformer holding
  * lexical_rank, lexical_score, vector_rank, vector_score, fused_score from the hybrid first stage (a rank is
  * absent when the doc was not in that list), and when the cross-encoder reranked it ce_score and, where the
- * model read one passage (longDocs=truncate or best), ce_passage: {@code [start, end)} in the model text.
+ * model read one passage (longDocs=truncate or best), ce_passage: {@code [start, end)} in the model text; when the
+ * model has a calibration, ce_confidence: the calibrated probability of relevance of ce_score.
  * {@code [hybrid passageText=true]} adds that passage itself as ce_passage_text, for readers that do not know
  * which fields and separator make the model text; it reads the doc's fields again, so it is off by default.
  */
@@ -59,6 +60,9 @@ public class HybridTransformerFactory extends TransformerFactory {
                 if (ce == null) ce = HybridResult.forwardedModelScore(req, docid);
                 if (ce != null) {
                     info.add("ce_score", ce.score());
+                    RerankParams rerank = RerankScores.paramsOf(req);
+                    Double confidence = rerank == null ? null : rerank.confidence(ce.score());
+                    if (confidence != null) info.add("ce_confidence", confidence);
                     PassageSpan passage = ce.passage();
                     if (passage != null) {
                         info.add("ce_passage", List.of(passage.start(), passage.end()));

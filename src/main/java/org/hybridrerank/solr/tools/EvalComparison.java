@@ -52,7 +52,10 @@ final class EvalComparison {
         this.differing = differingParams(rows);
     }
 
-    /** Reads DIR/results.json of each folder; the title defaults to the run labels joined by "vs". */
+    /**
+     * Reads DIR/results.json of each folder; the title defaults to the run labels joined by "vs". A run over
+     * several collections gives one run per collection, labelled {@code LABEL/COLLECTION}.
+     */
     static EvalComparison read(String title, List<Path> dirs) throws UnreadableRun {
         List<Row> byRun = new ArrayList<>();
         Set<String> labels = new HashSet<>();
@@ -60,20 +63,17 @@ final class EvalComparison {
             JsonNode root = results(dir);
             String label = root.path("label")
                     .asText(dir.toAbsolutePath().normalize().getFileName().toString());
-            if (!labels.add(label)) label = label + " (" + dir + ")";
-            labels.add(label);
-            Map<String, String> runFields = new LinkedHashMap<>();
-            for (String f : RUN_FIELDS) if (root.has(f)) runFields.put(f, text(root.get(f)));
-            for (Map.Entry<String, JsonNode> mode : root.get("modes").properties()) {
-                JsonNode m = mode.getValue();
-                Map<String, Double> metrics = new LinkedHashMap<>();
-                for (String metric : METRICS) metrics.put(metric, number(m.get(metric)));
-                Map<String, Double> latency = new LinkedHashMap<>();
-                for (String p : LATENCIES)
-                    latency.put(p, number(m.path("latency_ms").get(p)));
-                Map<String, String> params = new LinkedHashMap<>(runFields);
-                m.path("params").properties().forEach(e -> params.put(e.getKey(), text(e.getValue())));
-                byRun.add(new Row(label, mode.getKey(), metrics, latency, params));
+            Map<String, JsonNode> runs = new LinkedHashMap<>();
+            if (root.has("collections")) {
+                root.get("collections").properties().forEach(c -> runs.put(label + "/" + c.getKey(), c.getValue()));
+            } else {
+                runs.put(label, root);
+            }
+            for (Map.Entry<String, JsonNode> run : runs.entrySet()) {
+                String runLabel = run.getKey();
+                if (!labels.add(runLabel)) runLabel = runLabel + " (" + dir + ")";
+                labels.add(runLabel);
+                byRun.addAll(rows(runLabel, run.getValue()));
             }
         }
         // mode by mode, so the runs of one mode sit next to each other
@@ -83,6 +83,25 @@ final class EvalComparison {
             byRun.stream().filter(r -> r.mode().equals(mode)).forEach(rows::add);
         String runs = byRun.stream().map(Row::run).distinct().collect(Collectors.joining(" vs "));
         return new EvalComparison(title != null ? title : runs, rows);
+    }
+
+    /** One row per mode of one collection's results (a single-collection results.json, or one of "collections"). */
+    private static List<Row> rows(String label, JsonNode run) {
+        Map<String, String> runFields = new LinkedHashMap<>();
+        for (String f : RUN_FIELDS) if (run.has(f)) runFields.put(f, text(run.get(f)));
+        List<Row> rows = new ArrayList<>();
+        for (Map.Entry<String, JsonNode> mode : run.get("modes").properties()) {
+            JsonNode m = mode.getValue();
+            Map<String, Double> metrics = new LinkedHashMap<>();
+            for (String metric : METRICS) metrics.put(metric, number(m.get(metric)));
+            Map<String, Double> latency = new LinkedHashMap<>();
+            for (String p : LATENCIES)
+                latency.put(p, number(m.path("latency_ms").get(p)));
+            Map<String, String> params = new LinkedHashMap<>(runFields);
+            m.path("params").properties().forEach(e -> params.put(e.getKey(), text(e.getValue())));
+            rows.add(new Row(label, mode.getKey(), metrics, latency, params));
+        }
+        return rows;
     }
 
     private static JsonNode results(Path dir) throws UnreadableRun {
@@ -99,11 +118,25 @@ final class EvalComparison {
         } catch (IOException e) {
             throw new UnreadableRun("--compare " + file + ": " + e);
         }
-        if (root == null || !root.path("modes").isObject() || root.get("modes").isEmpty()) {
-            throw new UnreadableRun(
-                    "--compare " + file + ": no \"modes\" object with measured modes; not a bin/eval results.json");
+        if (root != null
+                && root.path("collections").isObject()
+                && !root.get("collections").isEmpty()) {
+            for (Map.Entry<String, JsonNode> c : root.get("collections").properties()) {
+                if (!hasModes(c.getValue()))
+                    throw new UnreadableRun("--compare " + file + ": collection " + c.getKey()
+                            + " has no \"modes\" object with measured modes; not a bin/eval results.json");
+            }
+            return root;
+        }
+        if (root == null || !hasModes(root)) {
+            throw new UnreadableRun("--compare " + file + ": no \"modes\" object with measured modes (nor "
+                    + "\"collections\" holding them); not a bin/eval results.json");
         }
         return root;
+    }
+
+    private static boolean hasModes(JsonNode run) {
+        return run.path("modes").isObject() && !run.get("modes").isEmpty();
     }
 
     private static String text(JsonNode value) {

@@ -31,6 +31,9 @@ final class EvalReport {
     /** The compare page to link each judged query to, and the query texts; null: no per-query links. */
     private String compareUrl;
 
+    /** Context recall per mode ({@code --context-tokens}); empty when not measured. */
+    private Map<EvalMode, ContextRecall> contextRecall = Map.of();
+
     private Map<String, String> queryTexts = Map.of();
 
     EvalReport(
@@ -62,6 +65,8 @@ final class EvalReport {
         root.put("queries", queries);
         root.put("k", k);
         root.put("set", overrides.describe());
+        if (!contextRecall.isEmpty())
+            root.put("context_tokens", contextRecall.values().iterator().next().budgets());
         Map<String, Object> modes = new LinkedHashMap<>();
         for (ModeResults r : results.values()) {
             Map<String, Object> m = new LinkedHashMap<>();
@@ -85,15 +90,79 @@ final class EvalReport {
             });
             m.put("segments", segments);
             m.put("rerank_status", r.statuses());
+            ContextRecall context = contextRecall.get(r.mode());
+            if (context != null) m.put("context_recall", context.toJson());
             List<String> empty = r.noResults();
             m.put("no_results", Map.of("queries", empty.size(), "ids", empty));
+            if (r.mode().reranks()) {
+                List<String> untrusted = r.untrusted();
+                m.put("model_untrusted", Map.of("queries", untrusted.size(), "ids", untrusted));
+            }
             // what each request of this mode carried besides its query text, so runs can be compared parameter by
             // parameter
             m.put("params", RequestOverrides.describe(r.mode().request("", k, overrides)));
             modes.put(r.mode().label(), m);
         }
         root.put("modes", modes);
+        root.put("gains", gains());
         return root;
+    }
+
+    /** The metrics {@link #gains()} gives, in the order tables list them. */
+    static final List<String> GAIN_METRICS = List.of("ndcg@10", "mrr@10", "recall@100");
+
+    /**
+     * What each reranked mode adds to its own first stage on the same queries, keyed {@code MODE-FIRSTSTAGE}
+     * ({@code rrf+ce-rrf}, {@code lexical+ce-lexical}): {@link #GAIN_METRICS} of the one minus the other, rounded;
+     * only where both modes ran.
+     */
+    Map<String, Map<String, Double>> gains() {
+        Map<String, Map<String, Double>> out = new LinkedHashMap<>();
+        for (ModeResults r : results.values()) {
+            ModeResults first = r.mode().reranks() ? results.get(r.mode().firstStage()) : null;
+            if (first == null) continue;
+            Map<String, Double> g = new LinkedHashMap<>();
+            for (String metric : GAIN_METRICS) g.put(metric, round(r.metric(metric) - first.metric(metric)));
+            out.put(gainLabel(r.mode()), g);
+        }
+        return out;
+    }
+
+    static String gainLabel(EvalMode reranked) {
+        return reranked.label() + "-" + reranked.firstStage().label();
+    }
+
+    /** One line per gain of {@link #gains()}, e.g. "gain rrf+ce-rrf: nDCG@10 +0.0349 …"; "" when none. */
+    String gainLines() {
+        StringBuilder sb = new StringBuilder();
+        gains().forEach((name, g) -> sb.append(String.format(
+                Locale.ROOT,
+                "gain %s: nDCG@10 %+.4f, MRR@10 %+.4f, Recall@100 %+.4f%n",
+                name,
+                g.get("ndcg@10"),
+                g.get("mrr@10"),
+                g.get("recall@100"))));
+        return sb.toString();
+    }
+
+    String collection() {
+        return collection;
+    }
+
+    String split() {
+        return split;
+    }
+
+    int queries() {
+        return queries;
+    }
+
+    Dataset dataset() {
+        return dataset;
+    }
+
+    Map<EvalMode, ModeResults> results() {
+        return results;
     }
 
     /** One line per mode that left judged queries without any result, naming them; "" when none did. */
@@ -182,22 +251,34 @@ final class EvalReport {
                 .append("</h1><p>Collection ")
                 .append(escape(collection))
                 .append(", ")
-                .append(escape(dataset.name()))
-                .append(" (")
-                .append(dataset.format())
-                .append("), split ")
-                .append(escape(split))
-                .append(", ")
-                .append(queries)
-                .append(" queries")
-                .append(rerankNote())
+                .append(describeRun())
                 .append(".</p>");
         if (!overrides.isEmpty())
             html.append("<p>--set ")
                     .append(escape(overrides.describe().toString()))
                     .append("</p>");
-        html.append("<h2>Metrics</h2>").append(metricsTable());
-        html.append("<h2>Per query length</h2><table><tr><th>mode</th>");
+        html.append(body(2));
+        html.append("</body></html>");
+        Files.writeString(file, html);
+    }
+
+    /** "DATASET (FORMAT), split S, N queries[, cross-encoder K=k]", escaped. */
+    String describeRun() {
+        return escape(dataset.name()) + " (" + dataset.format() + "), split " + escape(split) + ", " + queries
+                + " queries" + rerankNote();
+    }
+
+    /**
+     * The report's tables and charts, headed at {@code level} ({@code <h2>} on a page of its own, {@code <h3>}
+     * inside a collection's section of a multi-collection report).
+     */
+    String body(int level) throws IOException {
+        StringBuilder html = new StringBuilder();
+        html.append(heading(level, "Metrics")).append(metricsTable()).append(contextHtml(level));
+        if (!gains().isEmpty())
+            html.append(heading(level, "Gain of the rerank over its first stage"))
+                    .append(gainsTable());
+        html.append(heading(level, "Per query length")).append("<table><tr><th>mode</th>");
         ModeResults.SEGMENTS
                 .keySet()
                 .forEach(s -> html.append("<th>").append(escape(s)).append(" nDCG@10</th>"));
@@ -221,9 +302,71 @@ final class EvalReport {
         html.append("<figure><figcaption>Request latency per mode (ms, over HTTP)</figcaption>")
                 .append(svg(latencyBoxes()))
                 .append("</figure>");
-        html.append(perQueryTable());
-        html.append("</body></html>");
-        Files.writeString(file, html);
+        html.append(perQueryTable(level));
+        return html.toString();
+    }
+
+    /** {@link #gains()} as an HTML table: one row per reranked mode whose first stage ran. */
+    String gainsTable() {
+        StringBuilder t = new StringBuilder("<table><tr><th>reranked − first stage</th>");
+        for (String m : GAIN_METRICS) t.append("<th>").append(escape(m)).append("</th>");
+        t.append("</tr>");
+        gains().forEach((name, g) -> {
+            t.append("<tr><td>").append(escape(name.replace("-", " − "))).append("</td>");
+            for (String m : GAIN_METRICS) t.append(String.format(Locale.ROOT, "<td>%+.4f</td>", g.get(m)));
+            t.append("</tr>");
+        });
+        return t.append("</table>").toString();
+    }
+
+    static String heading(int level, String text) {
+        return "<h" + level + ">" + escape(text) + "</h" + level + ">";
+    }
+
+    /** Adds each mode's context recall (bin/eval --context-tokens) to results.json, the table and report.html. */
+    EvalReport withContextRecall(Map<EvalMode, ContextRecall> recall) {
+        this.contextRecall = recall;
+        return this;
+    }
+
+    /**
+     * The context recall table: per mode and budget, the share of judged queries whose packed context holds a
+     * relevant passage; "" when not measured.
+     */
+    String contextTable() {
+        if (contextRecall.isEmpty()) return "";
+        StringBuilder sb = new StringBuilder(
+                "context recall (share of judged queries whose packed context holds a relevant passage;"
+                        + " mean passages packed):\n");
+        ContextRecall any = contextRecall.values().iterator().next();
+        sb.append(String.format(Locale.ROOT, "%-11s", "mode"));
+        for (String head : any.heads()) sb.append(String.format(Locale.ROOT, " %18s", head));
+        sb.append('\n');
+        contextRecall.forEach((mode, r) -> {
+            sb.append(String.format(Locale.ROOT, "%-11s", mode.label()));
+            for (int b : r.budgets())
+                sb.append(String.format(Locale.ROOT, " %8.4f (%5.2f p)", r.recall(b), r.meanPassages(b)));
+            sb.append('\n');
+        });
+        return sb.toString();
+    }
+
+    private String contextHtml(int level) {
+        if (contextRecall.isEmpty()) return "";
+        StringBuilder t =
+                new StringBuilder(heading(level, "Context recall") + "<p>Share of judged queries whose packed context"
+                        + " (<code>context=true</code>, budget in tokens) holds the passage of a relevant doc; mean"
+                        + " passages packed in brackets.</p><table><tr><th>mode</th>");
+        ContextRecall any = contextRecall.values().iterator().next();
+        for (int b : any.budgets()) t.append("<th>").append(b).append(" tokens</th>");
+        t.append("</tr>");
+        contextRecall.forEach((mode, r) -> {
+            t.append("<tr><td>").append(escape(mode.label())).append("</td>");
+            for (int b : r.budgets())
+                t.append(String.format(Locale.ROOT, "<td>%.4f (%.2f)</td>", r.recall(b), r.meanPassages(b)));
+            t.append("</tr>");
+        });
+        return t.append("</table>").toString();
     }
 
     /** Links each judged query of report.html's per-query table to the compare page at {@code url}. */
@@ -261,10 +404,10 @@ final class EvalReport {
     }
 
     /** nDCG@10 of every judged query per mode, each query linked to the compare page; "" without a page. */
-    String perQueryTable() {
+    String perQueryTable(int level) {
         if (compareUrl == null || results.isEmpty()) return "";
-        StringBuilder t = new StringBuilder(
-                        "<h2>Per query</h2><p>Each query opens the compare page with its stages side by side.</p>")
+        StringBuilder t = new StringBuilder(heading(level, "Per query"))
+                .append("<p>Each query opens the compare page with its stages side by side.</p>")
                 .append("<table><tr><th>query</th>");
         results.values()
                 .forEach(r -> t.append("<th>").append(escape(r.mode().label())).append(" nDCG@10</th>"));
@@ -337,7 +480,7 @@ final class EvalReport {
                 "p99", round(ModeResults.percentile(sorted, 99)));
     }
 
-    private static double round(double v) {
+    static double round(double v) {
         return Double.isNaN(v) ? v : Math.round(v * 10000.0) / 10000.0;
     }
 

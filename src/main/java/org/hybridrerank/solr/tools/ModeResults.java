@@ -37,7 +37,8 @@ public final class ModeResults {
             Map<String, Double> metrics,
             double latencyMs,
             Map<String, Double> stages,
-            String status) {}
+            String status,
+            Boolean modelTrusted) {}
 
     private final EvalMode mode;
     private final List<QueryResult> queries = new ArrayList<>();
@@ -63,12 +64,29 @@ public final class ModeResults {
             double latencyMs,
             Map<String, Double> stages,
             String status) {
+        add(id, text, ranking, scores, judged, latencyMs, stages, status, null);
+    }
+
+    /**
+     * One query's answer; {@code modelTrusted} is the response's {@code rerank.modelTrusted} header (null when the
+     * trust rule did not judge the query).
+     */
+    void add(
+            String id,
+            String text,
+            List<String> ranking,
+            List<Float> scores,
+            Map<String, Integer> judged,
+            double latencyMs,
+            Map<String, Double> stages,
+            String status,
+            Boolean modelTrusted) {
         Map<String, Double> m = new LinkedHashMap<>();
         m.put("ndcg@10", RelevanceMetrics.ndcg(ranking, judged, 10));
         m.put("mrr@10", RelevanceMetrics.mrr(ranking, judged, 10));
         for (int k : RECALL_DEPTHS) m.put("recall@" + k, RelevanceMetrics.recall(ranking, judged, k));
         int words = text.trim().isEmpty() ? 0 : text.trim().split("\\s+").length;
-        queries.add(new QueryResult(id, words, ranking, scores, m, latencyMs, stages, status));
+        queries.add(new QueryResult(id, words, ranking, scores, m, latencyMs, stages, status, modelTrusted));
     }
 
     /** Mean of a metric over all queries. */
@@ -92,6 +110,14 @@ public final class ModeResults {
     List<String> noResults() {
         return queries.stream()
                 .filter(q -> q.ranking().isEmpty())
+                .map(QueryResult::id)
+                .toList();
+    }
+
+    /** Ids of the queries whose model ranking the trust rule left out ({@code rerank.modelTrusted=false}). */
+    List<String> untrusted() {
+        return queries.stream()
+                .filter(q -> Boolean.FALSE.equals(q.modelTrusted()))
                 .map(QueryResult::id)
                 .toList();
     }

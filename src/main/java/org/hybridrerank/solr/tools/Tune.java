@@ -27,12 +27,16 @@ import picocli.CommandLine.Spec;
  * judged query goes to Solr once (every candidate with its list ranks and cross-encoder score); the grid is
  * then searched offline with the plugin's own ranking functions, nDCG@10 per configuration. The best is
  * printed as /hybrid handler defaults, with its score where it was chosen and, never used for choosing, its
- * score on held-back queries (a held-out split, or the held-back fold of a cross-validation).
+ * score on held-back queries (a held-out split, or the held-back fold of a cross-validation). It also weighs the
+ * best configuration that uses the cross-encoder against the best without it (the first stage alone, or
+ * modelWeight=0) on the most honest scores at hand ({@link RerankAdvice}), and says to switch the rerank off when it
+ * does not help by more than the noise.
  */
 @Command(
         name = "tune",
         mixinStandardHelpOptions = true,
-        description = "Learn hybrid weights, rerank window and fusion from judgments.")
+        description =
+                "Learn hybrid weights, rerank window and fusion from judgments; say whether the cross-encoder helps.")
 public final class Tune implements Callable<Integer> {
     @Mixin
     SolrOptions solrOptions = new SolrOptions();
@@ -177,10 +181,29 @@ public final class Tune implements Callable<Integer> {
         stdout.printf("reference: %s%n", reference);
         stdout.printf("  nDCG@10 on the same queries: %.4f%n", meanNdcg(reference, chosenOn));
 
+        List<Integer> all = GridSearch.all(ids.size());
+        GridSearch.Pick with = search.bestWithModel(all);
+        GridSearch.Pick without = search.bestWithoutModel(all);
+        GridSearch.Pick off = search.bestRerankOff(all);
+        // the estimates of the cross-encoder's worth, least honest first: the last one decides
+        List<RerankAdvice.Estimate> estimates = new ArrayList<>();
+        if (with != null) {
+            estimates.add(RerankAdvice.estimate(
+                    "ndcg@10." + split,
+                    String.format(
+                            "on the %d '%s' queries both were chosen on, optimistic; --folds or --holdout-split for an"
+                                    + " unbiased verdict",
+                            ids.size(), split),
+                    search.perQuery(with.candidate(), all),
+                    search.perQuery(without.candidate(), all)));
+        }
+
         if (folds != null) {
             List<List<String>> foldIds = Folds.split(ids, folds);
             List<Map<String, Object>> perFold = new ArrayList<>();
             double outOfFoldSum = 0;
+            double[] outOfFoldWith = new double[ids.size()];
+            double[] outOfFoldWithout = new double[ids.size()];
             for (int f = 0; f < foldIds.size(); f++) {
                 List<Integer> train = new ArrayList<>();
                 List<Integer> test = new ArrayList<>();
@@ -188,6 +211,14 @@ public final class Tune implements Callable<Integer> {
                 GridSearch.Choice choice = search.best(train);
                 double heldBack = search.mean(choice.config(), test);
                 outOfFoldSum += heldBack * test.size();
+                if (with != null) {
+                    double[] w = search.perQuery(search.bestWithModel(train).candidate(), test);
+                    double[] wo = search.perQuery(search.bestWithoutModel(train).candidate(), test);
+                    for (int i = 0; i < test.size(); i++) {
+                        outOfFoldWith[test.get(i)] = w[i];
+                        outOfFoldWithout[test.get(i)] = wo[i];
+                    }
+                }
                 Map<String, Object> fold = new LinkedHashMap<>();
                 fold.put("fold", f + 1);
                 fold.put("heldBackQueries", test.size());
@@ -206,6 +237,13 @@ public final class Tune implements Callable<Integer> {
                     "cross-validation (%d folds): out-of-fold nDCG@10 %.4f (each query scored by a configuration "
                             + "chosen without it)%n",
                     folds, outOfFold);
+            if (with != null) {
+                estimates.add(RerankAdvice.estimate(
+                        "ndcg@10.outOfFold",
+                        String.format("out-of-fold over %d '%s' queries", ids.size(), split),
+                        outOfFoldWith,
+                        outOfFoldWithout));
+            }
         }
         if (heldOut != null) {
             double score = meanNdcg(best.config(), heldOut);
@@ -215,9 +253,55 @@ public final class Tune implements Callable<Integer> {
             stdout.printf(
                     "held-out split '%s' (%d queries, never used for choosing): best %.4f, reference %.4f%n",
                     holdoutSplit, heldOut.ids().size(), score, referenceScore);
+            if (with != null) {
+                estimates.add(RerankAdvice.estimate(
+                        "ndcg@10." + holdoutSplit + ".heldOut",
+                        String.format(
+                                "held-out split '%s', %d queries, both chosen on '%s'",
+                                holdoutSplit, heldOut.ids().size(), split),
+                        perQuery(with.candidate(), heldOut),
+                        perQuery(without.candidate(), heldOut)));
+            }
+        }
+
+        TuneConfig recommended = best.config();
+        String recommendedXml = best.config().solrconfig(kMax);
+        if (estimates.isEmpty()) {
+            stdout.println("cross-encoder: no configuration of the grid uses the model's scores (modelWeight=0 "
+                    + "throughout): its worth was not measured");
+        } else {
+            RerankAdvice.Estimate decisive = estimates.get(estimates.size() - 1);
+            TuneConfig offSettings = off.candidate().firstStage();
+            String offConfig = "hybrid.weights=" + offSettings.weights() + " hybrid.rrf.k="
+                    + offSettings.firstStageRrfK() + String.format(" (%.4f alone on '%s')", off.ndcg(), split);
+            boolean chosenIgnoresModel = !GridSearch.Candidate.of(best.config()).usesModel();
+            String line =
+                    RerankAdvice.recommendation(decisive, with.candidate().toString(), offConfig, chosenIgnoresModel);
+            stdout.println(line);
+            Map<String, Object> advice = new LinkedHashMap<>();
+            advice.put("helps", decisive.helps());
+            advice.put("recommendation", line);
+            advice.put("basis", decisive.key());
+            advice.put("with", with.candidate().params(kMax));
+            advice.put("without", without.candidate().params(kMax));
+            advice.put("rerankOff", off.candidate().params(kMax));
+            advice.put(
+                    "estimates",
+                    estimates.stream().map(RerankAdvice.Estimate::json).toList());
+            report.put("crossEncoder", advice);
+            if (decisive.helps()) {
+                if (chosenIgnoresModel) {
+                    recommended = with.candidate().config();
+                    recommendedXml = recommended.solrconfig(kMax);
+                }
+                report.put("recommended", recommended.params(kMax));
+            } else {
+                recommendedXml = off.candidate().solrconfig(kMax);
+                report.put("recommended", off.candidate().params(kMax));
+            }
         }
         stdout.println();
-        stdout.println(best.config().solrconfig(kMax));
+        stdout.println(recommendedXml);
         stdout.println();
         try {
             stdout.println(new ObjectMapper()
@@ -228,6 +312,17 @@ public final class Tune implements Callable<Integer> {
         }
         stdout.flush();
         return report;
+    }
+
+    /** nDCG@10 of {@code candidate} on each judged query, in order. */
+    double[] perQuery(GridSearch.Candidate candidate, Judged judged) {
+        double[] out = new double[judged.candidates().size()];
+        for (int i = 0; i < out.length; i++) {
+            QueryCandidates q = judged.candidates().get(i);
+            out[i] = RelevanceMetrics.ndcg(
+                    candidate.ranking(kMax, q), judged.qrels().get(q.qid()), GridSearch.DEPTH);
+        }
+        return out;
     }
 
     /** The shipped behaviour at this depth: RRF 1:1 k=60, the model replacing the first stage in the window. */
@@ -247,36 +342,6 @@ public final class Tune implements Callable<Integer> {
     /** The split's judged queries with their candidates: from the cache file when it matches, else from Solr. */
     private Judged judged(SolrClient solr, String core, Dataset data, String qrelsSplit, PrintWriter err)
             throws Exception {
-        DatasetCheck.JudgedQueries judged = DatasetCheck.judgedQueries(data, qrelsSplit, TopicField.TITLE);
-        List<String> ids = judged.ids();
-        if (queries != null) ids = ids.subList(0, Math.min(queries, ids.size()));
-        Path cacheFile = out.resolve("candidates-" + qrelsSplit + ".json");
-        Map<String, QueryCandidates> cached =
-                CandidateFetch.read(cacheFile, solrOptions.solrUrl, core, solrOptions.handler, kMax, ids);
-        List<QueryCandidates> candidates = new ArrayList<>();
-        if (cached != null) {
-            err.printf("read the candidates of %d '%s' queries from %s%n", ids.size(), qrelsSplit, cacheFile);
-            candidates.addAll(cached.values());
-        } else {
-            Map<String, List<QueryCandidates.Row>> rows = new LinkedHashMap<>();
-            long start = System.nanoTime();
-            for (String qid : ids) {
-                QueryCandidates q = CandidateFetch.fetch(
-                        solr, solrOptions.handler, qid, judged.texts().get(qid), kMax);
-                candidates.add(q);
-                rows.put(qid, q.rows());
-                if (candidates.size() % 10 == 0 || candidates.size() == ids.size()) {
-                    err.printf(
-                            "fetched %d/%d '%s' queries (%.0f s)%n",
-                            candidates.size(), ids.size(), qrelsSplit, (System.nanoTime() - start) / 1e9);
-                    err.flush();
-                }
-            }
-            CandidateFetch.write(
-                    cacheFile,
-                    new CandidateFetch.CacheFile(solrOptions.solrUrl, core, solrOptions.handler, kMax, rows));
-        }
-        err.flush();
-        return new Judged(candidates, judged.qrels());
+        return JudgedCandidates.load(solr, solrOptions, core, data, qrelsSplit, queries, out, kMax, err);
     }
 }

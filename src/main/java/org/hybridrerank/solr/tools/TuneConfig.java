@@ -27,7 +27,21 @@ public record TuneConfig(
         FusionMethod fusion,
         int rrfK,
         Normalization normalization,
-        double modelWeight) {
+        double modelWeight,
+        double trustGap) {
+
+    /** A configuration that always trusts the model ({@code trustGap=0}). */
+    public TuneConfig(
+            double lexicalWeight,
+            double vectorWeight,
+            int firstStageRrfK,
+            int reRankDocs,
+            FusionMethod fusion,
+            int rrfK,
+            Normalization normalization,
+            double modelWeight) {
+        this(lexicalWeight, vectorWeight, firstStageRrfK, reRankDocs, fusion, rrfK, normalization, modelWeight, 0);
+    }
 
     /** The name the window's model goes by offline; the printed rq leaves the model to the handler's default. */
     private static final String MODEL = "tuned";
@@ -45,6 +59,7 @@ public record TuneConfig(
         if (fusion == FusionMethod.RRF) rq.append(" rrfK=").append(rrfK);
         if (fusion == FusionMethod.LINEAR) rq.append(" normalization=").append(normalization.label());
         if (fusion != FusionMethod.REPLACE) rq.append(" modelWeight=").append(number(modelWeight));
+        if (trustGap > 0) rq.append(" trustGap=").append(number(trustGap));
         return rq.append('}').toString();
     }
 

@@ -18,6 +18,7 @@ final class TuneGrid {
     static final String RRF_K = "rrfK";
     static final String NORMALIZATION = "normalization";
     static final String MODEL_WEIGHT = "modelWeight";
+    static final String TRUST_GAP = "trustGap";
     static final String WEIGHTS = "hybrid.weights";
     static final String FIRST_STAGE_RRF_K = "hybrid.rrf.k";
 
@@ -32,6 +33,8 @@ final class TuneGrid {
         values.put(RRF_K, List.of("10", "30", "60", "100"));
         values.put(NORMALIZATION, List.of("minmax", "l2", "zscore"));
         values.put(MODEL_WEIGHT, List.of("0", "0.25", "0.5", "1", "2"));
+        // 0 always trusts the model; 2.25 logits is the example configset's value
+        values.put(TRUST_GAP, List.of("0", "2.25"));
     }
 
     /** {@code NAME=V1,V2}; hybrid.weights values are {@code LEXICAL:VECTOR}. */
@@ -50,8 +53,31 @@ final class TuneGrid {
         return this;
     }
 
-    /** Every configuration, first-stage settings outermost (the search computes each first stage once). */
+    /**
+     * Every configuration, first-stage settings outermost (the search computes each first stage once), each
+     * window setting with every {@code trustGap}, innermost.
+     */
     List<TuneConfig> configs(int maxReRankDocs) {
+        List<TuneConfig> out = new ArrayList<>();
+        for (TuneConfig c : untrusted(maxReRankDocs)) {
+            for (String gap : values.get(TRUST_GAP)) {
+                out.add(new TuneConfig(
+                        c.lexicalWeight(),
+                        c.vectorWeight(),
+                        c.firstStageRrfK(),
+                        c.reRankDocs(),
+                        c.fusion(),
+                        c.rrfK(),
+                        c.normalization(),
+                        c.modelWeight(),
+                        nonNegative(TRUST_GAP, gap)));
+            }
+        }
+        return out;
+    }
+
+    /** The configurations before {@code trustGap} is applied. */
+    private List<TuneConfig> untrusted(int maxReRankDocs) {
         List<TuneConfig> out = new ArrayList<>();
         for (String w : values.get(WEIGHTS)) {
             double[] weights = weights(w);
@@ -131,14 +157,17 @@ final class TuneGrid {
     }
 
     private static double weight(String v) {
+        return nonNegative(MODEL_WEIGHT, v);
+    }
+
+    private static double nonNegative(String name, String v) {
         try {
             double value = Double.parseDouble(v);
             if (value >= 0 && Double.isFinite(value)) return value;
         } catch (NumberFormatException e) {
             // reported below
         }
-        throw new IllegalArgumentException(
-                "--grid " + MODEL_WEIGHT + " values are finite numbers >= 0, got '" + v + "'");
+        throw new IllegalArgumentException("--grid " + name + " values are finite numbers >= 0, got '" + v + "'");
     }
 
     private static <E extends Enum<E>> E choice(String name, String v, Class<E> type) {

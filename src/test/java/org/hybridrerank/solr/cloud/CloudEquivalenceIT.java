@@ -114,6 +114,15 @@ public class CloudEquivalenceIT extends ExampleCloudTestCase {
                     one.getHeader().get(header),
                     two.getHeader().get(header));
         }
+        assertSameContext(what, one, two);
+    }
+
+    /** The context section (context=true): ids, spans, texts, token counts, confidences and the ending, exactly. */
+    static void assertSameContext(String what, QueryResponse one, QueryResponse two) {
+        assertEquals(
+                what + ": context",
+                String.valueOf(one.getResponse().get("context")),
+                String.valueOf(two.getResponse().get("context")));
     }
 
     private static List<Object> ids(SolrDocumentList docs) {
@@ -279,7 +288,7 @@ public class CloudEquivalenceIT extends ExampleCloudTestCase {
                 "window rrf", new String[] {"rrf", "{!crossencoder reRankDocs=30 fusion=rrf rrfK=20 modelWeight=2}"});
         variants.put(
                 "window rrf, trusted on some claims only",
-                new String[] {"rrf", "{!crossencoder reRankDocs=30 fusion=rrf trustGap=0.5}"});
+                new String[] {"rrf", "{!crossencoder reRankDocs=30 fusion=rrf trustGap=" + splittingTrustGap() + "}"});
         variants.put("window linear zscore", new String[] {
             "rrf", "{!crossencoder reRankDocs=30 fusion=linear normalization=zscore modelWeight=0.5}"
         });
@@ -308,6 +317,25 @@ public class CloudEquivalenceIT extends ExampleCloudTestCase {
         }
         // the trustGap variant must have seen both verdicts, or it tested only one branch
         assertEquals(java.util.Set.of(true, false), trustVerdicts);
+    }
+
+    /**
+     * A {@code trustGap} (in logits: this cluster runs the demo's SciFact model) under which the one-shard
+     * collection trusts the model on some of the first five claims and not on others, so that both branches are
+     * compared: the smallest of 0.25, 0.50, ..., 15 that splits them.
+     */
+    private static String splittingTrustGap() throws Exception {
+        for (int step = 1; step <= 60; step++) {
+            String gap = Double.toString(step / 4.0);
+            java.util.Set<Object> verdicts = new java.util.HashSet<>();
+            for (String claim : CLAIMS.subList(0, 5)) {
+                QueryResponse rsp =
+                        hybrid(ONE, claim, "rrf", "{!crossencoder reRankDocs=30 fusion=rrf trustGap=" + gap + "}", 0);
+                verdicts.add(rsp.getHeader().get("rerank.modelTrusted"));
+            }
+            if (verdicts.equals(java.util.Set.of(true, false))) return gap;
+        }
+        throw new AssertionError("no trustGap in 0.25..15 splits the first five claims; pick other claims");
     }
 
     /** A plain request to /select: the main query (edismax over title_text) reranked by rq, no hybrid stage. */
@@ -354,6 +382,7 @@ public class CloudEquivalenceIT extends ExampleCloudTestCase {
                     1e-5f);
         }
         assertSameRerankHeaders(what, one, two);
+        assertSameContext(what, one, two);
     }
 
     /**

@@ -22,9 +22,11 @@ import org.junit.Test;
 /**
  * One node and SolrCloud agree on random requests: each round draws a corpus (a random slice of SciFact with a
  * random number per doc), a shard count, and requests with random text, mode, filters, K, list lengths, RRF
- * k and weights, reRankTimeAllowed (on the virtual clock), start and rows; the 1-shard and the N-shard collection
- * must answer with the same ids, order, scores, [hybrid] fields, rerank.status and rerank.coverage. Every message
- * carries the round's seed; the test framework's seed (-Dtests.seed) replays the whole run.
+ * k and weights, reRankTimeAllowed (on the virtual clock), start and rows, and half of them a context section
+ * (random budget, sometimes a minimum confidence); the 1-shard and the N-shard collection must answer with the same
+ * ids, order, scores, [hybrid] fields (ce_confidence included: the oracle is calibrated), rerank.status,
+ * rerank.modelTrusted, rerank.coverage and context section. Every message carries the round's seed; the test
+ * framework's seed (-Dtests.seed) replays the whole run.
  */
 public class RandomizedCloudEquivalenceIT extends ExampleCloudTestCase {
     private static final int ROUNDS = 3;
@@ -40,12 +42,14 @@ public class RandomizedCloudEquivalenceIT extends ExampleCloudTestCase {
     @BeforeClass
     public static void setUpCluster() throws Exception {
         System.setProperty(RerankClock.VIRTUAL_PROPERTY, "0," + CHUNK_MILLIS);
-        startExampleCluster(2, OverlapOracle.dir());
+        // calibrated (confidence = sigmoid(4·score − 2)), so ce_confidence and context confidences are compared too
+        startExampleCluster(2, OverlapOracle.calibratedCopy(createTempDir("calibrated-oracle"), 4, -2));
         pool = new ArrayList<>(Beir.corpus(SharedData.scifact(), 1500).values());
     }
 
     @Test
     public void randomRequestsGiveTheOneNodeAnswer() throws Exception {
+        int contexts = 0;
         for (int round = 0; round < ROUNDS; round++) {
             long seed = random().nextLong();
             Random r = new Random(seed);
@@ -74,10 +78,14 @@ public class RandomizedCloudEquivalenceIT extends ExampleCloudTestCase {
                 QueryResponse b = hybrid(many, params);
                 QueryResponse a = oneAtSameCoverage(what, hybrid(one, params), b, params, p -> hybrid(one, p));
                 CloudEquivalenceIT.assertSameAnswer(what, a, b);
+                if (a.getResponse().get("context") instanceof org.apache.solr.common.util.NamedList<?> c
+                        && !((List<?>) c.get("passages")).isEmpty()) contexts++;
             }
             CollectionAdminRequest.deleteCollection(one).process(cluster.getSolrClient());
             CollectionAdminRequest.deleteCollection(many).process(cluster.getSolrClient());
         }
+        System.out.println("hybrid requests with a non-empty context section compared: " + contexts);
+        assertTrue("the context section was exercised", contexts > 0);
     }
 
     @AfterClass
@@ -191,6 +199,16 @@ public class RandomizedCloudEquivalenceIT extends ExampleCloudTestCase {
                 add(p, "fq", "-n_i:" + r.nextInt(100));
             }
             default -> add(p, "fq", "{!frange l=" + a + " u=" + b + " cache=false cost=150}n_i");
+        }
+        if (r.nextBoolean()) {
+            // the context section: budgets from under one passage to the whole page
+            add(p, "context", "true");
+            add(
+                    p,
+                    "context.tokens",
+                    Integer.toString(List.of(1, 40, 150, 600, 5000).get(r.nextInt(5))));
+            if (mode.endsWith("+ce") && r.nextInt(3) == 0)
+                add(p, "context.minConfidence", Double.toString(r.nextInt(10) / 10.0));
         }
         return p.toArray(new String[0]);
     }

@@ -102,13 +102,25 @@ public class HybridPipelineSharedIT extends ExampleCoreTestCase {
         double rankBefore = 0;
         double rankAfter = 0;
         StringBuilder report = new StringBuilder();
+        int[] verdicts = new int[2]; // trusted, not trusted under the shipped trustGap
         for (String[] claim : CLAIMS) {
             QueryResponse off = hybrid(claim[0], "{!crossencoder enabled=false}", 30);
-            QueryResponse on = hybrid(claim[0], "{!crossencoder reRankDocs=30}", 30);
+            // what the model itself does: always trusted (the shipped trustGap is checked below)
+            QueryResponse on = hybrid(claim[0], "{!crossencoder reRankDocs=30 trustGap=0}", 30);
             assertEquals("skipped", off.getHeader().get("rerank.status"));
             assertEquals("ok", on.getHeader().get("rerank.status"));
             List<String> fused = ids(off);
             List<String> reranked = ids(on);
+            // the shipped trustGap (2.25 logits): the model's order where it is trusted, the fused order where not
+            QueryResponse shipped = hybrid(claim[0], "{!crossencoder reRankDocs=30}", 30);
+            Object trusted = shipped.getHeader().get("rerank.modelTrusted");
+            assertNotNull("the shipped configuration judges every query", trusted);
+            if (Boolean.TRUE.equals(trusted)) verdicts[0]++;
+            else verdicts[1]++;
+            assertEquals(
+                    "shipped trustGap, trusted=" + trusted + ", '" + claim[0] + "'",
+                    Boolean.TRUE.equals(trusted) ? reranked : fused,
+                    ids(shipped));
             assertEquals("the same 30 candidates, reordered", new HashSet<>(fused), new HashSet<>(reranked));
             assertNotEquals("top 10 reordered for '" + claim[0] + "'", fused.subList(0, 10), reranked.subList(0, 10));
             int before = fused.indexOf(claim[1]) + 1;
@@ -131,6 +143,8 @@ public class HybridPipelineSharedIT extends ExampleCoreTestCase {
         assertTrue(
                 "mean rank " + rankBefore / candidates + " -> " + rankAfter / candidates + "\n" + report,
                 rankAfter < rankBefore);
+        // these claims are the model's own domain: it is trusted on most of them
+        assertTrue("trusted on " + verdicts[0] + " of " + CLAIMS.size(), verdicts[0] > verdicts[1]);
     }
 
     /**
@@ -170,7 +184,7 @@ public class HybridPipelineSharedIT extends ExampleCoreTestCase {
         int found = 0;
         for (String[] claim : CLAIMS) {
             SolrQuery q = new SolrQuery(claim[0]);
-            q.set("rq", "{!crossencoder reRankDocs=30 fusion=replace}");
+            q.set("rq", "{!crossencoder reRankDocs=30 fusion=replace trustGap=0}");
             q.setFields("id", "score", "[hybrid]");
             QueryRequest request = new QueryRequest(q);
             request.setPath("/hybrid");

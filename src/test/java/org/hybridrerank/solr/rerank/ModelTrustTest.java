@@ -96,6 +96,29 @@ public class ModelTrustTest extends RerankCoreTestCase {
     }
 
     @Test
+    public void aRepeatedRequestReportsTheSameVerdictFromTheQueryResultCacheOrWithout() throws Exception {
+        double gap = windowGap();
+        String[] gaps = {Double.toString(gap * 0.98), Double.toString(gap * 1.02)};
+        for (String trustGap : gaps) {
+            SolrQuery q = CrossEncoderRerankTest.firstPass("{!crossencoder model=oracle reRankDocs=" + K
+                    + " fusion=rrf rrfK=10 trustGap=" + trustGap + " reRankText=$rrq}");
+            QueryResponse first = solr.query(q);
+            QueryResponse again = solr.query(q);
+            assertEquals(
+                    trustGap,
+                    first.getHeader().get("rerank.modelTrusted"),
+                    again.getHeader().get("rerank.modelTrusted"));
+            assertEquals(trustGap, CrossEncoderRerankTest.ids(first), CrossEncoderRerankTest.ids(again));
+        }
+        assertEquals(
+                Boolean.TRUE,
+                solr.query(CrossEncoderRerankTest.firstPass("{!crossencoder model=oracle reRankDocs=" + K
+                                + " fusion=rrf rrfK=10 trustGap=" + gaps[0] + " reRankText=$rrq}"))
+                        .getHeader()
+                        .get("rerank.modelTrusted"));
+    }
+
+    @Test
     public void replaceKeepsTheFirstPassScoresWhenTheModelIsNotTrusted() throws Exception {
         double gap = windowGap();
         QueryResponse trusted = solr.query(CrossEncoderRerankTest.firstPass(

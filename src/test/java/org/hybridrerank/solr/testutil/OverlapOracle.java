@@ -61,16 +61,33 @@ public final class OverlapOracle implements AutoCloseable {
      * The configset's {@code trustGap} property ({@code hybrid.crossencoder.trustGap}, 2.25 logits as shipped) for
      * {@code crossEncoder}: 0 for this oracle, whose scores are overlap fractions in [0, 1] rather than logits, so
      * that tests of other features see its ranking; tests of the trust rule set {@code trustGap} per request.
-     * Null (the shipped value) for a real cross-encoder.
+     * Null (the shipped value) for a real cross-encoder. The oracle is recognised by its config.json's
+     * {@code "name": "overlap-oracle"}, not by its path, so that its copies ({@link #calibratedCopy}) are too.
      */
     public static String trustGapFor(Path crossEncoder) {
-        return crossEncoder
-                        .toAbsolutePath()
-                        .normalize()
-                        .equals(dir().toAbsolutePath().normalize())
-                ? "0"
-                : null;
+        return isOracle(crossEncoder) ? "0" : null;
     }
+
+    /** Whether {@code crossEncoder} is this oracle's folder or a copy of it (config.json "name"). */
+    public static boolean isOracle(Path crossEncoder) {
+        if (crossEncoder
+                .toAbsolutePath()
+                .normalize()
+                .equals(dir().toAbsolutePath().normalize())) return true;
+        Path config = crossEncoder.resolve("config.json");
+        if (!java.nio.file.Files.isRegularFile(config)) return false;
+        try {
+            com.fasterxml.jackson.databind.JsonNode name = new com.fasterxml.jackson.databind.ObjectMapper()
+                    .readTree(config.toFile())
+                    .get("name");
+            return name != null && NAME.equals(name.asText());
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read " + config, e);
+        }
+    }
+
+    /** The {@code "name"} in the oracle's config.json. */
+    public static final String NAME = "overlap-oracle";
 
     /** Sets or clears {@code hybrid.crossencoder.trustGap} for {@code crossEncoder} ({@link #trustGapFor}). */
     public static void setTrustGapProperty(Path crossEncoder) {
@@ -80,6 +97,25 @@ public final class OverlapOracle implements AutoCloseable {
     }
 
     public static final String TRUST_GAP_PROPERTY = "hybrid.crossencoder.trustGap";
+
+    /**
+     * A copy of the oracle's folder in {@code dir} whose config.json carries a Platt calibration {@code a, b}
+     * (confidence = sigmoid(a·score + b)), as bin/calibrate writes it.
+     */
+    public static Path calibratedCopy(Path dir, double a, double b) throws IOException {
+        java.nio.file.Files.createDirectories(dir);
+        try (java.util.stream.Stream<Path> files = java.nio.file.Files.list(dir())) {
+            for (Path f : (Iterable<Path>) files::iterator)
+                java.nio.file.Files.copy(f, dir.resolve(f.getFileName().toString()));
+        }
+        Path config = dir.resolve("config.json");
+        String text = java.nio.file.Files.readString(config).trim();
+        java.nio.file.Files.writeString(
+                config,
+                text.substring(0, text.length() - 1) + ", \"calibration\": {\"method\": \"platt\", \"a\": " + a
+                        + ", \"b\": " + b + ", \"fittedOn\": \"a test\"}}");
+        return dir;
+    }
 
     /** The oracle's model folder: the in-repo fixture, laid out by the build. */
     public static Path dir() {

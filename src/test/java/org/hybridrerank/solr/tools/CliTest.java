@@ -25,12 +25,13 @@ import picocli.CommandLine.Command;
  * failure as one line and exit 1; stack traces only with --verbose.
  */
 public class CliTest {
-    /** The mains behind bin/demo, bin/eval, bin/tune, bin/bench, bin/bench points and bin/relevance. */
+    /** The mains behind bin/demo, bin/eval, bin/tune, bin/calibrate, bin/bench, bin/bench points and bin/relevance. */
     private static List<Object> commands() {
         return List.of(
                 new Demo(),
                 new Evaluate(),
                 new Tune(),
+                new Calibrate(),
                 new RerankBenchmark(),
                 new OperatingPointBenchmark(),
                 new HybridRelevance());

@@ -144,6 +144,45 @@ final class DemoFixtures {
         return dir;
     }
 
+    /** Filler without any word of claims-mini's claims: it dilutes a document for BM25 and the bi-encoder. */
+    private static final String FILLER = " The committee met on Tuesday to review the annual budget, the parking rules"
+            + " and the library hours, then voted to repaint the hallway before the summer break. Several members"
+            + " asked for longer opening hours at weekends; the chair promised a survey of the staff and a report by"
+            + " autumn.";
+
+    /**
+     * claims-mini (all 50 documents, its test and train qrels) plus, for each of its 12 claims, a document
+     * {@code vNNN} that opens with the claim word for word and goes on with unrelated filler, and two more qrels
+     * splits judging all 12 claims: {@code trial} (the claim's own trial abstract, c001, c003, …) and
+     * {@code verbatim} (its vNNN). Every first stage ranks the short trial abstract first and vNNN below it, while
+     * the overlap oracle scores vNNN 1.0 (every word-piece of the claim is in it) and the trial abstract less (it
+     * says "changed", not "changes"): on {@code verbatim} the cross-encoder is what finds the judged document, on
+     * {@code trial} the first stage is right already and a window the model alone orders is wrong.
+     */
+    static Path claimsWithVerbatimCopies(Path dir) throws Exception {
+        claimsMini(dir, 50);
+        List<String> corpus = new ArrayList<>(Files.readAllLines(dir.resolve("corpus.jsonl")));
+        List<String> queries = Files.readAllLines(dir.resolve("queries.jsonl"));
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        List<String> trial = new ArrayList<>(List.of("query-id\tcorpus-id\tscore"));
+        List<String> verbatim = new ArrayList<>(List.of("query-id\tcorpus-id\tscore"));
+        for (int i = 1; i <= queries.size(); i++) {
+            com.fasterxml.jackson.databind.JsonNode q = json.readTree(queries.get(i - 1));
+            String id = String.format(java.util.Locale.ROOT, "v%03d", i);
+            Map<String, String> doc = new java.util.LinkedHashMap<>();
+            doc.put("_id", id);
+            doc.put("title", "Meeting notes");
+            doc.put("text", q.get("text").asText() + FILLER);
+            corpus.add(json.writeValueAsString(doc));
+            trial.add(q.get("_id").asText() + "\t" + String.format(java.util.Locale.ROOT, "c%03d", 2 * i - 1) + "\t1");
+            verbatim.add(q.get("_id").asText() + "\t" + id + "\t1");
+        }
+        Files.write(dir.resolve("corpus.jsonl"), corpus);
+        Files.write(dir.resolve("qrels").resolve("trial.tsv"), trial);
+        Files.write(dir.resolve("qrels").resolve("verbatim.tsv"), verbatim);
+        return dir;
+    }
+
     private static final String[] WORDS = ("vitamin bone density sleep insulin cohort trial risk fracture adults study"
                     + " effect protein cell gene tumor blood pressure heart kidney liver dose placebo outcome")
             .split(" ");

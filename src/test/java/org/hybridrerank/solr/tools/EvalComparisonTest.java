@@ -2,6 +2,7 @@ package org.hybridrerank.solr.tools;
 
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertThrows;
 import static org.junit.Assert.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -164,5 +165,31 @@ public class EvalComparisonTest {
         String[] r = EvaluateOptionsTest.execute("--compare", good.toString(), "--set", "hybrid.rrf.k=20");
         assertEquals(r[1], "2", r[0]);
         assertTrue(r[1], r[1].contains("--compare reads finished runs"));
+    }
+
+    @Test
+    public void aRunOverSeveralCollectionsIsOneRunPerCollection() throws Exception {
+        Path multi = tmp.newFolder("multi").toPath();
+        String mode = "{\"ndcg@10\": %s, \"mrr@10\": 0.5, \"recall@100\": 0.75, \"latency_ms\": {\"p50\": 3, "
+                + "\"p95\": 4}, \"params\": {\"hybrid.mode\": \"rrf\"}}";
+        Files.writeString(
+                multi.resolve("results.json"),
+                "{\"label\": \"both\", \"k\": 100, \"collections\": {"
+                        + "\"scifact\": {\"collection\": \"scifact\", \"split\": \"test\", \"modes\": {\"rrf\": "
+                        + String.format(mode, "0.7") + "}},"
+                        + "\"cisi\": {\"collection\": \"cisi\", \"split\": \"all\", \"modes\": {\"rrf\": "
+                        + String.format(mode, "0.4") + "}}},"
+                        + "\"gains\": {\"scifact\": {}, \"cisi\": {}}}");
+        EvalComparison cmp = EvalComparison.read(null, List.of(multi));
+        assertEquals(
+                List.of("both/scifact", "both/cisi"),
+                cmp.rows().stream().map(EvalComparison.Row::run).toList());
+        assertEquals(0.4, cmp.rows().get(1).metrics().get("ndcg@10"), 0);
+        assertEquals(List.of("collection", "split"), cmp.differing());
+
+        Files.writeString(multi.resolve("results.json"), "{\"collections\": {\"cisi\": {\"split\": \"all\"}}}");
+        EvalComparison.UnreadableRun e =
+                assertThrows(EvalComparison.UnreadableRun.class, () -> EvalComparison.read(null, List.of(multi)));
+        assertTrue(e.getMessage(), e.getMessage().contains("collection cisi has no \"modes\""));
     }
 }

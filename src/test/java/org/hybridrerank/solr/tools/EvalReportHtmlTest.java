@@ -72,4 +72,51 @@ public class EvalReportHtmlTest {
         assertTrue(reranked.contains("cross-encoder K=100"));
         assertEquals(1, reranked.split("cross-encoder K=", -1).length - 1);
     }
+
+    @Test
+    public void severalCollectionsGetTheGainsAndMetricsFirstThenASectionEach() throws Exception {
+        Path dataset = Path.of(getClass().getResource("/datasets/trec-nested").toURI());
+        List<MultiEvalReport.Collection> collections = new java.util.ArrayList<>();
+        for (String name : List.of("scifact", "cisi")) {
+            Map<EvalMode, ModeResults> byMode = new LinkedHashMap<>();
+            for (EvalMode m : List.of(EvalMode.RRF, EvalMode.RRF_CE)) byMode.put(m, results(m));
+            collections.add(new MultiEvalReport.Collection(
+                    "http://h:1/solr",
+                    new EvalReport(
+                            "run",
+                            new RequestOverrides(List.of()),
+                            name,
+                            Dataset.open(dataset),
+                            "test",
+                            100,
+                            2,
+                            byMode)));
+        }
+        // hand-set rankings: rrf+ce found nothing on cisi's queries (nDCG 0), rrf ranked them first (nDCG 1)
+        ModeResults miss = new ModeResults(EvalMode.RRF_CE);
+        miss.add("101", "a b", List.of("x"), List.of(1f), Map.of("1", 2), 3, Map.of(), "ok");
+        miss.add("102", "c d", List.of("y"), List.of(1f), Map.of("2", 1), 3, Map.of(), "ok");
+        collections.get(1).report().results().put(EvalMode.RRF_CE, miss);
+        MultiEvalReport report = new MultiEvalReport("both", new RequestOverrides(List.of()), 100, collections);
+        Path file = tmp.getRoot().toPath().resolve("multi.html");
+        report.writeHtml(file);
+        String html = Files.readString(file);
+        int gains = html.indexOf("<h2>Gain of the rerank over its first stage</h2>");
+        int metrics = html.indexOf("<h2>Metrics</h2>");
+        int scifact = html.indexOf("<h2 id=\"collection-scifact\">Collection scifact</h2>");
+        int cisi = html.indexOf("<h2 id=\"collection-cisi\">Collection cisi</h2>");
+        assertTrue(gains + " " + metrics + " " + scifact + " " + cisi, 0 < gains && gains < metrics);
+        assertTrue(metrics < scifact && scifact < cisi);
+        assertTrue(html, html.contains("<td>scifact</td><td>rrf+ce − rrf</td><td>+0.0000</td>"));
+        assertTrue(html, html.contains("<td>cisi</td><td>rrf+ce − rrf</td><td>-1.0000</td>"));
+        assertTrue(html, html.contains("<a href=\"#collection-cisi\">cisi</a>"));
+        assertEquals("each section has its own metrics", 2, html.split("<h3>Metrics</h3>", -1).length - 1);
+        String table = report.table();
+        assertTrue(table, table.contains("\ncisi       rrf+ce-rrf          -1.0000  -1.0000    -1.0000\n"));
+        @SuppressWarnings("unchecked")
+        Map<String, Map<String, Map<String, Double>>> json =
+                (Map<String, Map<String, Map<String, Double>>>) report.summary().get("gains");
+        assertEquals(-1.0, json.get("cisi").get("rrf+ce-rrf").get("ndcg@10"), 0);
+        assertEquals(0.0, json.get("scifact").get("rrf+ce-rrf").get("mrr@10"), 0);
+    }
 }

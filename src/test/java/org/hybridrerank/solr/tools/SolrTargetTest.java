@@ -100,6 +100,26 @@ public class SolrTargetTest {
         assertOneLine(wrong, "no collection nope at " + solr.baseUrl() + " (--collection, --solr)");
     }
 
+    @Test
+    public void calibrateWithSolrDownOrAWrongCollection() throws Exception {
+        String url = stoppedSolr();
+        String[] common = {
+            "--dataset",
+            dataset,
+            "--split",
+            "test",
+            "--folds",
+            "2",
+            "--out",
+            tmp.newFolder().toString()
+        };
+        CliTest.Result down = CliTest.run(new Calibrate(), concat(common, "--solr", url));
+        assertOneLine(down, "cannot reach Solr at " + url + " (is it running? --solr)");
+        CliTest.Result wrong =
+                CliTest.run(new Calibrate(), concat(common, "--solr", solr.baseUrl(), "--collection", "nope"));
+        assertOneLine(wrong, "no collection nope at " + solr.baseUrl() + " (--collection, --solr)");
+    }
+
     private static String[] concat(String[] a, String... b) {
         String[] all = java.util.Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, all, a.length, b.length);

@@ -46,7 +46,11 @@ public class TuneAgainstSolrTest extends ExampleCoreTestCase {
                 new TuneConfig(1, 0.5, 60, 5, FusionMethod.LINEAR, 60, Normalization.L2, 1),
                 // one list only, the model barely heard: the first-stage weights decide the order
                 new TuneConfig(1, 0, 60, 3, FusionMethod.RRF, 60, Normalization.MINMAX, 0.25),
-                new TuneConfig(0, 1, 60, 3, FusionMethod.RRF, 60, Normalization.MINMAX, 0.25));
+                new TuneConfig(0, 1, 60, 3, FusionMethod.RRF, 60, Normalization.MINMAX, 0.25),
+                // the oracle's scores are fractions in [0, 1]: a minimum gap of 2 never trusts it, 0.01 almost always
+                new TuneConfig(1, 1, 60, 6, FusionMethod.RRF, 60, Normalization.MINMAX, 2, 2),
+                new TuneConfig(1, 1, 60, 6, FusionMethod.RRF, 60, Normalization.MINMAX, 2, 0.01),
+                new TuneConfig(1, 1, 60, 6, FusionMethod.REPLACE, 60, Normalization.MINMAX, 1, 2));
         java.util.Set<List<String>> distinct = new java.util.HashSet<>();
         for (TuneConfig config : configs) {
             List<String> offline = OfflineRanking.ranking(config, DEPTH, fetched);

@@ -218,9 +218,17 @@ public class TuneSearchTest {
     @Test
     public void theDefaultGridAndItsLimits() {
         List<TuneConfig> all = new TuneGrid().configs(100);
-        // 5 weightings x 1 k x 5 windows x (1 replace + 4x5 rrf + 3x5 linear)
-        assertEquals(5 * 5 * 36, all.size());
-        assertEquals(5 * 3 * 36, new TuneGrid().configs(30).size());
+        // 5 weightings x 1 k x 5 windows x (1 replace + 4x5 rrf + 3x5 linear) x 2 trust gaps
+        assertEquals(5 * 5 * 36 * 2, all.size());
+        assertEquals(5 * 3 * 36 * 2, new TuneGrid().configs(30).size());
+        assertEquals(
+                all.size() / 2, all.stream().filter(c -> c.trustGap() == 2.25).count());
+        assertTrue(all.stream()
+                .filter(c -> c.trustGap() == 2.25)
+                .allMatch(c ->
+                        c.rq().contains(" trustGap=2.25}") && c.rerank().trust().minGap() == 2.25));
+        assertTrue(all.stream().filter(c -> c.trustGap() == 0).noneMatch(c -> c.rq().contains("trustGap")));
+        assertThrows(IllegalArgumentException.class, () -> new TuneGrid().set("trustGap=-1"));
         assertTrue(new TuneGrid().configs(30).stream().allMatch(c -> c.reRankDocs() <= 30));
         assertThrows(IllegalArgumentException.class, () -> new TuneGrid().set("fusion=add"));
         assertThrows(IllegalArgumentException.class, () -> new TuneGrid().set("hybrid.weights=0:0"));
