@@ -90,6 +90,10 @@ final class EvalReport {
             });
             m.put("segments", segments);
             m.put("rerank_status", r.statuses());
+            double[] coverage = r.coverage();
+            if (coverage[1] > 0) {
+                m.put("rerank_coverage", Map.of("mean", round(coverage[0]), "queries", (int) coverage[1]));
+            }
             ContextRecall context = contextRecall.get(r.mode());
             if (context != null) m.put("context_recall", context.toJson());
             List<String> empty = r.noResults();

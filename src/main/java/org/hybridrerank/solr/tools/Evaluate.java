@@ -336,6 +336,7 @@ public final class Evaluate implements Callable<Integer> {
                     }
                     Object status = rsp.getHeader().get("rerank.status");
                     Object trusted = rsp.getHeader().get("rerank.modelTrusted");
+                    Object coverage = rsp.getHeader().get("rerank.coverage");
                     ContextRecall context = contexts.get(mode);
                     if (context != null) context.add(qid, rsp.getResponse().get("context"), qrels.get(qid));
                     results.get(mode)
@@ -348,7 +349,8 @@ public final class Evaluate implements Callable<Integer> {
                                     ms,
                                     stageTimings(rsp),
                                     status == null ? null : status.toString(),
-                                    trusted == null ? null : Boolean.valueOf(trusted.toString()));
+                                    trusted == null ? null : Boolean.valueOf(trusted.toString()),
+                                    coverage == null ? null : coverage.toString());
                     bar.step();
                 }
             }

@@ -38,7 +38,8 @@ public final class ModeResults {
             double latencyMs,
             Map<String, Double> stages,
             String status,
-            Boolean modelTrusted) {}
+            Boolean modelTrusted,
+            String coverage) {}
 
     private final EvalMode mode;
     private final List<QueryResult> queries = new ArrayList<>();
@@ -81,12 +82,30 @@ public final class ModeResults {
             Map<String, Double> stages,
             String status,
             Boolean modelTrusted) {
+        add(id, text, ranking, scores, judged, latencyMs, stages, status, modelTrusted, null);
+    }
+
+    /**
+     * One query's answer; {@code coverage} is the response's {@code rerank.coverage} header ({@code N/K}, sent with
+     * {@code rerank.status=partial}), null without one.
+     */
+    void add(
+            String id,
+            String text,
+            List<String> ranking,
+            List<Float> scores,
+            Map<String, Integer> judged,
+            double latencyMs,
+            Map<String, Double> stages,
+            String status,
+            Boolean modelTrusted,
+            String coverage) {
         Map<String, Double> m = new LinkedHashMap<>();
         m.put("ndcg@10", RelevanceMetrics.ndcg(ranking, judged, 10));
         m.put("mrr@10", RelevanceMetrics.mrr(ranking, judged, 10));
         for (int k : RECALL_DEPTHS) m.put("recall@" + k, RelevanceMetrics.recall(ranking, judged, k));
         int words = text.trim().isEmpty() ? 0 : text.trim().split("\\s+").length;
-        queries.add(new QueryResult(id, words, ranking, scores, m, latencyMs, stages, status, modelTrusted));
+        queries.add(new QueryResult(id, words, ranking, scores, m, latencyMs, stages, status, modelTrusted, coverage));
     }
 
     /** Mean of a metric over all queries. */
@@ -149,5 +168,47 @@ public final class ModeResults {
         Map<String, Long> counts = new LinkedHashMap<>();
         for (QueryResult q : queries) if (q.status() != null) counts.merge(q.status(), 1L, Long::sum);
         return counts;
+    }
+
+    /**
+     * {mean, queries}: the share of the rerank window the model scored, averaged over the queries whose rerank ran
+     * or was cut short ({@code ok} 1, {@code partial} N/K of its {@code rerank.coverage}, {@code timeout} and
+     * {@code error} 0); {@code skipped} answers (nothing to rerank), answers without a status and partial answers
+     * without a readable coverage are not counted. The mean is NaN when no query counts.
+     */
+    double[] coverage() {
+        double sum = 0;
+        int counted = 0;
+        for (QueryResult q : queries) {
+            double c = coverageOf(q.status(), q.coverage());
+            if (Double.isNaN(c)) continue;
+            sum += c;
+            counted++;
+        }
+        return new double[] {counted == 0 ? Double.NaN : sum / counted, counted};
+    }
+
+    /** One answer's coverage as {@link #coverage()} counts it, NaN when not counted. */
+    static double coverageOf(String status, String coverage) {
+        if (status == null) return Double.NaN;
+        return switch (status) {
+            case "ok" -> 1;
+            case "timeout", "error" -> 0;
+            case "partial" -> fraction(coverage);
+            default -> Double.NaN;
+        };
+    }
+
+    /** N/K of a {@code rerank.coverage} header, NaN when it is absent or unreadable. */
+    private static double fraction(String coverage) {
+        String[] nk = coverage == null ? new String[0] : coverage.split("/");
+        if (nk.length != 2) return Double.NaN;
+        try {
+            double n = Integer.parseInt(nk[0].trim());
+            double k = Integer.parseInt(nk[1].trim());
+            return k > 0 ? n / k : Double.NaN;
+        } catch (NumberFormatException e) {
+            return Double.NaN;
+        }
     }
 }
