@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -54,7 +55,18 @@ import picocli.CommandLine.Spec;
  * document against raw ONNX Runtime on one fp32 256-token pair, the stage against raw ONNX Runtime on its own
  * tokens, and throughput with 1, 2 and 4 concurrent clients. Solr serves the example configset from
  * {@code target/bench-home} (indexed once, reused while the document count matches), with one model entry per
- * point in place of the configset's single model.
+ * configuration in place of the configset's single model.
+ *
+ * <p>Budget points ({@code int8-128-truncate-budget150/300/600}) ask the default configuration with
+ * {@code reRankTimeAllowed}: their speed requests may answer {@code partial} or {@code timeout} as well as
+ * {@code ok}, the table gives each point's share of partial and timeout answers and its mean coverage (N/K, 1 for
+ * ok) in the bin/eval run, and the two columns against raw ONNX Runtime are left out for them ("—"): under a
+ * budget the stage scores a prefix of the window whose length varies per request, so its time is not comparable
+ * with raw ONNX Runtime on all K docs.
+ *
+ * <p>The unit of cost (raw ONNX Runtime on one fp32 256-token pair) is always measured; the fp32-256-truncate
+ * point itself (its bin/eval run, its speed rows, the cross-validation against it) only when the points argument
+ * names it (or is {@code all}).
  *
  * <p>The default is not picked by reading the test figures: {@link OperatingPointChoice} cross-validates the rule
  * that picks it.
@@ -62,6 +74,9 @@ import picocli.CommandLine.Spec;
  * <p>Speed per point: p50/p95 of 20 sequential requests, the stage against raw ONNX Runtime on {@code rawClaims}
  * claims, and 1, 2 and 4 clients sending {@code requestsPerClient} requests each; all on train claims that no
  * earlier request asked.
+ *
+ * <p>Writes {@code target/bench-points/operating-points.md} (the table), {@code operating-points.svg} (nDCG@10
+ * against p50, {@link OperatingPointChart}) and {@code operating-points.html} (both, with the date and machine).
  *
  * <p>Args: [queries=all|reuse] [requestsPerClient=6] [rawClaims=5] [repeats=3] [points=all, comma-separated names];
  * {@code reuse} reads each point's quality from the bin/eval output an earlier run left and measures speed only
@@ -71,27 +86,64 @@ public final class OperatingPointBenchmark implements Callable<Integer> {
     @Parameters(
             arity = "0..5",
             paramLabel = "ARG",
-            description =
-                    "[queries=all|reuse] [requestsPerClient=6] [rawClaims=5] [repeats=3] [points, comma-separated]")
+            description = "[queries=all|reuse] [requestsPerClient=6] [rawClaims=5] [repeats=3] [points=all, "
+                    + "comma-separated names, e.g. int8-128-truncate,int8-128-truncate-budget300]")
     List<String> args = new ArrayList<>();
 
     @Spec
     CommandSpec spec;
 
-    record Point(String name, String model, int maxLength, int batchSize, String longDocs) {
+    /**
+     * One operating point: a model entry of the configset ({@code entry}, with its model, maxLength and batchSize)
+     * asked with {@code longDocs} and, when {@code budgetMs > 0}, {@code reRankTimeAllowed=budgetMs}. A budget point
+     * shares the model entry of the point it limits, so Solr loads no second copy of the model.
+     */
+    record Point(String name, String entry, String model, int maxLength, int batchSize, String longDocs, int budgetMs) {
+        static Point configuration(String name, String model, int maxLength, int batchSize, String longDocs) {
+            return new Point(name, name, model, maxLength, batchSize, longDocs, 0);
+        }
+
+        /** This configuration under {@code reRankTimeAllowed=ms}, named {@code NAME-budgetMS}. */
+        Point budget(int ms) {
+            return new Point(name + "-budget" + ms, entry, model, maxLength, batchSize, longDocs, ms);
+        }
+
+        boolean budgeted() {
+            return budgetMs > 0;
+        }
+
         String rq() {
-            return "{!crossencoder model=" + name + " longDocs=" + longDocs + " reRankDocs=100 scoreCache=false}";
+            return "{!crossencoder model=" + entry + " longDocs=" + longDocs + " reRankDocs=100 scoreCache=false"
+                    + (budgeted() ? " reRankTimeAllowed=" + budgetMs : "") + "}";
+        }
+
+        /**
+         * Whether a speed request's {@code rerank.status} counts as answered: {@code ok}, and under a budget also
+         * {@code partial} and {@code timeout} (what the budget is for).
+         */
+        boolean answered(Object status) {
+            String s = String.valueOf(status);
+            return s.equals("ok") || budgeted() && (s.equals("partial") || s.equals("timeout"));
         }
     }
 
+    /** The unit of cost ("stage per doc / raw fp32-256 pair") and the cross-validated rule's reference. */
+    static final Point REFERENCE = Point.configuration("fp32-256-truncate", "scifact-minilm-l6-ce", 256, 4, "truncate");
+    /** The example configset's default; the budget points limit it. */
+    static final Point DEFAULT =
+            Point.configuration("int8-128-truncate", "scifact-minilm-l6-ce-int8", 128, 1, "truncate");
+
     /** Dynamically quantized graphs run one pair per call: a pair's score must not depend on its batch-mates. */
     static final List<Point> POINTS = List.of(
-            new Point("fp32-256-truncate", "scifact-minilm-l6-ce", 256, 4, "truncate"),
-            new Point("int8-256-truncate", "scifact-minilm-l6-ce-int8", 256, 1, "truncate"),
-            new Point("int8-128-truncate", "scifact-minilm-l6-ce-int8", 128, 1, "truncate"),
-            new Point("int8-128-best", "scifact-minilm-l6-ce-int8", 128, 1, "best"),
-            new Point("int8-160-best", "scifact-minilm-l6-ce-int8", 160, 1, "best"),
-            new Point("int8-192-best", "scifact-minilm-l6-ce-int8", 192, 1, "best"));
+            REFERENCE,
+            Point.configuration("int8-256-truncate", "scifact-minilm-l6-ce-int8", 256, 1, "truncate"),
+            DEFAULT,
+            Point.configuration("int8-128-best", "scifact-minilm-l6-ce-int8", 128, 1, "best"),
+            Point.configuration("int8-160-best", "scifact-minilm-l6-ce-int8", 160, 1, "best"),
+            Point.configuration("int8-192-best", "scifact-minilm-l6-ce-int8", 192, 1, "best"),
+            DEFAULT.budget(150),
+            DEFAULT.budget(300),
+            DEFAULT.budget(600));
 
     static final String CORE = "scifact";
     static final int K = 100;
@@ -111,13 +163,9 @@ public final class OperatingPointBenchmark implements Callable<Integer> {
         int rawClaims = positional.intAt(2, "rawClaims", 5);
         int repeats = positional.intAt(3, "repeats", 3);
         int latencyClaims = 20;
-        List<Point> points = POINTS;
-        if (args.size() > 4) {
-            List<String> names = Arrays.asList(args.get(4).split(","));
-            points = POINTS.stream()
-                    .filter(p -> p.name.equals(POINTS.get(0).name) || names.contains(p.name))
-                    .toList();
-        }
+        List<Point> points = select(positional.at(4, "all"));
+        // speed asks train claims no request asked before: 20 sequential, then 1, 2 and 4 clients' requests
+        int claimsPerPoint = latencyClaims + 7 * perClient;
         Path out = Files.createDirectories(Path.of("target", "bench-points"));
         Path home = prepareHome(Path.of("target", "bench-home"), points);
         Dataset scifact = Dataset.open(SharedData.scifact());
@@ -127,6 +175,7 @@ public final class OperatingPointBenchmark implements Callable<Integer> {
         jetty.start();
         String base = jetty.getBaseUrl().toString();
         StringBuilder report = new StringBuilder();
+        String svg;
         try (SolrClient solr =
                 new Http2SolrClient.Builder(base).withDefaultCollection(CORE).build()) {
             indexOnce(solr, scifact);
@@ -135,6 +184,11 @@ public final class OperatingPointBenchmark implements Callable<Integer> {
             List<String> testIds = new ArrayList<>(qrels.keySet());
             List<String> trainClaims =
                     scifact.qrels("train").keySet().stream().map(claims::get).toList();
+            if (claimsPerPoint * points.size() > trainClaims.size()) {
+                throw new IllegalStateException(points.size() + " points at " + claimsPerPoint + " train claims each"
+                        + " need more than the " + trainClaims.size() + " train claims: fewer points or "
+                        + "requestsPerClient");
+            }
 
             System.out.println("rrf first stage (bin/eval, no rerank)");
             JsonNode firstStageRun = evaluate(base, out.resolve("rrf"), "rrf", "rrf", null, queries);
@@ -155,16 +209,21 @@ public final class OperatingPointBenchmark implements Callable<Integer> {
                 JsonNode run = reuseQuality && Files.exists(results)
                         ? new ObjectMapper().readTree(results.toFile())
                         : evaluate(base, out.resolve(p.name), p.name, "rrf+ce", p.rq(), queries);
-                quality.put(p.name, run.path("modes").path("rrf+ce"));
+                quality.put(p.name, run);
             }
-            // the unit of cost, measured in the speed phase with the points it is compared with
-            double fp32PairMs = rawMsPerPair(POINTS.get(0), rawQueries, rawTexts, repeats);
+            // the unit of cost, measured in the speed phase with the points it is compared with; raw ONNX Runtime
+            // only, so it needs neither the reference's quality run nor its model entry in Solr
+            double fp32PairMs = rawMsPerPair(REFERENCE, rawQueries, rawTexts, repeats);
             // speed asks train claims: none of them was asked before, so no answer comes from the query result cache
             int claimOffset = 0;
             Map<String, Row> rows = new LinkedHashMap<>();
             for (Point p : points) {
                 System.out.println("speed: " + p.name);
-                double[] stageVsRaw = stageAgainstRaw(solr, p, rawQueries, rawTexts, repeats);
+                // under a budget the stage scores only a prefix of the window: its cost per doc is not comparable
+                // with raw ONNX Runtime on all K docs, so those two columns are left out ("—")
+                double[] stageVsRaw = p.budgeted()
+                        ? new double[] {Double.NaN, Double.NaN}
+                        : stageAgainstRaw(solr, p, rawQueries, rawTexts, repeats);
                 List<String> sequential = trainClaims.subList(claimOffset, claimOffset + latencyClaims);
                 claimOffset += latencyClaims;
                 double[] latency = latencies(solr, p, sequential);
@@ -175,13 +234,17 @@ public final class OperatingPointBenchmark implements Callable<Integer> {
                     rps[i] = throughput(solr, p, trainClaims.subList(claimOffset, claimOffset + n), levels[i]);
                     claimOffset += n;
                 }
-                JsonNode mode = quality.get(p.name);
+                JsonNode run = quality.get(p.name);
+                JsonNode mode = run.path("modes").path("rrf+ce");
                 Map<String, Double> perQuery = perQueryNdcg(out.resolve(p.name).resolve("run.rrf+ce.txt"), qrels);
                 rows.put(
                         p.name,
                         new Row(
                                 p,
                                 mode.path("ndcg@10").asDouble(),
+                                share(run, mode, "partial"),
+                                share(run, mode, "timeout"),
+                                meanCoverage(mode),
                                 mode.path("latency_ms").path("p50").asDouble(),
                                 latency[0],
                                 latency[1],
@@ -205,31 +268,122 @@ public final class OperatingPointBenchmark implements Callable<Integer> {
                     repeats,
                     rawClaims,
                     K));
-            report.append("| point | batch | nDCG@10 | p50 ms during bin/eval | p50 ms | p95 ms | stage per doc / raw "
-                    + "fp32-256 pair | stage / raw same tokens | 1 client rps | 2 clients rps | 4 clients rps "
-                    + "|\n|---|---|---|---|---|---|---|---|---|---|---|\n");
+            report.append(TABLE_HEAD);
+            double firstStageNdcg = firstStage.path("ndcg@10").asDouble();
+            double firstStageP50 = firstStage.path("latency_ms").path("p50").asDouble();
             report.append(String.format(
                     Locale.ROOT,
-                    "| rrf (no rerank) | | %.4f | %.0f | | | | | | | |%n",
-                    firstStage.path("ndcg@10").asDouble(),
-                    firstStage.path("latency_ms").path("p50").asDouble()));
+                    "| rrf (no rerank) | | %.4f | | | | %.0f | | | | | | | |%n",
+                    firstStageNdcg,
+                    firstStageP50));
             for (Row r : rows.values()) report.append(r.markdown());
+            report.append(String.format(
+                    Locale.ROOT,
+                    "%npartial %%, timeout %% and mean coverage (N/K of the window scored, ok 1, timeout 0) are from "
+                            + "the bin/eval run. On the chart the x of a point is its p50 ms, of rrf its bin/eval "
+                            + "p50.%n"));
+            if (rows.values().stream().anyMatch(r -> r.point.budgeted())) {
+                report.append(String.format(
+                        Locale.ROOT,
+                        "Budget points (reRankTimeAllowed): their speed requests may answer partial or timeout; "
+                                + "the two columns against raw ONNX Runtime are not measured for them (—), as the "
+                                + "stage scores a prefix of the window that varies per request.%n"));
+            }
+            // OperatingPointChoice leaves budget points out (a request parameter, not a configuration)
             Map<Point, Map<String, Double>> perQuery = new LinkedHashMap<>();
             rows.values().forEach(r -> perQuery.put(r.point, r.perQuery));
             report.append('\n').append(OperatingPointChoice.crossValidated(perQuery, testIds));
+
+            List<OperatingPointChart.Point> chart = new ArrayList<>();
+            chart.add(new OperatingPointChart.Point(
+                    "rrf (no rerank)", firstStageP50, firstStageNdcg, OperatingPointChart.Kind.FIRST_STAGE, null));
+            for (Row r : rows.values()) chart.add(r.chartPoint());
+            svg = OperatingPointChart.svg(chart);
         } finally {
             jetty.stop();
         }
         System.out.println();
         System.out.print(report);
         Files.writeString(out.resolve("operating-points.md"), report);
-        System.out.println("wrote " + out.resolve("operating-points.md"));
+        Files.writeString(out.resolve("operating-points.svg"), svg);
+        String machine = String.format(
+                Locale.ROOT,
+                "%d cores, %d ONNX Runtime threads; %s %s, Java %s",
+                Runtime.getRuntime().availableProcessors(),
+                OnnxRuntimeEnvironment.get().threads(),
+                System.getProperty("os.name"),
+                System.getProperty("os.arch"),
+                System.getProperty("java.version"));
+        Files.writeString(
+                out.resolve("operating-points.html"),
+                OperatingPointChart.page(report.toString(), LocalDate.now().toString(), machine, svg));
+        System.out.println("wrote " + out.resolve("operating-points.md") + ", operating-points.svg and "
+                + "operating-points.html (open it in a browser) in " + out);
         return 0;
+    }
+
+    static final String TABLE_HEAD = "| point | batch | nDCG@10 | partial % | timeout % | mean coverage "
+            + "| p50 ms during bin/eval | p50 ms | p95 ms | stage per doc / raw fp32-256 pair "
+            + "| stage / raw same tokens | 1 client rps | 2 clients rps | 4 clients rps |\n"
+            + "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n";
+
+    /**
+     * The points the 5th argument names, in table order: {@code all} (the default) for every point; a name that is
+     * not a point is a usage error listing them. The reference is measured only when named, save for its raw ONNX
+     * Runtime pair cost, which is always measured as the unit of cost.
+     */
+    List<Point> select(String arg) {
+        if (arg.strip().equals("all")) return POINTS;
+        List<String> names = Arrays.stream(arg.split(","))
+                .map(String::strip)
+                .filter(n -> !n.isEmpty())
+                .toList();
+        List<String> known = POINTS.stream().map(Point::name).toList();
+        for (String n : names) {
+            if (!known.contains(n))
+                throw new CommandLine.ParameterException(
+                        spec.commandLine(),
+                        "points: no point '" + n + "'; the points are all, " + String.join(", ", known));
+        }
+        if (names.isEmpty())
+            throw new CommandLine.ParameterException(spec.commandLine(), "points: name at least one point, or all");
+        return POINTS.stream().filter(p -> names.contains(p.name)).toList();
+    }
+
+    /** The share (0..1) of bin/eval's queries whose {@code rerank.status} was {@code status}. */
+    static double share(JsonNode run, JsonNode mode, String status) {
+        int queries = run.path("queries").asInt();
+        return queries == 0
+                ? Double.NaN
+                : mode.path("rerank_status").path(status).asDouble(0) / queries;
+    }
+
+    /**
+     * bin/eval's mean coverage ({@code rerank_coverage.mean}: ok 1, partial N/K, timeout 0); from a results.json
+     * written before bin/eval recorded it: 1 where every answer was ok, otherwise unknown (NaN, "—").
+     */
+    static double meanCoverage(JsonNode mode) {
+        JsonNode mean = mode.path("rerank_coverage").path("mean");
+        if (mean.isNumber()) return mean.asDouble();
+        JsonNode statuses = mode.path("rerank_status");
+        boolean allOk = statuses.size() > 0;
+        for (java.util.Iterator<String> it = statuses.fieldNames(); it.hasNext(); ) {
+            allOk &= it.next().equals("ok");
+        }
+        return allOk ? 1 : Double.NaN;
+    }
+
+    /** A number as the table prints it, "—" where it was not measured (NaN). */
+    static String cell(String format, double v) {
+        return Double.isNaN(v) ? "—" : String.format(Locale.ROOT, format, v);
     }
 
     record Row(
             Point point,
             double ndcg,
+            double partialShare,
+            double timeoutShare,
+            double meanCoverage,
             double evalP50,
             double p50,
             double p95,
@@ -240,18 +394,32 @@ public final class OperatingPointBenchmark implements Callable<Integer> {
         String markdown() {
             return String.format(
                     Locale.ROOT,
-                    "| %s | %d | %.4f | %.0f | %.0f | %.0f | %.3f | %.3f | %.2f | %.2f | %.2f |%n",
+                    "| %s | %d | %.4f | %s | %s | %s | %.0f | %.0f | %.0f | %s | %s | %.2f | %.2f | %.2f |%n",
                     point.name,
                     point.batchSize,
                     ndcg,
+                    cell("%.1f", 100 * partialShare),
+                    cell("%.1f", 100 * timeoutShare),
+                    cell("%.3f", meanCoverage),
                     evalP50,
                     p50,
                     p95,
-                    perDocVsFp32Pair,
-                    stageVsRaw,
+                    cell("%.3f", perDocVsFp32Pair),
+                    cell("%.3f", stageVsRaw),
                     rps[0],
                     rps[1],
                     rps[2]);
+        }
+
+        /** On the chart: p50 of the speed phase; a budget point on one curve with the point it limits. */
+        OperatingPointChart.Point chartPoint() {
+            boolean limited = POINTS.stream().anyMatch(q -> q.budgeted() && q.entry.equals(point.name));
+            return new OperatingPointChart.Point(
+                    point.name,
+                    p50,
+                    ndcg,
+                    point.budgeted() ? OperatingPointChart.Kind.BUDGET : OperatingPointChart.Kind.CONFIGURATION,
+                    point.budgeted() || limited ? point.entry : null);
         }
 
         @Override
@@ -381,17 +549,15 @@ public final class OperatingPointBenchmark implements Callable<Integer> {
         return new double[] {stage, rawMs(p, claims, texts, repeats)};
     }
 
-    /** {p50, p95} of sequential requests, one per claim. */
+    /** {p50, p95} of sequential requests, one per claim; each must be answered ({@link Point#answered}). */
     private static double[] latencies(SolrClient solr, Point p, List<String> claims) throws Exception {
         double[] ms = new double[claims.size()];
         for (int i = 0; i < ms.length; i++) {
             long start = System.nanoTime();
-            if (!"ok"
-                    .equals(rerankRequest(p, claims.get(i))
-                            .process(solr)
-                            .getHeader()
-                            .get("rerank.status"))) {
-                throw new IllegalStateException(p.name + ": not reranked: " + claims.get(i));
+            Object status =
+                    rerankRequest(p, claims.get(i)).process(solr).getHeader().get("rerank.status");
+            if (!p.answered(status)) {
+                throw new IllegalStateException(p.name + ": not reranked (" + status + "): " + claims.get(i));
             }
             ms[i] = (System.nanoTime() - start) / 1e6;
         }
@@ -404,7 +570,8 @@ public final class OperatingPointBenchmark implements Callable<Integer> {
     }
 
     /**
-     * Requests per second with {@code clients} concurrent clients sharing the claims; every answer must be reranked.
+     * Requests per second with {@code clients} concurrent clients sharing the claims; every answer must be reranked
+     * ({@link Point#answered}: under a budget, partially or not at all within it).
      */
     private static double throughput(SolrClient solr, Point p, List<String> claims, int clients) throws Exception {
         AtomicInteger next = new AtomicInteger();
@@ -415,11 +582,10 @@ public final class OperatingPointBenchmark implements Callable<Integer> {
         for (int c = 0; c < clients; c++) {
             futures.add(pool.submit(() -> {
                 for (int i; (i = next.getAndIncrement()) < claims.size(); ) {
-                    if (!"ok"
-                            .equals(rerankRequest(p, claims.get(i))
-                                    .process(solr)
-                                    .getHeader()
-                                    .get("rerank.status"))) {
+                    if (!p.answered(rerankRequest(p, claims.get(i))
+                            .process(solr)
+                            .getHeader()
+                            .get("rerank.status"))) {
                         failures.incrementAndGet();
                     }
                 }
@@ -433,7 +599,10 @@ public final class OperatingPointBenchmark implements Callable<Integer> {
         return claims.size() / seconds;
     }
 
-    /** The example configset with one model entry per point; the index is kept between runs. */
+    /**
+     * The example configset with one model entry per point (budget points use the entry of the point they limit);
+     * the index is kept between runs.
+     */
     private static Path prepareHome(Path home, List<Point> points) throws Exception {
         Path conf = Files.createDirectories(home.resolve(CORE).resolve("conf"));
         try (Stream<Path> files = Files.list(Path.of("solr-conf"))) {
@@ -443,12 +612,14 @@ public final class OperatingPointBenchmark implements Callable<Integer> {
             }
         }
         StringBuilder models = new StringBuilder("<lst name=\"models\">\n");
-        for (Point p : points) {
+        Map<String, Point> entries = new LinkedHashMap<>();
+        for (Point p : points) entries.putIfAbsent(p.entry, p);
+        for (Point p : entries.values()) {
             models.append(String.format(
                     Locale.ROOT,
                     "      <lst name=\"%s\"><str name=\"path\">%s</str><int name=\"maxLength\">%d</int><int "
                             + "name=\"batchSize\">%d</int></lst>%n",
-                    p.name,
+                    p.entry,
                     SharedData.model(p.model).toAbsolutePath(),
                     p.maxLength,
                     p.batchSize));
@@ -461,7 +632,7 @@ public final class OperatingPointBenchmark implements Callable<Integer> {
                         java.util.regex.Matcher.quoteReplacement(models.toString()))
                 .replaceFirst(
                         "<str name=\"defaultModel\">[^<]*</str>",
-                        "<str name=\"defaultModel\">" + points.get(0).name + "</str>");
+                        "<str name=\"defaultModel\">" + points.get(0).entry + "</str>");
         if (edited.equals(xml)) throw new IllegalStateException("no models block found in " + config);
         Files.writeString(config, edited);
         Files.writeString(home.resolve(CORE).resolve("core.properties"), "name=" + CORE + "\n");

@@ -18,6 +18,10 @@ import org.hybridrerank.solr.tools.Dataset;
  * Fewer tokens is the cost that matters; latency itself is too noisy on a shared machine to separate points that
  * read the same number of tokens. Each fold's pick is then scored on the held-out fold.
  *
+ * <p>Budget points ({@code reRankTimeAllowed}) are not candidates: the rule picks a configuration. Without the
+ * reference's run (a {@code bin/bench points} run that did not name fp32-256-truncate) there is nothing to compare
+ * against, and the cross-validation is skipped with a line that says so.
+ *
  * <p>{@code main} recomputes the choice from a finished {@code bin/bench points} run (its TREC run files).
  */
 public final class OperatingPointChoice {
@@ -35,8 +39,19 @@ public final class OperatingPointChoice {
         System.out.print(crossValidated(perQuery, new ArrayList<>(qrels.keySet())));
     }
 
-    static String crossValidated(Map<OperatingPointBenchmark.Point, Map<String, Double>> perQuery, List<String> ids) {
-        OperatingPointBenchmark.Point reference = OperatingPointBenchmark.POINTS.get(0);
+    static String crossValidated(Map<OperatingPointBenchmark.Point, Map<String, Double>> evaluated, List<String> ids) {
+        OperatingPointBenchmark.Point reference = OperatingPointBenchmark.REFERENCE;
+        if (!evaluated.containsKey(reference)) {
+            return String.format(
+                    Locale.ROOT,
+                    "cross-validation of the rule skipped: %s, its reference, was not evaluated in this run (name it "
+                            + "in the points argument)%n",
+                    reference.name());
+        }
+        Map<OperatingPointBenchmark.Point, Map<String, Double>> perQuery = new LinkedHashMap<>();
+        evaluated.forEach((p, q) -> {
+            if (!p.budgeted()) perQuery.put(p, q);
+        });
         StringBuilder sb = new StringBuilder(String.format(
                 Locale.ROOT,
                 "two-fold cross-validation of the rule \"fewest tokens (maxLength) within %.3f nDCG@10 of %s, then "

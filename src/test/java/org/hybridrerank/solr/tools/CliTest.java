@@ -102,6 +102,12 @@ public class CliTest {
         Result points = run(new OperatingPointBenchmark(), "all", "6", "x");
         assertEquals(points.err, 2, points.code);
         assertTrue(points.err, points.err.startsWith("rawClaims must be a whole number, got 'x'"));
+        // an unknown point name stops before Solr starts, listing the points
+        Result name = run(new OperatingPointBenchmark(), "all", "6", "5", "3", "int8-128-truncate,int8-64");
+        assertEquals(name.err, 2, name.code);
+        assertEquals(name.err, 1, name.errLines().size());
+        assertTrue(name.err, name.err.startsWith("points: no point 'int8-64'; the points are all, fp32-256-truncate"));
+        assertTrue(name.err, name.err.contains("int8-128-truncate-budget300"));
         assertEquals(2, run(new HybridRelevance(), "ten").code);
     }
 
