@@ -72,24 +72,16 @@ public final class CrossEncoder implements AutoCloseable {
         List<EncodedSequence> sequences = pairs.sequences();
 
         List<TokenBatch> batches = PairBatcher.bucketed(sequences, settings.batchSize());
+        // the batches are independent: they run side by side, one core each (InferenceWorkers says why)
+        float[][] batchScores =
+                InferenceWorkers.get().runAll(batches.size(), b -> run(batches, b, deadline), float[][]::new);
         float[] sequenceScores = new float[sequences.size()];
         long realTokens = 0;
         long paddedTokens = 0;
         for (int b = 0; b < batches.size(); b++) {
-            deadline.check("batch " + (b + 1) + " of " + batches.size());
             TokenBatch batch = batches.get(b);
-            float[] scores;
-            try {
-                scores = graph.run(batch);
-            } catch (OrtException | RuntimeException e) {
-                throw new InferenceException(
-                        "inference failed on " + directory.modelFile() + " (batch " + (b + 1) + " of "
-                                + batches.size() + ", " + batch.rows() + "x" + batch.seqLength() + " tokens): "
-                                + e.getMessage(),
-                        e);
-            }
-            for (int row = 0; row < scores.length; row++) {
-                sequenceScores[batch.sequenceIndexes()[row]] = scores[row];
+            for (int row = 0; row < batchScores[b].length; row++) {
+                sequenceScores[batch.sequenceIndexes()[row]] = batchScores[b][row];
             }
             realTokens += batch.realTokens();
             paddedTokens += batch.paddedTokens();
@@ -106,6 +98,20 @@ public final class CrossEncoder implements AutoCloseable {
                 realTokens,
                 paddedTokens);
         return new ScoredPassages(passageScores, pairs.spans(), stats);
+    }
+
+    /** Scores batch {@code b}; the deadline is checked before each batch, wherever it runs. */
+    private float[] run(List<TokenBatch> batches, int b, Deadline deadline) {
+        deadline.check("batch " + (b + 1) + " of " + batches.size());
+        TokenBatch batch = batches.get(b);
+        try {
+            return graph.run(batch);
+        } catch (OrtException | RuntimeException e) {
+            throw new InferenceException(
+                    "inference failed on " + directory.modelFile() + " (batch " + (b + 1) + " of " + batches.size()
+                            + ", " + batch.rows() + "x" + batch.seqLength() + " tokens): " + e.getMessage(),
+                    e);
+        }
     }
 
     /** Sequences arrive grouped by passage, in passage order; truncate and best modes have exactly one each. */

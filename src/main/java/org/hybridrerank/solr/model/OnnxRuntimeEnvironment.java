@@ -13,13 +13,18 @@ import org.slf4j.LoggerFactory;
  * session shares. Without it, each session (one per model and settings) starts its own pool of one thread per
  * core, and a node with many cores and models would run many times more inference threads than it has cores.
  *
- * <p>The pool size is JVM-wide: system property {@value #THREADS_PROPERTY}, by default the number of
- * available processors. ONNX Runtime's environment is a singleton whose thread pools are fixed by whoever
- * creates it first; if something else in the JVM already created it, sessions fall back to per-session pools
- * of that size (and a warning says so).
+ * <p>That pool has one thread: each inference call runs on the thread that makes it, and a request's calls run side
+ * by side on {@link InferenceWorkers}, whose size is the JVM-wide system property {@value #THREADS_PROPERTY}, by
+ * default the number of available processors (measured: two one-thread calls at once score a window twice as fast
+ * as one two-thread call at a time; docs/measured.md). ONNX Runtime's environment is a singleton whose thread pools
+ * are fixed by whoever creates it first; if something else in the JVM already created it, sessions fall back to
+ * per-session pools of one thread (and a warning says so).
  */
 public final class OnnxRuntimeEnvironment {
     public static final String THREADS_PROPERTY = "hybrid.onnx.threads";
+    /** Threads of one inference call: the caller alone (see the class comment). */
+    static final int INTRA_OP_THREADS = 1;
+
     private static final Logger log =
             LoggerFactory.getLogger(MethodHandles.lookup().lookupClass());
 
@@ -60,7 +65,7 @@ public final class OnnxRuntimeEnvironment {
 
     private static OnnxRuntimeEnvironment create(int threads) {
         try (OrtEnvironment.ThreadingOptions options = new OrtEnvironment.ThreadingOptions()) {
-            options.setGlobalIntraOpNumThreads(threads);
+            options.setGlobalIntraOpNumThreads(INTRA_OP_THREADS);
             options.setGlobalInterOpNumThreads(1);
             // idle workers sleep instead of spinning: a search node has other work for its cores
             options.setGlobalSpinControl(false);
@@ -68,7 +73,7 @@ public final class OnnxRuntimeEnvironment {
                     OrtLoggingLevel.ORT_LOGGING_LEVEL_WARNING, "solr-hybrid-rerank", options);
             EnvironmentPin.hold();
             log.info(
-                    "ONNX Runtime: one intra-op pool of {} threads shared by all sessions ({})",
+                    "ONNX Runtime: one thread per inference call, {} calls of a request at once ({})",
                     threads,
                     THREADS_PROPERTY);
             return new OnnxRuntimeEnvironment(env, threads, true);
@@ -82,7 +87,7 @@ public final class OnnxRuntimeEnvironment {
             // only reason left: an environment exists already, made by another library in this JVM
             log.warn(
                     "ONNX Runtime's environment was created by someone else in this JVM, so its thread pools are not "
-                            + "ours: each session gets its own pool of {} threads ({})",
+                            + "ours: each session gets its own pool of one thread, {} calls of a request at once ({})",
                     threads,
                     THREADS_PROPERTY);
             return new OnnxRuntimeEnvironment(OrtEnvironment.getEnvironment(), threads, false);
@@ -95,7 +100,7 @@ public final class OnnxRuntimeEnvironment {
         return env;
     }
 
-    /** Size of the intra-op pool every session runs on. */
+    /** How many inference calls of one request run at once ({@link InferenceWorkers}), one thread each. */
     public int threads() {
         return threads;
     }
@@ -114,7 +119,7 @@ public final class OnnxRuntimeEnvironment {
             if (globalPool) {
                 options.disablePerSessionThreads();
             } else {
-                options.setIntraOpNumThreads(threads);
+                options.setIntraOpNumThreads(INTRA_OP_THREADS);
                 options.setInterOpNumThreads(1);
             }
             return options;

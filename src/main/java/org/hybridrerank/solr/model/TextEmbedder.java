@@ -138,23 +138,30 @@ public final class TextEmbedder implements AutoCloseable {
             sequences.add(new EncodedSequence(i, encodings[i].getIds(), encodings[i].getTypeIds()));
         }
         float[][] vectors = new float[texts.size()][];
-        for (TokenBatch batch : PairBatcher.bucketed(sequences, settings.batchSize())) {
-            float[][] batchVectors;
-            try {
-                batchVectors = model.run(batch, outputName, out -> pool(batch, out.getFloatBuffer(), out.getInfo()));
-            } catch (ModelClosedException e) {
-                throw e;
-            } catch (OrtException | RuntimeException e) {
-                throw new InferenceException(
-                        "embedding failed on " + directory.modelFile() + " (" + batch.rows() + "x" + batch.seqLength()
-                                + " tokens): " + e.getMessage(),
-                        e);
-            }
+        List<TokenBatch> batches = PairBatcher.bucketed(sequences, settings.batchSize());
+        // the batches are independent: they run side by side, one core each (InferenceWorkers says why)
+        float[][][] batchVectors =
+                InferenceWorkers.get().runAll(batches.size(), b -> run(batches.get(b)), float[][][]::new);
+        for (int b = 0; b < batches.size(); b++) {
+            TokenBatch batch = batches.get(b);
             for (int row = 0; row < batch.rows(); row++) {
-                vectors[batch.sequenceIndexes()[row]] = batchVectors[row];
+                vectors[batch.sequenceIndexes()[row]] = batchVectors[b][row];
             }
         }
         return vectors;
+    }
+
+    private float[][] run(TokenBatch batch) {
+        try {
+            return model.run(batch, outputName, out -> pool(batch, out.getFloatBuffer(), out.getInfo()));
+        } catch (ModelClosedException e) {
+            throw e;
+        } catch (OrtException | RuntimeException e) {
+            throw new InferenceException(
+                    "embedding failed on " + directory.modelFile() + " (" + batch.rows() + "x" + batch.seqLength()
+                            + " tokens): " + e.getMessage(),
+                    e);
+        }
     }
 
     private float[][] pool(TokenBatch batch, FloatBuffer values, TensorInfo info) throws OrtException {
