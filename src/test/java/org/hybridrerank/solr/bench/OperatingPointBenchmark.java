@@ -499,7 +499,10 @@ public final class OperatingPointBenchmark implements Callable<Integer> {
         return rawMs(p, claims, texts, repeats) / (claims.size() * (double) K);
     }
 
-    /** Summed over claims, the median over repeats of raw ONNX Runtime on the point's token batches. */
+    /**
+     * Summed over claims, the median over repeats of raw ONNX Runtime on the point's token batches, side by side on
+     * every core the plugin uses ({@link RerankBenchmark#rawRun}).
+     */
     private static double rawMs(Point p, List<String> claims, List<List<String>> texts, int repeats) throws Exception {
         ModelDirectory dir = ModelDirectory.open(SharedData.model(p.model));
         CrossEncoderSettings settings = CrossEncoderSettings.defaultsFor(dir)
@@ -515,7 +518,7 @@ public final class OperatingPointBenchmark implements Callable<Integer> {
                 double[] ms = new double[repeats];
                 for (int r = 0; r < repeats; r++) {
                     long start = System.nanoTime();
-                    for (TokenBatch b : batches) model.graph().run(b);
+                    RerankBenchmark.rawRun(model, batches);
                     ms[r] = (System.nanoTime() - start) / 1e6;
                 }
                 total += RerankBenchmark.median(ms);
