@@ -33,15 +33,24 @@ public final class InferenceWorkers {
             this.helpers = null;
         } else {
             AtomicInteger named = new AtomicInteger();
+            ThreadGroup root = rootGroup();
             ThreadPoolExecutor pool = new ThreadPoolExecutor(
                     threads - 1, threads - 1, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
-                        Thread t = new Thread(r, "hybrid-inference-" + named.incrementAndGet());
+                        // JVM-wide helpers: not in the group of whichever request thread happened to start them
+                        Thread t = new Thread(root, r, "hybrid-inference-" + named.incrementAndGet());
                         t.setDaemon(true); // never keeps a stopping JVM alive
+                        t.setContextClassLoader(InferenceWorkers.class.getClassLoader());
                         return t;
                     });
             pool.allowCoreThreadTimeOut(true); // an idle node holds no helper threads
             this.helpers = pool;
         }
+    }
+
+    private static ThreadGroup rootGroup() {
+        ThreadGroup group = Thread.currentThread().getThreadGroup();
+        while (group.getParent() != null) group = group.getParent();
+        return group;
     }
 
     /** The workers of this JVM, sized by {@value OnnxRuntimeEnvironment#THREADS_PROPERTY} on first use. */
