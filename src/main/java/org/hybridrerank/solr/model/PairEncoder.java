@@ -105,7 +105,7 @@ public final class PairEncoder implements AutoCloseable {
                 ? BestWindow.forQuery(queryIds, Arrays.copyOf(queryEncoding.getTokens(), queryIds.length))
                 : null;
         int room = maxLength - template.specialTokens() - queryIds.length;
-        Encoding[] encoded = tokenizer.use(t -> t.batchEncode(passages, false, false));
+        Encoding[] encoded = longDocs == LongDocs.TRUNCATE ? headTokens(passages, room) : encodeAll(passages);
         List<EncodedSequence> out = new ArrayList<>(encoded.length);
         PassageSpan[] spans = longDocs == LongDocs.WINDOW ? null : new PassageSpan[encoded.length];
         for (int p = 0; p < encoded.length; p++) {
@@ -132,6 +132,34 @@ public final class PairEncoder implements AutoCloseable {
             }
         }
         return new EncodedPairs(out, spans);
+    }
+
+    private Encoding[] encodeAll(List<String> texts) {
+        return tokenizer.use(t -> t.batchEncode(texts, false, false));
+    }
+
+    /**
+     * The tokens of each passage as far as truncation keeps them ({@code room}), the same ids and offsets as
+     * tokenizing the whole passage: only the head is tokenized (tokenizing costs time in proportion to the
+     * characters, and an abstract is several times longer than 128 tokens), cut at whitespace after
+     * {@code room} × {@link TextCap#TRUNCATE_CHARS_PER_TOKEN} characters; a head that holds fewer than {@code room}
+     * tokens is tokenized again whole.
+     */
+    private Encoding[] headTokens(List<String> passages, int room) {
+        List<String> heads = new ArrayList<>(passages.size());
+        for (String passage : passages) {
+            heads.add(TextCap.atWhitespace(passage, (long) room * TextCap.TRUNCATE_CHARS_PER_TOKEN));
+        }
+        Encoding[] encoded = encodeAll(heads);
+        List<Integer> again = new ArrayList<>();
+        for (int p = 0; p < encoded.length; p++) {
+            if (heads.get(p).length() < passages.get(p).length() && encoded[p].getIds().length < room) again.add(p);
+        }
+        if (!again.isEmpty()) {
+            Encoding[] whole = encodeAll(again.stream().map(passages::get).toList());
+            for (int i = 0; i < whole.length; i++) encoded[again.get(i)] = whole[i];
+        }
+        return encoded;
     }
 
     /** Characters of tokens {@code [from, to)}: from the first one's start to the last one's end. */

@@ -35,7 +35,11 @@ public class PairEncoderTest {
             String.join(" ", Collections.nCopies(300, "fracture healing in osteoporotic bone")),
             "Ünïcödé text 😀 with emoji and CJK 東京都 " + "lorem ipsum dolor ".repeat(90),
             "x".repeat(5000),
-            "word ".repeat(31));
+            "word ".repeat(31),
+            // long passages whose head holds few tokens: tokenized again whole (truncate reads only the head)
+            "few" + " ".repeat(3000) + "tokens after a long run of spaces " + "and more words ".repeat(40),
+            "head " + "\t\n ".repeat(700) + "tail",
+            "antidisestablishmentarianism".repeat(40) + " " + "short words ".repeat(200));
 
     @Test
     public void pairsEqualTheTokenizersPairEncodingOnTheOracleTokenizer() throws Exception {
@@ -94,6 +98,46 @@ public class PairEncoderTest {
             }
         }
         assertTrue("compared " + compared, compared > 100);
+    }
+
+    @Test
+    public void aTruncatedPassageReadsTheCharactersOfItsFirstTokensInTheWholeText() throws Exception {
+        // independent of how much of the passage was tokenized: the spans of the whole passage's first tokens
+        ModelDirectory dir = ModelDirectory.open(OverlapOracle.dir());
+        int checked = 0;
+        for (int maxLength : new int[] {32, 64, 128, 512}) {
+            CrossEncoderSettings settings = CrossEncoderSettings.defaultsFor(dir)
+                    .maxLength(maxLength)
+                    .maxQueryLength(Math.min(16, maxLength / 4))
+                    .build();
+            try (PairEncoder encoder = new PairEncoder(dir.tokenizerFile(), settings);
+                    HuggingFaceTokenizer whole = HuggingFaceTokenizer.builder()
+                            .optTokenizerPath(dir.tokenizerFile())
+                            .optAddSpecialTokens(false)
+                            .optTruncation(false)
+                            .optPadding(false)
+                            .build()) {
+                for (String query : QUERIES) {
+                    // [CLS] query [SEP] passage [SEP]: the oracle's tokenizer is bert-base-uncased's
+                    int room = maxLength - 3 - encoder.queryIds(query).length;
+                    PassageSpan[] spans = encoder.encodePairs(query, PASSAGES, LongDocs.TRUNCATE)
+                            .spans();
+                    for (int p = 0; p < PASSAGES.size(); p++) {
+                        String passage = PASSAGES.get(p);
+                        Encoding all = whole.encode(passage, false, false);
+                        int kept = Math.min(room, all.getIds().length);
+                        PassageSpan expected = kept == 0
+                                ? PassageSpan.EMPTY
+                                : new PassageSpan(
+                                        passage.offsetByCodePoints(0, all.getCharTokenSpans()[0].getStart()),
+                                        passage.offsetByCodePoints(0, all.getCharTokenSpans()[kept - 1].getEnd()));
+                        assertEquals(maxLength + " '" + query + "' passage " + p, expected, spans[p]);
+                        checked++;
+                    }
+                }
+            }
+        }
+        assertEquals(4 * QUERIES.size() * PASSAGES.size(), checked);
     }
 
     /** The way pairs were built before: the tokenizer's pair encoding, second sequence truncated. */
