@@ -261,7 +261,7 @@ public final class OperatingPointBenchmark implements Callable<Integer> {
 
             report.append(String.format(
                     Locale.ROOT,
-                    "SciFact test, %d queries, /hybrid rrf top %d reranked, score cache off; %d ONNX Runtime threads, "
+                    "SciFact test, %d queries, /hybrid rrf top %d reranked, score cache off; %d inference calls side by side, "
                             + "%d cores; raw fp32 256-token pair %.2f ms (median of %d runs over %d claims' top "
                             + "%d)%n%n",
                     firstStageRun.path("queries").asInt(),
@@ -312,7 +312,7 @@ public final class OperatingPointBenchmark implements Callable<Integer> {
         Files.writeString(out.resolve("operating-points.svg"), svg);
         String machine = String.format(
                 Locale.ROOT,
-                "%d cores, %d ONNX Runtime threads; %s %s, Java %s",
+                "%d cores, %d inference calls side by side (one thread each); %s %s, Java %s",
                 Runtime.getRuntime().availableProcessors(),
                 OnnxRuntimeEnvironment.get().threads(),
                 System.getProperty("os.name"),

@@ -190,7 +190,7 @@ public final class RerankBenchmark implements Callable<Integer> {
                 double pd = padded.stream().mapToDouble(Double::doubleValue).sum();
                 System.out.printf(
                         Locale.ROOT,
-                        "%nmodel %s, batchSize %d, %d ONNX Runtime threads, %d queries x %d repeats (medians per "
+                        "%nmodel %s, batchSize %d, %d inference calls side by side, %d queries x %d repeats (medians per "
                                 + "query, summed)%n",
                         modelName,
                         settings.batchSize(),
