@@ -190,8 +190,8 @@ public final class RerankBenchmark implements Callable<Integer> {
                 double pd = padded.stream().mapToDouble(Double::doubleValue).sum();
                 System.out.printf(
                         Locale.ROOT,
-                        "%nmodel %s, batchSize %d, %d inference calls side by side, %d queries x %d repeats (medians per "
-                                + "query, summed)%n",
+                        "%nmodel %s, batchSize %d, %d inference calls side by side, %d queries x %d repeats "
+                                + "(medians per query, summed)%n",
                         modelName,
                         settings.batchSize(),
                         org.hybridrerank.solr.model.OnnxRuntimeEnvironment.get().threads(),
