@@ -262,8 +262,8 @@ public final class OperatingPointBenchmark implements Callable<Integer> {
             report.append(String.format(
                     Locale.ROOT,
                     "SciFact test, %d queries, /hybrid rrf top %d reranked, score cache off; %d inference calls "
-                            + "side by side, %d cores; raw fp32 256-token pair %.2f ms (median of %d runs over %d claims' top "
-                            + "%d)%n%n",
+                            + "side by side, %d cores; raw fp32 256-token pair %.2f ms (median of %d runs over %d "
+                            + "claims' top %d)%n%n",
                     firstStageRun.path("queries").asInt(),
                     K,
                     OnnxRuntimeEnvironment.get().threads(),
