@@ -348,9 +348,10 @@ public final class Evaluate implements Callable<Integer> {
                                     qrels.get(qid),
                                     ms,
                                     stageTimings(rsp),
-                                    status == null ? null : status.toString(),
-                                    trusted == null ? null : Boolean.valueOf(trusted.toString()),
-                                    coverage == null ? null : coverage.toString());
+                                    new ModeResults.RerankHeader(
+                                            status == null ? null : status.toString(),
+                                            trusted == null ? null : Boolean.valueOf(trusted.toString()),
+                                            coverage == null ? null : coverage.toString()));
                     bar.step();
                 }
             }

@@ -56,22 +56,20 @@ public final class ModeResults {
         return queries;
     }
 
-    void add(
-            String id,
-            String text,
-            List<String> ranking,
-            List<Float> scores,
-            Map<String, Integer> judged,
-            double latencyMs,
-            Map<String, Double> stages,
-            String status) {
-        add(id, text, ranking, scores, judged, latencyMs, stages, status, null);
+    /**
+     * What a reranked answer's header said: {@code rerank.status}, {@code rerank.modelTrusted} (null when the trust
+     * rule did not judge the query) and {@code rerank.coverage} ({@code N/K}, sent with {@code partial}); all null
+     * for a mode that does not rerank.
+     */
+    record RerankHeader(String status, Boolean modelTrusted, String coverage) {
+        static final RerankHeader NONE = new RerankHeader(null, null, null);
+
+        static RerankHeader status(String status) {
+            return new RerankHeader(status, null, null);
+        }
     }
 
-    /**
-     * One query's answer; {@code modelTrusted} is the response's {@code rerank.modelTrusted} header (null when the
-     * trust rule did not judge the query).
-     */
+    /** One query's answer. */
     void add(
             String id,
             String text,
@@ -80,32 +78,23 @@ public final class ModeResults {
             Map<String, Integer> judged,
             double latencyMs,
             Map<String, Double> stages,
-            String status,
-            Boolean modelTrusted) {
-        add(id, text, ranking, scores, judged, latencyMs, stages, status, modelTrusted, null);
-    }
-
-    /**
-     * One query's answer; {@code coverage} is the response's {@code rerank.coverage} header ({@code N/K}, sent with
-     * {@code rerank.status=partial}), null without one.
-     */
-    void add(
-            String id,
-            String text,
-            List<String> ranking,
-            List<Float> scores,
-            Map<String, Integer> judged,
-            double latencyMs,
-            Map<String, Double> stages,
-            String status,
-            Boolean modelTrusted,
-            String coverage) {
+            RerankHeader header) {
         Map<String, Double> m = new LinkedHashMap<>();
         m.put("ndcg@10", RelevanceMetrics.ndcg(ranking, judged, 10));
         m.put("mrr@10", RelevanceMetrics.mrr(ranking, judged, 10));
         for (int k : RECALL_DEPTHS) m.put("recall@" + k, RelevanceMetrics.recall(ranking, judged, k));
         int words = text.trim().isEmpty() ? 0 : text.trim().split("\\s+").length;
-        queries.add(new QueryResult(id, words, ranking, scores, m, latencyMs, stages, status, modelTrusted, coverage));
+        queries.add(new QueryResult(
+                id,
+                words,
+                ranking,
+                scores,
+                m,
+                latencyMs,
+                stages,
+                header.status(),
+                header.modelTrusted(),
+                header.coverage()));
     }
 
     /** Mean of a metric over all queries. */

@@ -7,10 +7,6 @@ import org.apache.solr.client.solrj.SolrQuery;
 import org.apache.solr.client.solrj.response.QueryResponse;
 import org.apache.solr.common.SolrDocument;
 import org.apache.solr.common.util.NamedList;
-import org.hybridrerank.solr.testutil.OverlapOracle;
-import org.hybridrerank.solr.testutil.RerankCoreTestCase;
-import org.junit.AfterClass;
-import org.junit.BeforeClass;
 import org.junit.Test;
 
 /**
@@ -18,27 +14,11 @@ import org.junit.Test;
  * one in a smaller window) by at least the gap. The gap is computed here from the oracle's formula, independently
  * of the plugin, and each request is sent with the gap just above and just below it.
  */
-public class ModelTrustTest extends RerankCoreTestCase {
-    private static OverlapOracle oracle;
-    private static final List<String> FIRST_PASS = new ArrayList<>(CrossEncoderRerankTest.DOCS.keySet());
+public class ModelTrustTest extends OracleRerankTestCase {
     private static final int K = 6;
 
-    @BeforeClass
-    public static void beforeClass() throws Exception {
-        initRerankCore("solrconfig.xml", "schema.xml");
-        indexDocs(CrossEncoderRerankTest.DOCS);
-        oracle = new OverlapOracle();
-    }
-
-    @AfterClass
-    public static void afterClass() throws Exception {
-        if (oracle != null) oracle.close();
-        oracle = null;
-    }
-
     private static float model(String id) {
-        Object[] d = CrossEncoderRerankTest.DOCS.get(id);
-        return (float) oracle.score(CrossEncoderRerankTest.QUERY, d[0] + " " + d[1]);
+        return (float) oracleScore(id);
     }
 
     /** Best minus worst oracle score of the first K docs: with K < 10 the last one is the one compared. */

@@ -10,11 +10,7 @@ import java.util.function.Function;
 import org.apache.solr.client.solrj.SolrQuery;
 import org.apache.solr.client.solrj.response.QueryResponse;
 import org.apache.solr.common.SolrDocument;
-import org.hybridrerank.solr.testutil.OverlapOracle;
 import org.hybridrerank.solr.testutil.RerankContract;
-import org.hybridrerank.solr.testutil.RerankCoreTestCase;
-import org.junit.AfterClass;
-import org.junit.BeforeClass;
 import org.junit.Test;
 
 /**
@@ -23,27 +19,11 @@ import org.junit.Test;
  * the first pass), with the final scores computed here from the oracle and the formulas, and the explanation of
  * every doc gives its score.
  */
-public class WindowEdgeScoresTest extends RerankCoreTestCase {
+public class WindowEdgeScoresTest extends OracleRerankTestCase {
     private static final int K = 5;
-    private static final List<String> FIRST_PASS = new ArrayList<>(CrossEncoderRerankTest.DOCS.keySet());
-    private static OverlapOracle oracle;
-
-    @BeforeClass
-    public static void beforeClass() throws Exception {
-        initRerankCore("solrconfig.xml", "schema.xml");
-        indexDocs(CrossEncoderRerankTest.DOCS);
-        oracle = new OverlapOracle();
-    }
-
-    @AfterClass
-    public static void afterClass() throws Exception {
-        if (oracle != null) oracle.close();
-        oracle = null;
-    }
 
     private static float model(String id) {
-        Object[] d = CrossEncoderRerankTest.DOCS.get(id);
-        return (float) oracle.score(CrossEncoderRerankTest.QUERY, d[0] + " " + d[1]);
+        return (float) oracleScore(id);
     }
 
     private static float first(String id) {

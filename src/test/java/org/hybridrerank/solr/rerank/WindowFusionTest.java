@@ -7,37 +7,16 @@ import java.util.List;
 import java.util.Map;
 import org.apache.solr.client.solrj.SolrQuery;
 import org.apache.solr.client.solrj.response.QueryResponse;
-import org.hybridrerank.solr.testutil.OverlapOracle;
 import org.hybridrerank.solr.testutil.RerankContract;
-import org.hybridrerank.solr.testutil.RerankCoreTestCase;
-import org.junit.AfterClass;
-import org.junit.BeforeClass;
 import org.junit.Test;
 
 /**
  * {@code fusion=rrf|linear}: the oracle's ranking of the window fused with the first-pass ranking, the
  * expected scores computed here from the oracle's formula and the fusion formulas, independently of the plugin.
  */
-public class WindowFusionTest extends RerankCoreTestCase {
-    private static OverlapOracle oracle;
-    private static final List<String> FIRST_PASS = new ArrayList<>(CrossEncoderRerankTest.DOCS.keySet());
-
-    @BeforeClass
-    public static void beforeClass() throws Exception {
-        initRerankCore("solrconfig.xml", "schema.xml");
-        indexDocs(CrossEncoderRerankTest.DOCS);
-        oracle = new OverlapOracle();
-    }
-
-    @AfterClass
-    public static void afterClass() throws Exception {
-        if (oracle != null) oracle.close();
-        oracle = null;
-    }
-
+public class WindowFusionTest extends OracleRerankTestCase {
     private static double model(String id) {
-        Object[] d = CrossEncoderRerankTest.DOCS.get(id);
-        return oracle.score(CrossEncoderRerankTest.QUERY, d[0] + " " + d[1]);
+        return oracleScore(id);
     }
 
     private static double firstPass(String id) {

@@ -282,11 +282,43 @@ public class DatasetTest {
     @Test
     public void evalNamesTheJudgedQueriesThatReturnedNothing() throws Exception {
         ModeResults lexical = new ModeResults(EvalMode.LEXICAL);
-        lexical.add("101", "TIDAL AND WAVE POWER", List.of("1"), List.of(1f), Map.of("1", 2), 3, Map.of(), null);
-        lexical.add("102", "SIGNALS NOT NOISE OR ECHOES", List.of(), List.of(), Map.of("2", 1), 2, Map.of(), null);
+        lexical.add(
+                "101",
+                "TIDAL AND WAVE POWER",
+                List.of("1"),
+                List.of(1f),
+                Map.of("1", 2),
+                3,
+                Map.of(),
+                ModeResults.RerankHeader.NONE);
+        lexical.add(
+                "102",
+                "SIGNALS NOT NOISE OR ECHOES",
+                List.of(),
+                List.of(),
+                Map.of("2", 1),
+                2,
+                Map.of(),
+                ModeResults.RerankHeader.NONE);
         ModeResults rrf = new ModeResults(EvalMode.RRF);
-        rrf.add("101", "TIDAL AND WAVE POWER", List.of("1"), List.of(1f), Map.of("1", 2), 3, Map.of(), null);
-        rrf.add("102", "SIGNALS NOT NOISE OR ECHOES", List.of("2"), List.of(1f), Map.of("2", 1), 2, Map.of(), null);
+        rrf.add(
+                "101",
+                "TIDAL AND WAVE POWER",
+                List.of("1"),
+                List.of(1f),
+                Map.of("1", 2),
+                3,
+                Map.of(),
+                ModeResults.RerankHeader.NONE);
+        rrf.add(
+                "102",
+                "SIGNALS NOT NOISE OR ECHOES",
+                List.of("2"),
+                List.of(1f),
+                Map.of("2", 1),
+                2,
+                Map.of(),
+                ModeResults.RerankHeader.NONE);
         Map<EvalMode, ModeResults> results = new LinkedHashMap<>();
         results.put(EvalMode.LEXICAL, lexical);
         results.put(EvalMode.RRF, rrf);

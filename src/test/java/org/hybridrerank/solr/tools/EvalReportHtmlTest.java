@@ -28,7 +28,7 @@ public class EvalReportHtmlTest {
                 Map.of("1", 2),
                 3,
                 Map.of(),
-                mode.reranks() ? "ok" : null);
+                ModeResults.RerankHeader.status(mode.reranks() ? "ok" : null));
         r.add(
                 "102",
                 "SIGNALS NOT NOISE OR ECHOES AT ALL IN THIS LONG QUESTION",
@@ -37,7 +37,7 @@ public class EvalReportHtmlTest {
                 Map.of("2", 1),
                 2,
                 Map.of(),
-                mode.reranks() ? "ok" : null);
+                ModeResults.RerankHeader.status(mode.reranks() ? "ok" : null));
         return r;
     }
 
@@ -94,8 +94,24 @@ public class EvalReportHtmlTest {
         }
         // hand-set rankings: rrf+ce found nothing on cisi's queries (nDCG 0), rrf ranked them first (nDCG 1)
         ModeResults miss = new ModeResults(EvalMode.RRF_CE);
-        miss.add("101", "a b", List.of("x"), List.of(1f), Map.of("1", 2), 3, Map.of(), "ok");
-        miss.add("102", "c d", List.of("y"), List.of(1f), Map.of("2", 1), 3, Map.of(), "ok");
+        miss.add(
+                "101",
+                "a b",
+                List.of("x"),
+                List.of(1f),
+                Map.of("1", 2),
+                3,
+                Map.of(),
+                ModeResults.RerankHeader.status("ok"));
+        miss.add(
+                "102",
+                "c d",
+                List.of("y"),
+                List.of(1f),
+                Map.of("2", 1),
+                3,
+                Map.of(),
+                ModeResults.RerankHeader.status("ok"));
         collections.get(1).report().results().put(EvalMode.RRF_CE, miss);
         MultiEvalReport report = new MultiEvalReport("both", new RequestOverrides(List.of()), 100, collections);
         Path file = tmp.getRoot().toPath().resolve("multi.html");

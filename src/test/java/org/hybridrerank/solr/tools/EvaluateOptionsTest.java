@@ -152,7 +152,15 @@ public class EvaluateOptionsTest {
         Map<EvalMode, ModeResults> results = new LinkedHashMap<>();
         for (EvalMode mode : List.of(EvalMode.LEXICAL, EvalMode.RRF_CE)) {
             ModeResults r = new ModeResults(mode);
-            r.add("101", "tidal power", List.of("1"), List.of(1f), Map.of("1", 1), 3, Map.of(), null);
+            r.add(
+                    "101",
+                    "tidal power",
+                    List.of("1"),
+                    List.of(1f),
+                    Map.of("1", 1),
+                    3,
+                    Map.of(),
+                    ModeResults.RerankHeader.NONE);
             results.put(mode, r);
         }
         Path dataset = Path.of(getClass().getResource("/datasets/trec-nested").toURI());
@@ -181,8 +189,24 @@ public class EvaluateOptionsTest {
     @Test
     public void resultsJsonGivesP50P95AndP99OfEachModesLatencyAndEachStage() throws Exception {
         ModeResults r = new ModeResults(EvalMode.RRF);
-        r.add("101", "tidal power", List.of("1"), List.of(1f), Map.of("1", 1), 3, Map.of("fuse", 0.123456), null);
-        r.add("102", "wave power", List.of("2"), List.of(1f), Map.of("2", 1), 2, Map.of(), null);
+        r.add(
+                "101",
+                "tidal power",
+                List.of("1"),
+                List.of(1f),
+                Map.of("1", 1),
+                3,
+                Map.of("fuse", 0.123456),
+                ModeResults.RerankHeader.NONE);
+        r.add(
+                "102",
+                "wave power",
+                List.of("2"),
+                List.of(1f),
+                Map.of("2", 1),
+                2,
+                Map.of(),
+                ModeResults.RerankHeader.NONE);
         Path dataset = Path.of(getClass().getResource("/datasets/trec-nested").toURI());
         EvalReport report = new EvalReport(
                 "run",

@@ -10,7 +10,15 @@ import org.junit.Test;
 /** bin/eval's mean coverage: ok 1, partial N/K of rerank.coverage, timeout and error 0; skipped answers not counted. */
 public class ModeResultsCoverageTest {
     private static void add(ModeResults r, String status, String coverage) {
-        r.add("q", "a query", List.of("1"), List.of(1f), Map.of("1", 1), 1, Map.of(), status, null, coverage);
+        r.add(
+                "q",
+                "a query",
+                List.of("1"),
+                List.of(1f),
+                Map.of("1", 1),
+                1,
+                Map.of(),
+                new ModeResults.RerankHeader(status, null, coverage));
     }
 
     @Test

@@ -25,7 +25,15 @@ public class RelevanceGateTest {
         for (int q = 0; q < rankings.size(); q++) {
             List<Float> scores = new ArrayList<>();
             for (int i = 0; i < rankings.get(q).size(); i++) scores.add(1f - i / 100f);
-            r.add("q" + q, "a query", rankings.get(q), scores, Map.of("rel", 1), 1, Map.of(), statuses.get(q));
+            r.add(
+                    "q" + q,
+                    "a query",
+                    rankings.get(q),
+                    scores,
+                    Map.of("rel", 1),
+                    1,
+                    Map.of(),
+                    ModeResults.RerankHeader.status(statuses.get(q)));
         }
         return r;
     }
@@ -99,7 +107,15 @@ public class RelevanceGateTest {
         for (int q = 0; q < reranked.size(); q++) {
             List<Float> scores = new ArrayList<>();
             for (int i = 0; i < reranked.get(q).size(); i++) scores.add(1f - i / 100f);
-            r.add("q" + q, "a query", reranked.get(q), scores, Map.of("rel", 1), 1, Map.of(), "ok", trusted.get(q));
+            r.add(
+                    "q" + q,
+                    "a query",
+                    reranked.get(q),
+                    scores,
+                    Map.of("rel", 1),
+                    1,
+                    Map.of(),
+                    new ModeResults.RerankHeader("ok", trusted.get(q), null));
         }
         results.put(EvalMode.RRF_CE, r);
         return results;
