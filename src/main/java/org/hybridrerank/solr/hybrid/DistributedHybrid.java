@@ -290,21 +290,6 @@ public final class DistributedHybrid {
                 .thenComparing((a, b) -> modelScores.containsKey(a.id.toString()) ? Float.compare(b.score, a.score) : 0)
                 .thenComparingInt(d -> rankByKey.getOrDefault(d.id.toString(), Integer.MAX_VALUE))
                 .thenComparing((a, b) -> Float.compare(b.score, a.score)));
-        int offset = rb.getSortSpec().getOffset();
-        int end = Math.min(ordered.size(), offset + rb.getSortSpec().getCount());
-        Map<Object, ShardDoc> resultIds = new HashMap<>();
-        SolrDocumentList page = new SolrDocumentList();
-        page.setNumFound(merged.getNumFound());
-        page.setMaxScore(merged.getMaxScore());
-        page.setStart(merged.getStart());
-        page.setNumFoundExact(merged.getNumFoundExact());
-        for (int i = offset; i < end; i++) {
-            ShardDoc doc = ordered.get(i);
-            doc.positionInResponse = i - offset;
-            resultIds.put(doc.id.toString(), doc);
-            page.add(null);
-        }
-        rb.resultIds = resultIds;
-        rb.setResponseDocs(page);
+        ShardTopIds.installPage(rb, ordered);
     }
 }

@@ -322,21 +322,6 @@ public final class DistributedRerank {
                             .thenComparing(d -> -d.score)
                             .thenComparing(d -> d.id.toString()));
         }
-        int offset = rb.getSortSpec().getOffset();
-        int end = Math.min(ordered.size(), offset + rb.getSortSpec().getCount());
-        Map<Object, ShardDoc> resultIds = new HashMap<>();
-        SolrDocumentList page = new SolrDocumentList();
-        page.setNumFound(merged.getNumFound());
-        page.setMaxScore(merged.getMaxScore());
-        page.setStart(merged.getStart());
-        page.setNumFoundExact(merged.getNumFoundExact());
-        for (int i = offset; i < end; i++) {
-            ShardDoc doc = ordered.get(i);
-            doc.positionInResponse = i - offset;
-            resultIds.put(doc.id.toString(), doc);
-            page.add(null);
-        }
-        rb.resultIds = resultIds;
-        rb.setResponseDocs(page);
+        ShardTopIds.installPage(rb, ordered);
     }
 }

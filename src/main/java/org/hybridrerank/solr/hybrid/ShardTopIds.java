@@ -1,5 +1,6 @@
 package org.hybridrerank.solr.hybrid;
 
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -19,7 +20,7 @@ import org.hybridrerank.solr.rerank.RerankScores;
 /**
  * The coordinator's reading of the shards' top-ids responses, shared by both distributed flows (hybrid and plain
  * rerank): each shard's docs in its order with their scores (and score-dependent fields), and the model scores of
- * the docs it reranked.
+ * the docs it reranked; and the page put back into the response once the coordinator has ordered the docs.
  */
 final class ShardTopIds {
     private ShardTopIds() {}
@@ -55,5 +56,29 @@ final class ShardTopIds {
                 shardDocs.add(shardDoc);
             }
         }
+    }
+
+    /**
+     * Makes docs {@code [offset, offset + rows)} of {@code ordered} the response's page, in that order, keeping the
+     * merged response's counts: the shards' docs are then fetched for exactly that page.
+     */
+    static void installPage(ResponseBuilder rb, List<ShardDoc> ordered) {
+        SolrDocumentList merged = rb.getResponseDocs();
+        int offset = rb.getSortSpec().getOffset();
+        int end = Math.min(ordered.size(), offset + rb.getSortSpec().getCount());
+        Map<Object, ShardDoc> resultIds = new HashMap<>();
+        SolrDocumentList page = new SolrDocumentList();
+        page.setNumFound(merged.getNumFound());
+        page.setMaxScore(merged.getMaxScore());
+        page.setStart(merged.getStart());
+        page.setNumFoundExact(merged.getNumFoundExact());
+        for (int i = offset; i < end; i++) {
+            ShardDoc doc = ordered.get(i);
+            doc.positionInResponse = i - offset;
+            resultIds.put(doc.id.toString(), doc);
+            page.add(null);
+        }
+        rb.resultIds = resultIds;
+        rb.setResponseDocs(page);
     }
 }
